@@ -1,0 +1,29 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup train run test test-fast bench eval clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## install system packages, both Python environments, models and demo data (first run only)
+	@scripts/setup.sh
+
+train: setup ## train the Rasa model if its data or config changed
+	@scripts/train.sh
+
+run: train ## start the whole system on localhost (Ctrl-C stops it)
+	@source scripts/env.sh && .venv/bin/python -m launcher run
+
+test: train ## run every test: data validation, unit, story, integration and browser tests
+	@scripts/test.sh
+
+bench: train ## measure latency and memory; writes docs/benchmarks.md
+	@scripts/bench.sh
+
+eval: train ## evaluate on the public dev data in ../shared/data when it is there
+	@scripts/eval.sh
+
+clean: ## remove environments, models and runtime data
+	rm -rf .venv .venv-rasa models var results .rasa

@@ -1,0 +1,9 @@
+# Action server: the official SDK image plus the customer database connector.
+FROM rasa/rasa-sdk:3.6.2
+USER root
+RUN pip install --no-cache-dir "SQLAlchemy>=1.4,<2.1" "psycopg2-binary>=2.9" "redis>=4.5,<5" PyYAML
+COPY bot /app/bot
+COPY customer_db /app/customer_db
+ENV PYTHONPATH=/app
+USER 1001
+CMD ["start", "--actions", "bot.actions", "--port", "5055"]

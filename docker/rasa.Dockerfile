@@ -1,0 +1,11 @@
+# Rasa server with the project's NLU components (ONNX emotion encoder, language detector).
+FROM rasa/rasa:3.6.21
+USER root
+RUN pip install --no-cache-dir onnxruntime==1.23.2 tokenizers==0.23.3
+COPY bot /app/bot
+COPY nlu_data /app/nlu_data
+COPY docker/rasa-start.sh /app/docker/rasa-start.sh
+RUN mkdir -p /app/models && chown 1001 /app/models
+ENV PYTHONPATH=/app RASA_TELEMETRY_ENABLED=false
+USER 1001
+ENTRYPOINT ["bash", "/app/docker/rasa-start.sh"]

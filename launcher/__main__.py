@@ -1,0 +1,76 @@
+"""`python -m launcher run`: starts the whole system on localhost until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+
+from launcher.process import ServiceFailed, port_is_open
+from launcher.services import local_services
+from launcher.settings import LauncherSettings
+from launcher.system import System
+
+
+def run() -> int:
+    settings = LauncherSettings.from_env()
+    # A Redis already answering on the configured port (e.g. the system's) is used as it is.
+    reuse_redis = port_is_open(settings.redis_port, settings.redis_host)
+    system = System(local_services(settings, start_redis=not reuse_redis), settings.var_dir / "log")
+
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    print("Starting the assistant (logs in var/log/) ...", flush=True)
+    try:
+        for name, process in system.processes.items():
+            print(f"  starting {name} ...", flush=True)
+            process.start()
+            process.wait_ready()
+            if stopping:
+                break
+    except ServiceFailed as error:
+        print(f"\nStart-up failed: {error}", file=sys.stderr)
+        system.stop()
+        return 1
+
+    if not stopping:
+        print("\nThe assistant is running:")
+        print(f"  Redis               {settings.redis_url}" + ("  (already running, reused)" if reuse_redis else ""))
+        print(f"  Action server       {settings.action_server_url}")
+        print(f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook")
+        print(f"  Rasa HTTP API       {settings.rasa_url}/status")
+        print("\nTry it:  curl -s -XPOST localhost:%d/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
+              % settings.rasa_port)
+        print("Press Ctrl-C to stop.", flush=True)
+
+    while not stopping:
+        dead = system.failed()
+        if dead:
+            for process in dead:
+                print(f"\n{process.spec.name} stopped unexpectedly:\n{process.log_tail()}", file=sys.stderr)
+            break
+        time.sleep(1)
+
+    print("\nStopping ...", flush=True)
+    system.stop()
+    print("Stopped.")
+    return 0 if stopping else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m launcher")
+    parser.add_argument("command", choices=["run"])
+    parser.parse_args()
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+# Defaults for running the system locally; every value can be overridden from the environment.
+# Sourced by the Makefile's scripts; each service reads these through its own settings object.
+ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+export PROJECT_ROOT="$ROOT"
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+export REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
+export REDIS_PORT="${REDIS_PORT:-6390}"
+export REDIS_DB="${REDIS_DB:-0}"
+export REDIS_URL="${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_SERVER_PORT="${ACTION_SERVER_PORT:-5055}"
+export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_SERVER_PORT/webhook}"
+export CUSTOMER_DB_URL="${CUSTOMER_DB_URL:-sqlite:///$ROOT/var/customer.db}"
+# Offline by default: no telemetry, no model hub look-ups.
+export RASA_TELEMETRY_ENABLED=false
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
+export TF_CPP_MIN_LOG_LEVEL=2
+export SQLALCHEMY_SILENCE_UBER_WARNING=1

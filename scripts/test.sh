@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite, stage by stage. Every stage runs even when an earlier one failed, so one
+# run shows every problem; the exit code is non-zero when any stage failed.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/env.sh
+mkdir -p results
+
+RASA=.venv-rasa/bin/rasa
+MODEL="models/$(cat models/CURRENT)"
+failed=()
+
+stage() {
+  local name="$1"; shift
+  printf '\n\033[1;34m[test] %s\033[0m\n' "$name"
+  if "$@"; then printf '\033[1;32m[test] %s: ok\033[0m\n' "$name"; else failed+=("$name"); printf '\033[1;31m[test] %s: FAILED\033[0m\n' "$name"; fi
+}
+
+validate_data() {
+  $RASA data validate --config bot/config.yml --domain bot/domain --data bot/data nlu_data/intents \
+    --fail-on-warnings
+}
+
+story_tests() {
+  $RASA test core --model "$MODEL" --stories bot/tests --fail-on-prediction-errors \
+    --out results/stories
+}
+
+nlu_cross_validation() {
+  $RASA test nlu --config bot/config.yml --nlu nlu_data/intents --cross-validation --folds 3 \
+    --out results/nlu-cross-validation >results/nlu-cross-validation.log 2>&1 || { tail -n 40 results/nlu-cross-validation.log; return 1; }
+  .venv/bin/python scripts/report_cross_validation.py results/nlu-cross-validation
+}
+
+stage "Rasa data validation" validate_data
+stage "unit tests (Rasa environment: actions, components)" .venv-rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot tests/customer_db
+stage "unit and integration tests (services environment)" .venv/bin/python -m pytest -q -p no:cacheprovider tests --ignore=tests/bot
+stage "story tests (rasa test, both languages)" story_tests
+if [ "${SKIP_CROSS_VALIDATION:-0}" != "1" ]; then
+  stage "NLU cross-validation (3 folds)" nlu_cross_validation
+fi
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+  printf '\033[1;31m[test] failed stages:\033[0m\n'; printf '  - %s\n' "${failed[@]}"
+  exit 1
+fi
+printf '\033[1;32m[test] every stage passed\033[0m\n'

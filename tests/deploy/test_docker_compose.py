@@ -1,0 +1,99 @@
+"""docker-compose.yml is checked here because no Docker engine runs on the build machines:
+every reference in it must resolve inside the repository and agree with the local setup."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "docker-compose.yml"
+LONG_RUNNING = {"redis", "postgres", "action-server", "rasa"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def dockerfile_of(service: dict) -> Path:
+    build = service["build"]
+    return ROOT / build.get("context", ".") / build["dockerfile"]
+
+
+def test_has_the_whole_system(compose: dict) -> None:
+    assert LONG_RUNNING | {"setup"} <= set(compose["services"])
+
+
+@pytest.mark.parametrize(
+    ("service", "base_image"),
+    [("rasa", r"rasa/rasa:3\.6\.\d+"), ("action-server", r"rasa/rasa-sdk:3\.6\.\d+")],
+)
+def test_rasa_images_are_official_and_pinned_to_3_6(compose: dict, service: str, base_image: str) -> None:
+    first_from = next(
+        line.split()[1] for line in dockerfile_of(compose["services"][service]).read_text().splitlines()
+        if line.startswith("FROM ")
+    )
+    assert re.fullmatch(base_image, first_from), first_from
+
+
+def test_long_running_services_have_health_checks(compose: dict) -> None:
+    for name in LONG_RUNNING:
+        check = compose["services"][name].get("healthcheck")
+        assert check and check.get("test"), f"{name} has no health check"
+
+
+def test_dependencies_exist_and_wait_for_health(compose: dict) -> None:
+    services = compose["services"]
+    for name, service in services.items():
+        for dependency, rule in (service.get("depends_on") or {}).items():
+            assert dependency in services, f"{name} depends on unknown {dependency}"
+            condition = rule["condition"]
+            if condition == "service_healthy":
+                assert "healthcheck" in services[dependency], f"{dependency} cannot become healthy"
+            else:
+                assert condition == "service_completed_successfully"
+
+
+def test_build_files_and_copied_paths_exist(compose: dict) -> None:
+    for name, service in compose["services"].items():
+        if "build" not in service:
+            continue
+        dockerfile = dockerfile_of(service)
+        assert dockerfile.exists(), f"{name}: {dockerfile} missing"
+        for line in dockerfile.read_text().splitlines():
+            if line.startswith("COPY ") and "--from" not in line:
+                *sources, _target = line.split()[1:]
+                for source in sources:
+                    assert (ROOT / source).exists(), f"{dockerfile.name} copies missing {source}"
+
+
+def test_rasa_gets_every_variable_its_endpoints_use(compose: dict) -> None:
+    used = set(re.findall(r"\$\{(\w+)\}", (ROOT / "bot" / "endpoints.yml").read_text()))
+    given = set(compose["services"]["rasa"]["environment"])
+    assert used and used <= given, f"missing for rasa: {used - given}"
+
+
+def test_secrets_have_no_defaults() -> None:
+    text = COMPOSE.read_text()
+    assert re.search(r"\$\{POSTGRES_PASSWORD:\?", text)
+    assert not re.search(r"\$\{POSTGRES_PASSWORD:-", text)
+
+
+def test_redis_is_durable_and_ports_stay_on_loopback(compose: dict) -> None:
+    assert "--appendonly" in compose["services"]["redis"]["command"]
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
+
+
+def test_named_volumes_are_declared(compose: dict) -> None:
+    declared = set(compose.get("volumes") or {})
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if not source.startswith((".", "/")):
+                assert source in declared, f"{name} uses undeclared volume {source}"
