@@ -6,6 +6,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng libes
 WORKDIR /app
 COPY requirements/services.txt requirements/services.txt
 RUN pip install --no-cache-dir torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
-    && pip install --no-cache-dir -r requirements/services.txt "psycopg2-binary>=2.9"
+    && pip install --no-cache-dir -r requirements/services.txt
 COPY . /app
 ENV PYTHONPATH=/app HF_HUB_OFFLINE=1
