@@ -45,6 +45,7 @@ def run() -> int:
         print("\nThe assistant is running:")
         print(f"  Redis               {settings.redis_url}" + ("  (already running, reused)" if reuse_redis else ""))
         print(f"  Action server       {settings.action_server_url}")
+        print(f"  Avatar bridge       ws://127.0.0.1:{settings.bridge_port}/ws/v1  (protocol: docs/protocol.md)")
         print(f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook")
         print(f"  Rasa HTTP API       {settings.rasa_url}/status")
         print("\nTry it:  curl -s -XPOST localhost:%d/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"

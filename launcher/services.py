@@ -36,6 +36,8 @@ def _service_env(settings: LauncherSettings) -> dict[str, str]:
         "REDIS_URL": settings.redis_url,
         "ACTION_SERVER_URL": settings.action_server_url,
         "CUSTOMER_DB_URL": settings.customer_db_url,
+        "AVATAR_BRIDGE_NLG_URL": f"{settings.bridge_url}/nlg",
+        "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -78,6 +80,28 @@ def rasa_spec(settings: LauncherSettings) -> ServiceSpec:
     )
 
 
+def avatar_bridge_spec(settings: LauncherSettings) -> ServiceSpec:
+    python = settings.root / ".venv" / "bin" / "python"
+    return ServiceSpec(
+        name="avatar-bridge",
+        command=[str(python), "-m", "avatar_bridge"],
+        cwd=settings.root,
+        env={
+            "PYTHONPATH": str(settings.root),
+            "AVATAR_BRIDGE_HOST": "127.0.0.1",
+            "AVATAR_BRIDGE_PORT": str(settings.bridge_port),
+            "AVATAR_BRIDGE_RASA_URL": settings.rasa_url,
+            "AVATAR_BRIDGE_REDIS_URL": settings.redis_url,
+            "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
+            "AVATAR_BRIDGE_SPEECH_CACHE_DIR": str(settings.var_dir / "avatar_bridge" / "speech"),
+        },
+        # /readyz waits for Rasa, which starts after the bridge (Rasa renders replies through it).
+        ready_url=f"{settings.bridge_url}/healthz",
+        ready_timeout=60,
+        public_url=f"ws://127.0.0.1:{settings.bridge_port}/ws/v1",
+    )
+
+
 def local_services(settings: LauncherSettings, *, start_redis: bool = True) -> list[ServiceSpec]:
-    specs = [action_server_spec(settings), rasa_spec(settings)]
+    specs = [avatar_bridge_spec(settings), action_server_spec(settings), rasa_spec(settings)]
     return ([redis_spec(settings)] if start_redis else []) + specs

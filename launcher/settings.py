@@ -15,6 +15,9 @@ class LauncherSettings:
     redis_db: int
     rasa_port: int
     action_server_port: int
+    bridge_port: int
+    # Shared by Rasa (NLG endpoint token) and the bridge; a development value by default.
+    nlg_token: str
     customer_db_url: str
     # Where logs and runtime data (Redis files, SQLite) go.
     var_dir: Path
@@ -26,6 +29,10 @@ class LauncherSettings:
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def bridge_url(self) -> str:
+        return f"http://127.0.0.1:{self.bridge_port}"
 
     @property
     def action_server_url(self) -> str:
@@ -41,6 +48,8 @@ class LauncherSettings:
             "redis_db": int(os.environ.get("REDIS_DB", "0")),
             "rasa_port": int(os.environ.get("RASA_PORT", "5005")),
             "action_server_port": int(os.environ.get("ACTION_SERVER_PORT", "5055")),
+            "bridge_port": int(os.environ.get("AVATAR_BRIDGE_PORT", "8765")),
+            "nlg_token": os.environ.get("AVATAR_BRIDGE_NLG_TOKEN", "local-development-token"),
             "customer_db_url": os.environ.get(
                 "CUSTOMER_DB_URL", f"sqlite:///{root / 'var' / 'customer.db'}"
             ),

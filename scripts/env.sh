@@ -10,6 +10,10 @@ export REDIS_URL="${REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB}"
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_SERVER_PORT="${ACTION_SERVER_PORT:-5055}"
 export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_SERVER_PORT/webhook}"
+export AVATAR_BRIDGE_PORT="${AVATAR_BRIDGE_PORT:-8765}"
+export AVATAR_BRIDGE_NLG_URL="${AVATAR_BRIDGE_NLG_URL:-http://127.0.0.1:$AVATAR_BRIDGE_PORT/nlg}"
+# A development token; production mode of the bridge refuses to start without a real one.
+export AVATAR_BRIDGE_NLG_TOKEN="${AVATAR_BRIDGE_NLG_TOKEN:-local-development-token}"
 export CUSTOMER_DB_URL="${CUSTOMER_DB_URL:-sqlite:///$ROOT/var/customer.db}"
 # Offline by default: no telemetry, no model hub look-ups.
 export RASA_TELEMETRY_ENABLED=false

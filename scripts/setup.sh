@@ -11,6 +11,11 @@ source scripts/env.sh
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 PIP_FLAGS=(--disable-pip-version-check --no-input --progress-bar off -q)
+# pip, without the noise of index locations that some machines' pip.conf names but lacks.
+pip_install() {
+  local venv="$1"; shift
+  "$venv/bin/pip" install "${PIP_FLAGS[@]}" "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
 
 # --- system packages -------------------------------------------------------------------------
 SYSTEM_PACKAGES=(redis-server espeak-ng libespeak-ng1 chromium chromium-driver)
@@ -68,7 +73,7 @@ ensure_venv() {
   if [ ! -x "$venv/bin/python" ]; then
     log "creating $venv with $("$python" --version)"
     "$python" -m venv "$venv"
-    "$venv/bin/pip" install "${PIP_FLAGS[@]}" --upgrade pip wheel
+    pip_install "$venv" --upgrade pip wheel
   fi
   echo "$want" >"$stamp.pending"
   printf '%s\n' "installing $requirements into $venv (first run: a few minutes)"
@@ -81,7 +86,7 @@ setup_rasa_env() {
   or point PYTHON310 at its interpreter:  make setup PYTHON310=/path/to/python3.10"
   ensure_venv .venv-rasa "$py310" requirements/rasa.txt
   if [ -f .venv-rasa/.requirements.sha256.pending ]; then
-    .venv-rasa/bin/pip install "${PIP_FLAGS[@]}" -r requirements/rasa.txt
+    pip_install .venv-rasa -r requirements/rasa.txt
     mv .venv-rasa/.requirements.sha256.pending .venv-rasa/.requirements.sha256
   fi
 }
@@ -95,8 +100,8 @@ setup_services_env() {
   if [ -f .venv/.requirements.sha256.pending ]; then
     # torch on its own first: 2.13.0 is the CPU build; asking for it through another package
     # would pull the CUDA packages.
-    .venv/bin/pip install "${PIP_FLAGS[@]}" torch==2.13.0
-    .venv/bin/pip install "${PIP_FLAGS[@]}" -r requirements/services.txt
+    pip_install .venv torch==2.13.0
+    pip_install .venv -r requirements/services.txt
     mv .venv/.requirements.sha256.pending .venv/.requirements.sha256
   fi
 }

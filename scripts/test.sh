@@ -36,6 +36,8 @@ nlu_cross_validation() {
 stage "Rasa data validation" validate_data
 stage "unit tests (Rasa environment: actions, components)" .venv-rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot tests/customer_db
 stage "unit and integration tests (services environment)" .venv/bin/python -m pytest -q -p no:cacheprovider tests --ignore=tests/bot
+stage "emotion export tests (services environment: ONNX vs sentence-transformers, tiny HF model)" \
+  .venv/bin/python -m pytest -q -p no:cacheprovider tests/bot/emotion/export
 stage "story tests (rasa test, both languages)" story_tests
 if [ "${SKIP_CROSS_VALIDATION:-0}" != "1" ]; then
   stage "NLU cross-validation (3 folds)" nlu_cross_validation

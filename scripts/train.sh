@@ -7,7 +7,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/env.sh
 
-TRAINING_INPUTS=(bot/config.yml bot/domain bot/data nlu_data bot/components bot/emotion requirements/rasa.txt)
+TRAINING_INPUTS=(bot/config.yml bot/domain bot/data nlu_data bot/components bot/emotion requirements/rasa.txt
+                 models/encoder/all-MiniLM-L6-v2/manifest.json)
 
 fingerprint() {
   find "${TRAINING_INPUTS[@]}" -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.txt' -o -name '*.json' -o -name '*.tsv' \) \
@@ -23,9 +24,17 @@ mkdir -p models
 if [ -f "models/$name.tar.gz" ] && [ "${FORCE_TRAIN:-0}" != "1" ]; then
   echo "[train] model models/$name.tar.gz is up to date"
 else
-  echo "[train] training models/$name.tar.gz (inputs changed; a few minutes on 2 cores)"
-  .venv-rasa/bin/rasa train --force \
-    --config bot/config.yml --domain bot/domain --data bot/data nlu_data/intents \
-    --out models --fixed-model-name "$name"
+  echo "[train] training models/$name.tar.gz (inputs changed; a few minutes on 2 cores; log: var/log/train.log)"
+  mkdir -p var/log
+  started=$SECONDS
+  if ! .venv-rasa/bin/rasa train --force \
+      --config bot/config.yml --domain bot/domain --data bot/data nlu_data/intents \
+      --out models --fixed-model-name "$name" >var/log/train.log 2>&1; then
+    # Progress bars make the log one long line: show its last characters.
+    echo "[train] training failed; the end of var/log/train.log:" >&2
+    tail -c 4000 var/log/train.log | tr '\r' '\n' | tail -n 40 >&2
+    exit 1
+  fi
+  echo "[train] trained in $((SECONDS - started)) s"
 fi
 echo "$name.tar.gz" > models/CURRENT

@@ -18,6 +18,19 @@ from scripts.bench import machine, rasa_latency
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def bridge_section(settings: LauncherSettings) -> str:
+    """The avatar bridge under 50 WebSocket sessions, with Rasa's REST channel as the baseline."""
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/bridge_load.py"),
+         "--bridge", f"ws://127.0.0.1:{settings.bridge_port}/ws/v1", "--rasa", settings.rasa_url,
+         "--sessions", "50", "--interval", "5", "--messages", "6"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        return f"## Avatar bridge\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
+    return result.stdout.strip() + "\n"
+
+
 def extra_sections() -> list[str]:
     """Sections that other parts of the system print (each script prints Markdown)."""
     sections = []
@@ -47,6 +60,7 @@ def main() -> int:
     sections = [f"# Benchmarks\n\nWritten by `make bench`.\n\n## Machine\n\n{machine.describe(ROOT)}\n"]
     with System(local_services(settings), work / "log"):
         sections.append(rasa_latency.measure_section(settings.rasa_url, [1, 20], 2.0, args.duration))
+        sections.append(bridge_section(settings))
     sections += extra_sections()
     setup_report = ROOT / "docs" / "setup-time.md"
     if setup_report.exists():

@@ -11,7 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
-LONG_RUNNING = {"redis", "postgres", "action-server", "rasa"}
+LONG_RUNNING = {"redis", "postgres", "action-server", "rasa", "avatar-bridge"}
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +77,11 @@ def test_rasa_gets_every_variable_its_endpoints_use(compose: dict) -> None:
     assert used and used <= given, f"missing for rasa: {used - given}"
 
 
-def test_secrets_have_no_defaults() -> None:
+@pytest.mark.parametrize("secret", ["POSTGRES_PASSWORD", "AVATAR_BRIDGE_NLG_TOKEN", "AVATAR_BRIDGE_AUDIO_URL_SECRET"])
+def test_secrets_have_no_defaults(secret: str) -> None:
     text = COMPOSE.read_text()
-    assert re.search(r"\$\{POSTGRES_PASSWORD:\?", text)
-    assert not re.search(r"\$\{POSTGRES_PASSWORD:-", text)
+    assert re.search(r"\$\{%s:\?" % secret, text)
+    assert not re.search(r"\$\{%s:-" % secret, text)
 
 
 def test_redis_is_durable_and_ports_stay_on_loopback(compose: dict) -> None:

@@ -1,0 +1,104 @@
+"""The bridge's one settings object.
+
+Created once by the app factory (or the entry point) and handed to everything else; nothing
+reads the environment anywhere else. Environment variables use the prefix ``AVATAR_BRIDGE_``,
+e.g. ``AVATAR_BRIDGE_RASA_URL=http://localhost:5005``.
+"""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPOSITORY_ROOT = PACKAGE_DIR.parent
+
+# Only for local development: a production start without real secrets fails (see below).
+_DEVELOPMENT_SECRET = "development-only-not-secret"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AVATAR_BRIDGE_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=1, le=65535)
+    log_level: str = "info"
+
+    # Rasa (REST channel + HTTP API).
+    rasa_url: AnyHttpUrl = AnyHttpUrl("http://localhost:5005")
+    rasa_token: SecretStr | None = None  # Rasa's --auth-token, needed for /conversations
+    rasa_timeout_s: float = Field(20.0, gt=0)
+
+    # Redis holds the session state, replay buffers and the empathy ledger.
+    redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")
+    redis_key_prefix: str = "bridge"
+    session_ttl_s: int = Field(24 * 3600, gt=0)
+    replay_buffer_frames: int = Field(200, ge=10)
+
+    # The NLG endpoint Rasa calls (query parameter `token`, as Rasa's EndpointConfig sends it).
+    nlg_token: SecretStr | None = None
+    # Keys the speech cache, so audio URLs cannot be derived from a guessed text.
+    audio_url_secret: SecretStr | None = None
+
+    # Limits that protect the service (documented in docs/protocol.md).
+    max_text_chars: int = Field(2000, ge=1)
+    max_frame_bytes: int = Field(16 * 1024, ge=1024)
+    user_messages_per_second: float = Field(1.0, gt=0)
+    user_message_burst: int = Field(5, ge=1)
+    frames_per_second: float = Field(10.0, gt=0)
+    frame_burst: int = Field(30, ge=1)
+
+    # Wording: the domain whose responses the NLG endpoint renders.
+    response_paths: list[Path] = Field(
+        default_factory=lambda: [REPOSITORY_ROOT / "bot" / "domain", REPOSITORY_ROOT / "bot" / "data"]
+    )
+    playbook_dir: Path = PACKAGE_DIR / "wording" / "playbooks"
+    reply_kinds_path: Path = PACKAGE_DIR / "dialogue" / "reply_kinds.yml"
+    expression_table_path: Path = PACKAGE_DIR / "expression" / "table.yml"
+    # Below this model confidence the customer's emotion is treated as neutral.
+    emotion_min_confidence: float = Field(0.45, ge=0, le=1)
+
+    # Speech.
+    speech_enabled: bool = True
+    speech_workers: int = Field(2, ge=1)
+    speech_cache_dir: Path = REPOSITORY_ROOT / "var" / "avatar_bridge" / "speech"
+    speech_cache_max_entries: int = Field(5000, ge=10)
+    voice_en: str = "en"
+    voice_de: str = "de"
+    base_rate_wpm: int = Field(170, ge=80, le=450)
+    base_pitch: int = Field(50, ge=0, le=100)
+
+    # On shutdown, running turns get this long to finish; unfinished ones are reported to the
+    # client as turn_interrupted when it resumes.
+    shutdown_grace_s: float = Field(5.0, ge=0)
+
+    # Validate every outgoing frame against its schema (tests turn it on; costs CPU).
+    validate_outgoing: bool = False
+
+    @model_validator(mode="after")
+    def _secrets_in_production(self) -> "Settings":
+        if self.environment != "production":
+            return self
+        missing = [
+            name
+            for name in ("nlg_token", "audio_url_secret")
+            if getattr(self, name) is None or not getattr(self, name).get_secret_value()
+        ]
+        if missing:
+            raise ValueError(f"production mode needs {', '.join(missing)} (AVATAR_BRIDGE_...)")
+        return self
+
+    def audio_secret(self) -> bytes:
+        if self.audio_url_secret is not None:
+            return self.audio_url_secret.get_secret_value().encode()
+        return _DEVELOPMENT_SECRET.encode()
+
+    def key(self, *parts: str) -> str:
+        """A Redis key under this bridge's prefix."""
+        return ":".join((self.redis_key_prefix, *parts))
+
+    @property
+    def rasa_base(self) -> str:
+        return str(self.rasa_url).rstrip("/")

@@ -1,0 +1,106 @@
+"""Everything the bridge needs at run time, built once at start-up and closed at shutdown.
+
+Built in the app's lifespan (never at import): configuration files are loaded and checked
+here, so a broken expression table or playbook stops the start instead of a customer's turn.
+"""
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+import httpx
+from redis.asyncio import Redis
+
+from avatar_bridge.core.config import Settings
+from avatar_bridge.dialogue.rasa_client import RasaClient
+from avatar_bridge.dialogue.reply_kinds import ReplyKinds
+from avatar_bridge.expression.planner import ExpressionPlanner
+from avatar_bridge.protocol.codec import ProtocolCodec
+from avatar_bridge.protocol.schema_registry import SchemaRegistry
+from avatar_bridge.sessions.deliveries import DeliveryListener
+from avatar_bridge.sessions.hub import SessionHub
+from avatar_bridge.sessions.store import SessionStore
+from avatar_bridge.sessions.turns import TurnRunner
+from avatar_bridge.speech.service import SpeechService
+from avatar_bridge.wording.acknowledger import Acknowledger
+from avatar_bridge.wording.domain_responses import DomainResponses
+from avatar_bridge.wording.empathy_ledger import EmpathyLedger
+from avatar_bridge.wording.nlg import NlgComposer
+from avatar_bridge.wording.playbooks import load_playbooks
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BridgeServices:
+    settings: Settings
+    redis: Redis
+    http: httpx.AsyncClient
+    schemas: SchemaRegistry
+    codec: ProtocolCodec
+    rasa: RasaClient
+    hub: SessionHub
+    nlg: NlgComposer
+    speech: SpeechService | None
+    background: set[asyncio.Task] = field(default_factory=set)
+
+    @classmethod
+    async def start(cls, settings: Settings) -> "BridgeServices":
+        schemas = SchemaRegistry.load()
+        reply_kinds = ReplyKinds.load(settings.reply_kinds_path, frozenset(schemas.shared_enum("reply_kind")))
+        planner = ExpressionPlanner.load(settings.expression_table_path, schemas)
+        playbooks = load_playbooks(settings.playbook_dir, reply_kinds.known)
+        responses = DomainResponses(settings.response_paths)
+        responses.reload_if_changed()
+        codec = ProtocolCodec(schemas, settings.max_frame_bytes, settings.max_text_chars)
+
+        redis = Redis.from_url(str(settings.redis_url), decode_responses=True)
+        http = httpx.AsyncClient(
+            timeout=settings.rasa_timeout_s,
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=128),
+        )
+        rasa = RasaClient(
+            settings.rasa_base, http, settings.rasa_token.get_secret_value() if settings.rasa_token else None
+        )
+        speech = SpeechService.create(settings) if settings.speech_enabled else None
+
+        store = SessionStore(redis, settings)
+        hub = SessionHub(store, codec, settings, inline_audio=speech.audio_base64 if speech else _no_audio)
+        hub.set_turn_handler(TurnRunner(hub, rasa, planner, reply_kinds, playbooks, speech, settings).run)
+        ledger = EmpathyLedger(redis, settings.redis_key_prefix, settings.session_ttl_s)
+        nlg = NlgComposer(
+            responses, reply_kinds, playbooks, Acknowledger(ledger), planner.band, settings.emotion_min_confidence
+        )
+        services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech)
+
+        services.spawn(DeliveryListener(redis, hub, schemas, settings).run(), "deliveries")
+        if speech is not None:
+            services.spawn(speech.warm_up(), "speech-warm-up")
+        return services
+
+    def spawn(self, coroutine, name: str) -> None:
+        """A tracked background task: logged if it fails, cancelled and awaited at shutdown."""
+        task = asyncio.create_task(coroutine, name=name)
+        self.background.add(task)
+        task.add_done_callback(self._forget)
+
+    def _forget(self, task: asyncio.Task) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    async def stop(self) -> None:
+        await self.hub.drain(timeout_s=self.settings.shutdown_grace_s)
+        for task in list(self.background):
+            task.cancel()
+        await asyncio.gather(*self.background, return_exceptions=True)
+        await self.http.aclose()
+        with contextlib.suppress(Exception):
+            await self.redis.aclose()
+        if self.speech is not None:
+            await self.speech.aclose()
+
+
+async def _no_audio(key: str) -> None:
+    return None

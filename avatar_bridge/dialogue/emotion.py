@@ -1,0 +1,52 @@
+"""The customer's emotion as Rasa's tracker carries it.
+
+The emotion component puts ``emotion: {label, confidence, intensity, scores}`` into each parsed
+user message (``latest_message``); ``action_track_emotion`` mirrors it into the slots
+``emotion`` and ``emotion_intensity``. The message is read first, the slots are the fallback.
+"""
+
+from dataclasses import dataclass
+
+EMOTION_LABELS = frozenset({"neutral", "frustrated", "anxious", "sad", "confused", "happy"})
+
+
+@dataclass(frozen=True)
+class EmotionReading:
+    label: str = "neutral"
+    intensity: float = 0.0
+    confidence: float = 0.0
+
+    @property
+    def is_neutral(self) -> bool:
+        return self.label == "neutral"
+
+
+NEUTRAL = EmotionReading()
+
+
+def emotion_from_tracker(tracker: dict | None, min_confidence: float) -> EmotionReading:
+    """The latest emotion; below `min_confidence` the bridge does not claim to know a feeling."""
+    if not isinstance(tracker, dict):
+        return NEUTRAL
+    latest = tracker.get("latest_message") or {}
+    reported = latest.get("emotion") if isinstance(latest, dict) else None
+    slots = tracker.get("slots") or {}
+    if isinstance(reported, dict) and reported.get("label") in EMOTION_LABELS:
+        label = reported["label"]
+        intensity = _number(reported.get("intensity"), 0.0)
+        confidence = _number(reported.get("confidence"), 1.0)
+    elif slots.get("emotion") in EMOTION_LABELS:
+        label = slots["emotion"]
+        intensity = _number(slots.get("emotion_intensity"), 0.5)
+        confidence = 1.0  # the slot is only set from a reading the emotion work accepted
+    else:
+        return NEUTRAL
+    if label == "neutral" or confidence < min_confidence:
+        return NEUTRAL
+    return EmotionReading(label=label, intensity=min(max(intensity, 0.0), 1.0), confidence=confidence)
+
+
+def _number(value: object, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default
+    return float(value)

@@ -1,0 +1,233 @@
+"""Typed protocol messages, one dataclass per message type.
+
+The wire format (JSON, field names, which fields may be null) lives in ``codec.py``; the
+schemas in ``schemas/`` are the contract both sides check against.
+"""
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+PROTOCOL_VERSION = 1
+
+
+# --- values carried inside messages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    audio: bool | None = None
+    audio_delivery: str | None = None  # "url" | "inline"
+
+
+@dataclass(frozen=True)
+class Expression:
+    name: str
+    intensity: float
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class Gesture:
+    name: str
+    intensity: float | None = None
+
+
+@dataclass(frozen=True)
+class Speech:
+    audio: dict  # {"url": "..."} or {"base64": "..."}
+    format: str
+    sample_rate: int
+    duration_ms: int
+    visemes: list[dict]
+    words: list[dict]
+    voice: dict | None = None
+
+
+# --- client -> server -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartSession:
+    TYPE: ClassVar[str] = "start"
+    language: str
+    customer_token: str | None = None
+    capabilities: Capabilities | None = None
+
+
+@dataclass(frozen=True)
+class ResumeSession:
+    TYPE: ClassVar[str] = "resume"
+    session_id: str
+    resume_token: str
+    last_seq: int
+    customer_token: str | None = None
+    capabilities: Capabilities | None = None
+
+
+@dataclass(frozen=True)
+class UserMessage:
+    TYPE: ClassVar[str] = "user_message"
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Typing:
+    TYPE: ClassVar[str] = "typing"
+    active: bool
+
+
+@dataclass(frozen=True)
+class UpdateCapabilities:
+    TYPE: ClassVar[str] = "capabilities"
+    audio: bool | None = None
+    audio_delivery: str | None = None
+
+
+@dataclass(frozen=True)
+class EndSession:
+    TYPE: ClassVar[str] = "end"
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CsatFeedback:
+    TYPE: ClassVar[str] = "csat"
+    score: int
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Ping:
+    TYPE: ClassVar[str] = "ping"
+
+
+ClientMessage = (
+    StartSession | ResumeSession | UserMessage | Typing | UpdateCapabilities | EndSession | CsatFeedback | Ping
+)
+CLIENT_MESSAGE_CLASSES: tuple[type, ...] = (
+    StartSession,
+    ResumeSession,
+    UserMessage,
+    Typing,
+    UpdateCapabilities,
+    EndSession,
+    CsatFeedback,
+    Ping,
+)
+
+
+# --- server -> client -------------------------------------------------------------------------
+# `seq` is set only on conversation frames (stored for replay); `ts` is stamped when sent.
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerFrame:
+    TYPE: ClassVar[str] = ""
+    # Fields that go on the wire as null instead of being left out.
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+    seq: int | None = None
+    ts: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionStarted(ServerFrame):
+    TYPE: ClassVar[str] = "session_started"
+    session_id: str
+    resume_token: str
+    language: str
+    limits: dict
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionResumed(ServerFrame):
+    TYPE: ClassVar[str] = "session_resumed"
+    session_id: str
+    language: str
+    last_seq: int
+    replayed: int
+    gap: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ack(ServerFrame):
+    TYPE: ClassVar[str] = "ack"
+    reply_to: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BotMessage(ServerFrame):
+    TYPE: ClassVar[str] = "bot_message"
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"gesture"})
+    reply_to: str
+    message_id: str
+    text: str
+    language: str
+    reply_kind: str
+    expression: Expression
+    gesture: Gesture | None
+    speech_pending: bool
+    buttons: list[dict] | None = None
+    customer_emotion: dict | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BotSpeech(ServerFrame):
+    TYPE: ClassVar[str] = "bot_speech"
+    reply_to: str
+    message_id: str
+    speech: Speech
+
+
+@dataclass(frozen=True, kw_only=True)
+class TurnComplete(ServerFrame):
+    TYPE: ClassVar[str] = "turn_complete"
+    reply_to: str
+    messages: int
+    routed_to: str = "bot"
+    speech_failed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgentMessage(ServerFrame):
+    TYPE: ClassVar[str] = "agent_message"
+    message_id: str
+    agent: dict  # {"display_name": "..."}
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Status(ServerFrame):
+    TYPE: ClassVar[str] = "status"
+    state: str
+    queue_position: int | None = None
+    estimated_wait_s: int | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrorFrame(ServerFrame):
+    TYPE: ClassVar[str] = "error"
+    code: str
+    message: str
+    reply_to: str | None = None
+    retry_after_ms: int | None = None
+    fatal: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackReceived(ServerFrame):
+    TYPE: ClassVar[str] = "feedback_received"
+    score: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionEnded(ServerFrame):
+    TYPE: ClassVar[str] = "session_ended"
+    session_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pong(ServerFrame):
+    TYPE: ClassVar[str] = "pong"

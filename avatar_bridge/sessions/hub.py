@@ -1,0 +1,228 @@
+"""Live sessions of this process: their socket, their turn queue and their outgoing frames.
+
+Every conversation frame goes through ``emit``: it takes the session's next sequence number,
+is stored in the replay buffer, and is sent if a socket is attached. One lock per session
+covers all three, so frames reach the client in sequence order and a resume never misses or
+duplicates a frame. Turns of a session run one at a time, in arrival order, in one worker task.
+"""
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from avatar_bridge.core.config import Settings
+from avatar_bridge.protocol.codec import ProtocolCodec
+from avatar_bridge.protocol.errors import CloseCode, ErrorCode
+from avatar_bridge.protocol.messages import ErrorFrame, ServerFrame, UserMessage
+from avatar_bridge.sessions.rate_limit import TokenBucket
+from avatar_bridge.sessions.store import SessionRecord, SessionStore
+
+logger = logging.getLogger(__name__)
+
+
+class FrameSink(Protocol):
+    """One client socket as the hub sees it."""
+
+    async def send_text(self, payload: str) -> bool: ...
+
+    async def close(self, code: int, reason: str) -> None: ...
+
+
+class SessionRuntime:
+    def __init__(self, record: SessionRecord, settings: Settings) -> None:
+        self.record = record
+        self.sink: FrameSink | None = None
+        self.queue: asyncio.Queue[UserMessage] = asyncio.Queue()
+        self.pending: set[str] = set()  # message ids queued or running in this process
+        self.worker: asyncio.Task | None = None
+        self.emit_lock = asyncio.Lock()
+        self.message_bucket = TokenBucket(settings.user_messages_per_second, settings.user_message_burst)
+
+    @property
+    def session_id(self) -> str:
+        return self.record.session_id
+
+    @property
+    def idle(self) -> bool:
+        return not self.pending
+
+
+TurnHandler = Callable[[SessionRuntime, UserMessage], Awaitable[None]]
+InlineAudio = Callable[[str], Awaitable[str | None]]
+
+
+class SessionHub:
+    def __init__(
+        self, store: SessionStore, codec: ProtocolCodec, settings: Settings, inline_audio: InlineAudio
+    ) -> None:
+        self._store = store
+        self._codec = codec
+        self._settings = settings
+        self._inline_audio = inline_audio
+        self._runtimes: dict[str, SessionRuntime] = {}
+        self._turn_handler: TurnHandler | None = None
+
+    def set_turn_handler(self, handler: TurnHandler) -> None:
+        self._turn_handler = handler
+
+    @property
+    def store(self) -> SessionStore:
+        return self._store
+
+    def runtime(self, record: SessionRecord) -> SessionRuntime:
+        """This process's runtime of a session, created on first use."""
+        runtime = self._runtimes.get(record.session_id)
+        if runtime is None:
+            runtime = SessionRuntime(record, self._settings)
+            self._runtimes[record.session_id] = runtime
+        else:
+            runtime.record = record
+        return runtime
+
+    # --- sockets ------------------------------------------------------------------------------
+
+    async def attach(
+        self,
+        runtime: SessionRuntime,
+        sink: FrameSink,
+        replay_after: int | None,
+        header: Callable[[int, bool, int], ServerFrame],
+    ) -> None:
+        """Make `sink` the session's socket: header frame, then missed frames, then live frames.
+
+        header(replayed, gap, last_seq) builds session_started / session_resumed.
+        """
+        async with runtime.emit_lock:
+            previous = runtime.sink
+            if previous is not None and previous is not sink:
+                await self._send(
+                    previous,
+                    runtime,
+                    self._codec.encode(
+                        ErrorFrame(
+                            code=ErrorCode.SESSION_TAKEN_OVER,
+                            ts=time.time(),
+                            fatal=True,
+                            message="This session was resumed on another connection.",
+                        )
+                    ),
+                )
+                await previous.close(CloseCode.TAKEN_OVER, "session taken over")
+            frames: list[str] = []
+            gap = False
+            if replay_after is not None:
+                frames, gap = await self._store.frames_after(runtime.session_id, replay_after)
+            last_seq = await self._store.last_seq(runtime.session_id)
+            await self._send(sink, runtime, self._codec.encode(header(len(frames), gap, last_seq)))
+            for payload in frames:
+                await self._send(sink, runtime, payload)
+            runtime.sink = sink
+
+    def detach(self, runtime: SessionRuntime, sink: FrameSink) -> None:
+        if runtime.sink is sink:
+            runtime.sink = None
+        self._retire_if_unused(runtime)
+
+    def _retire_if_unused(self, runtime: SessionRuntime) -> None:
+        if runtime.sink is None and runtime.idle and self._runtimes.get(runtime.session_id) is runtime:
+            del self._runtimes[runtime.session_id]
+            # A worker retiring its own runtime simply returns; any other is stopped here.
+            if runtime.worker is not None and runtime.worker is not asyncio.current_task():
+                runtime.worker.cancel()
+
+    # --- frames ---------------------------------------------------------------------------------
+
+    async def emit(self, runtime: SessionRuntime, frame: ServerFrame) -> ServerFrame:
+        """Send a conversation frame: numbered, kept for replay, delivered if a socket listens."""
+        async with runtime.emit_lock:
+            seq = await self._store.next_seq(runtime.session_id)
+            frame = dataclasses.replace(frame, seq=seq, ts=time.time())
+            payload = self._codec.encode(frame, validate=self._settings.validate_outgoing)
+            await self._store.store_frame(runtime.session_id, seq, payload)
+            if runtime.sink is not None:
+                await self._send(runtime.sink, runtime, payload)
+        return frame
+
+    async def emit_to_session(self, record: SessionRecord, frame: ServerFrame) -> ServerFrame:
+        """For frames from other services (agent messages, status), whether or not the session is live here."""
+        runtime = self.runtime(record)
+        try:
+            return await self.emit(runtime, frame)
+        finally:
+            self._retire_if_unused(runtime)
+
+    async def send_transient(self, sink: FrameSink, frame: ServerFrame, runtime: SessionRuntime | None = None) -> None:
+        """Connection frames (errors about a frame, pong, ...): not numbered, not replayed."""
+        frame = dataclasses.replace(frame, ts=time.time())
+        await self._send(sink, runtime, self._codec.encode(frame, validate=self._settings.validate_outgoing))
+
+    async def _send(self, sink: FrameSink, runtime: SessionRuntime | None, payload: str) -> None:
+        if runtime is not None and runtime.record.audio_delivery == "inline" and '"type":"bot_speech"' in payload:
+            payload = await self._with_inline_audio(payload)
+        if not await sink.send_text(payload) and runtime is not None and runtime.sink is sink:
+            runtime.sink = None  # the socket is gone; the frame waits in the replay buffer
+
+    async def _with_inline_audio(self, payload: str) -> str:
+        document = json.loads(payload)
+        url = document["speech"]["audio"].get("url", "")
+        audio = await self._inline_audio(url.rsplit("/", 1)[-1].removesuffix(".wav"))
+        if audio is None:
+            return payload
+        document["speech"]["audio"] = {"base64": audio}
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+    # --- turns ----------------------------------------------------------------------------------
+
+    def reserve(self, runtime: SessionRuntime, message_id: str) -> bool:
+        """Mark a message id as being handled in this process; False if it already is."""
+        if message_id in runtime.pending:
+            return False
+        runtime.pending.add(message_id)
+        return True
+
+    def release(self, runtime: SessionRuntime, message_id: str) -> None:
+        runtime.pending.discard(message_id)
+        self._retire_if_unused(runtime)
+
+    def submit(self, runtime: SessionRuntime, message: UserMessage) -> None:
+        """Queue a reserved message for the session's turn worker."""
+        runtime.pending.add(message.id)
+        runtime.queue.put_nowait(message)
+        if runtime.worker is None or runtime.worker.done():
+            runtime.worker = asyncio.create_task(self._work(runtime), name=f"turns-{runtime.session_id}")
+
+    async def _work(self, runtime: SessionRuntime) -> None:
+        assert self._turn_handler is not None, "the app wires a turn handler at start-up"
+        while True:
+            message = await runtime.queue.get()
+            try:
+                await self._turn_handler(runtime, message)
+            except Exception:  # the handler reports its own errors; this only keeps the worker alive
+                logger.exception("turn handler failed")
+            finally:
+                runtime.pending.discard(message.id)
+                runtime.queue.task_done()
+            if runtime.queue.empty():
+                self._retire_if_unused(runtime)
+                if self._runtimes.get(runtime.session_id) is not runtime:
+                    return
+
+    async def drain(self, timeout_s: float) -> None:
+        """Let running turns finish (shutdown), then stop every worker."""
+        workers = [r.worker for r in self._runtimes.values() if r.worker is not None and not r.worker.done()]
+        busy = [r.queue.join() for r in self._runtimes.values() if not r.idle]
+        if busy:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*busy), timeout_s)
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        self._runtimes.clear()
+
+    def is_pending(self, runtime: SessionRuntime, message_id: str) -> bool:
+        return message_id in runtime.pending

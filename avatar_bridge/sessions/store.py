@@ -1,0 +1,188 @@
+"""Session state in Redis, so sessions survive reconnects and bridge restarts.
+
+Keys (prefix ``bridge`` by default; all expire ``session_ttl_s`` after the last activity):
+  {p}:session:{id}          hash: language, audio, audio_delivery, routing, ended, token hashes
+  {p}:session:{id}:seq      counter of conversation frames
+  {p}:session:{id}:outbox   sorted set: recent conversation frames (JSON) scored by seq
+  {p}:session:{id}:turns    hash: client message id -> accepted | done | failed
+Streams shared with other services: {p}:csat (feedback), {p}:agent_inbox (messages for agents).
+Tokens are stored as SHA-256 hashes only.
+"""
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import cast
+
+from redis.asyncio import Redis
+
+from avatar_bridge.core.config import Settings
+from avatar_bridge.protocol.messages import Capabilities
+
+TURN_ACCEPTED = "accepted"
+TURN_DONE = "done"
+TURN_FAILED = "failed"
+
+
+@dataclass
+class SessionRecord:
+    session_id: str
+    language: str
+    audio: bool = True
+    audio_delivery: str = "url"
+    routing: str = "bot"  # "bot" | "agent"
+    ended: bool = False
+    resume_token_hash: str = ""
+    customer_token_hash: str = ""
+
+
+def _hash(token: str | None) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest() if token else ""
+
+
+class SessionStore:
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self._redis = redis
+        self._settings = settings
+
+    def _key(self, session_id: str, part: str = "") -> str:
+        return self._settings.key("session", session_id, part) if part else self._settings.key("session", session_id)
+
+    def _all_keys(self, session_id: str) -> list[str]:
+        return [self._key(session_id), *(self._key(session_id, part) for part in ("seq", "outbox", "turns"))]
+
+    # --- the session record -------------------------------------------------------------------
+
+    async def create(
+        self, language: str, customer_token: str | None, capabilities: Capabilities | None
+    ) -> tuple[SessionRecord, str]:
+        """A new session and its resume token (returned once, stored only as a hash)."""
+        resume_token = secrets.token_urlsafe(32)
+        record = SessionRecord(
+            session_id=secrets.token_urlsafe(18),
+            language=language,
+            resume_token_hash=_hash(resume_token),
+            customer_token_hash=_hash(customer_token),
+        )
+        apply_capabilities(record, capabilities)
+        await self.save(record)
+        return record, resume_token
+
+    async def save(self, record: SessionRecord) -> None:
+        key = self._key(record.session_id)
+        fields: dict[str, str | int] = {
+            "language": record.language,
+            "audio": int(record.audio),
+            "audio_delivery": record.audio_delivery,
+            "routing": record.routing,
+            "ended": int(record.ended),
+            "resume_token_hash": record.resume_token_hash,
+            "customer_token_hash": record.customer_token_hash,
+        }
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
+            pipe.expire(key, self._settings.session_ttl_s)
+            await pipe.execute()
+
+    async def load(self, session_id: str) -> SessionRecord | None:
+        # The client decodes responses, so Redis hands back str (redis-py's types say bytes | str).
+        fields = cast(dict[str, str], await self._redis.hgetall(self._key(session_id)))
+        if not fields:
+            return None
+        return SessionRecord(
+            session_id=session_id,
+            language=fields.get("language", "en"),
+            audio=fields.get("audio", "1") == "1",
+            audio_delivery=fields.get("audio_delivery", "url"),
+            routing=fields.get("routing", "bot"),
+            ended=fields.get("ended", "0") == "1",
+            resume_token_hash=fields.get("resume_token_hash", ""),
+            customer_token_hash=fields.get("customer_token_hash", ""),
+        )
+
+    @staticmethod
+    def may_resume(record: SessionRecord, resume_token: str, customer_token: str | None) -> bool:
+        """The resume token must match; a session bound to a customer also needs their token."""
+        if not hmac.compare_digest(record.resume_token_hash, _hash(resume_token)):
+            return False
+        if record.customer_token_hash:
+            return hmac.compare_digest(record.customer_token_hash, _hash(customer_token))
+        return True
+
+    async def touch(self, session_id: str) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in self._all_keys(session_id):
+                pipe.expire(key, self._settings.session_ttl_s)
+            await pipe.execute()
+
+    # --- conversation frames --------------------------------------------------------------------
+
+    async def next_seq(self, session_id: str) -> int:
+        return int(await self._redis.incr(self._key(session_id, "seq")))
+
+    async def last_seq(self, session_id: str) -> int:
+        return int(await self._redis.get(self._key(session_id, "seq")) or 0)
+
+    async def store_frame(self, session_id: str, seq: int, payload: str) -> None:
+        key = self._key(session_id, "outbox")
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(key, {payload: seq})
+            # Keep the newest N frames: drop ranks 0 .. -(N+1).
+            pipe.zremrangebyrank(key, 0, -(self._settings.replay_buffer_frames + 1))
+            pipe.expire(key, self._settings.session_ttl_s)
+            pipe.expire(self._key(session_id, "seq"), self._settings.session_ttl_s)
+            await pipe.execute()
+
+    async def frames_after(self, session_id: str, last_seq: int) -> tuple[list[str], bool]:
+        """Stored frames with seq > last_seq, oldest first, and whether some were already dropped."""
+        stored = cast(
+            list[tuple[str, float]],
+            await self._redis.zrangebyscore(self._key(session_id, "outbox"), f"({last_seq}", "+inf", withscores=True),
+        )
+        frames = [payload for payload, _ in stored]
+        newest = await self.last_seq(session_id)
+        oldest_kept = int(stored[0][1]) if stored else newest + 1
+        gap = newest > last_seq and oldest_kept > last_seq + 1
+        return frames, gap
+
+    # --- turns (exactly once per client message id) ----------------------------------------------
+
+    async def claim_turn(self, session_id: str, message_id: str) -> bool:
+        key = self._key(session_id, "turns")
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(key, message_id, TURN_ACCEPTED)
+            pipe.expire(key, self._settings.session_ttl_s)
+            pipe.expire(self._key(session_id), self._settings.session_ttl_s)  # activity keeps the session
+            claimed, *_ = await pipe.execute()
+        return bool(claimed)
+
+    async def finish_turn(self, session_id: str, message_id: str, state: str) -> None:
+        await self._redis.hset(self._key(session_id, "turns"), message_id, state)
+
+    async def unfinished_turns(self, session_id: str) -> list[str]:
+        turns = cast(dict[str, str], await self._redis.hgetall(self._key(session_id, "turns")))
+        return [message_id for message_id, state in turns.items() if state == TURN_ACCEPTED]
+
+    # --- streams other services read -------------------------------------------------------------
+
+    async def record_csat(self, record: SessionRecord, score: int, comment: str | None) -> None:
+        entry = {"session_id": record.session_id, "score": score, "language": record.language, "ts": time.time()}
+        if comment:
+            entry["comment"] = comment
+        await self._redis.xadd(self._settings.key("csat"), {"payload": json.dumps(entry, ensure_ascii=False)})
+
+    async def forward_to_agent(self, session_id: str, message_id: str, text: str) -> None:
+        entry = {"session_id": session_id, "message_id": message_id, "text": text, "ts": time.time()}
+        await self._redis.xadd(self._settings.key("agent_inbox"), {"payload": json.dumps(entry, ensure_ascii=False)})
+
+
+def apply_capabilities(record: SessionRecord, capabilities: Capabilities | None) -> None:
+    if capabilities is None:
+        return
+    if capabilities.audio is not None:
+        record.audio = capabilities.audio
+    if capabilities.audio_delivery is not None:
+        record.audio_delivery = capabilities.audio_delivery

@@ -1,0 +1,46 @@
+"""When the assistant does not understand: ask to rephrase once, then offer a person.
+
+The count is per conversation: the second misunderstanding offers a person (`human_offered`,
+reason `repeated_misunderstanding`) and starts counting again.
+"""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.base import offer_human
+
+MISUNDERSTANDINGS_BEFORE_OFFER = 2
+
+
+class ActionFallback(Action):
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        if count < MISUNDERSTANDINGS_BEFORE_OFFER:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return [SlotSet("fallback_count", float(count))]
+        return [SlotSet("fallback_count", 0.0)] + offer_human(
+            dispatcher,
+            "repeated_misunderstanding",
+            response="utter_offer_human_after_misunderstanding",
+        )
+
+
+class ActionDeclineHuman(Action):
+    """The customer said no to a person: close the offer so a later "yes" cannot trigger it."""
+
+    def name(self) -> Text:
+        return "action_decline_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet("human_offered", False), SlotSet("handoff_reason", None)]

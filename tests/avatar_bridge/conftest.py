@@ -1,0 +1,109 @@
+"""Fixtures for the avatar bridge tests: a real redis-server, FakeRasa and the real bridge app
+served by uvicorn on loopback ports."""
+
+import itertools
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# The helpers live next to this file; make them importable whatever pytest's import mode.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bridge_support.fake_rasa import FakeRasa
+from bridge_support.servers import RedisServer, ThreadedServer, free_port
+
+from avatar_bridge.app import create_app
+from avatar_bridge.core.config import Settings
+
+FIXTURE_DOMAIN = Path(__file__).resolve().parent / "fixtures" / "domain"
+_prefixes = itertools.count(1)
+
+
+@dataclass
+class BridgeStack:
+    settings: Settings
+    fake_rasa: FakeRasa
+    server: ThreadedServer
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.server.port}/ws/v1"
+
+    def restart_bridge(self, **overrides) -> None:
+        """Stop this bridge process's app and serve a brand-new app instance on the same port."""
+        self.server.stop()
+        self.settings = self.settings.model_copy(update=overrides)
+        self.server = ThreadedServer(create_app(self.settings), self.server.port)
+        self.server.start()
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.fake_rasa.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.wait_ready()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def speech_cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("speech-cache")
+
+
+def bridge_settings(redis_url: str, rasa_url: str, port: int, cache_dir: Path, **overrides) -> Settings:
+    values = dict(
+        environment="development",
+        port=port,
+        rasa_url=rasa_url,
+        redis_url=redis_url,
+        redis_key_prefix=f"bridgetest{next(_prefixes)}",
+        speech_workers=1,
+        speech_cache_dir=cache_dir,
+        response_paths=[FIXTURE_DOMAIN],
+        validate_outgoing=True,
+        rasa_timeout_s=10.0,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+def start_stack(redis_url: str, cache_dir: Path, **overrides) -> BridgeStack:
+    bridge_port, rasa_port = free_port(), free_port()
+    fake = FakeRasa(rasa_port, nlg_url=f"http://127.0.0.1:{bridge_port}/nlg").start()
+    settings = bridge_settings(redis_url, fake.url, bridge_port, cache_dir, **overrides)
+    server = ThreadedServer(create_app(settings), bridge_port)
+    server.start()
+    return BridgeStack(settings, fake, server)
+
+
+@pytest.fixture(scope="session")
+def bridge(redis_server, speech_cache_dir):
+    """The bridge most tests share (sessions are independent, so sharing is safe)."""
+    stack = start_stack(redis_server.url, speech_cache_dir)
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+def own_bridge(redis_server, speech_cache_dir):
+    """A bridge of the test's own, for tests that restart it or change its settings."""
+    stacks: list[BridgeStack] = []
+
+    def make(**overrides) -> BridgeStack:
+        stack = start_stack(redis_server.url, speech_cache_dir, **overrides)
+        stacks.append(stack)
+        return stack
+
+    yield make
+    for stack in stacks:
+        stack.stop()

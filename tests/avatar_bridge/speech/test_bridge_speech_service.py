@@ -1,0 +1,67 @@
+"""The speech service: process pool, cache, voice settings, recovery from a dead worker."""
+
+import asyncio
+import itertools
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from avatar_bridge.core.config import Settings
+from avatar_bridge.speech.service import Prosody, SpeechService
+
+
+def test_service_caches_by_text_and_voice_settings(tmp_path):
+    async def scenario():
+        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        try:
+            normal = await service.speak("Your parcel arrives tomorrow.", "en", Prosody())
+            again = await service.speak("Your parcel arrives tomorrow.", "en", Prosody())
+            slower = await service.speak("Your parcel arrives tomorrow.", "en", Prosody(rate=0.7))
+            return normal, again, slower
+        finally:
+            service.close()
+
+    normal, again, slower = asyncio.run(scenario())
+    assert again == normal
+    assert slower.key != normal.key
+    assert slower.duration_ms > normal.duration_ms * 1.2
+    assert slower.voice["rate_wpm"] < normal.voice["rate_wpm"]
+
+
+def test_voice_settings_apply_to_every_message_in_a_row(tmp_path):
+    """Regression: pyttsx3's end-of-loop cancel used to drop a rate change now and then."""
+
+    async def scenario():
+        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        try:
+            durations = []
+            for index in range(12):
+                rate = (1.0, 0.7, 1.3)[index % 3]
+                speech = await service.speak(f"Parcel number {index} arrives tomorrow.", "en", Prosody(rate=rate))
+                durations.append((rate, speech.duration_ms))
+            return durations
+        finally:
+            service.close()
+
+    durations = asyncio.run(scenario())
+    for (rate_a, a), (rate_b, b) in itertools.pairwise(durations):
+        assert (a > b) == (rate_a < rate_b), durations
+
+
+def test_a_dead_speech_worker_costs_one_reply_not_the_service(tmp_path):
+    async def scenario():
+        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        try:
+            assert await service.speak("Before the crash.", "en", Prosody())
+            for pid in list(service._pool._processes):  # the worker dies, as after a crash in espeak-ng
+                os.kill(pid, signal.SIGKILL)
+            await asyncio.sleep(0.2)
+            with pytest.raises(BrokenProcessPool):
+                await service.speak("During the crash.", "en", Prosody())
+            return await service.speak("After the crash.", "en", Prosody())
+        finally:
+            await service.aclose()
+
+    assert asyncio.run(scenario()).duration_ms > 500

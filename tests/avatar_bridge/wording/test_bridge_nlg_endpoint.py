@@ -1,0 +1,221 @@
+"""The NLG endpoint as Rasa 3.6 calls it: request and response in callback.py's format."""
+
+import itertools
+import uuid
+
+import httpx
+import pytest
+from bridge_support.fake_rasa import RASA_NLG_RESPONSE_SHAPE
+from jsonschema import validate
+
+from avatar_bridge.core.config import PACKAGE_DIR
+from avatar_bridge.wording.playbooks import load_playbooks
+
+PLAYBOOKS = load_playbooks(
+    PACKAGE_DIR / "wording" / "playbooks",
+    frozenset({"good_news", "bad_news", "apology", "question", "handoff", "info", "greeting", "farewell"}),
+)
+_turn = itertools.count()
+
+
+def _tracker(
+    sender: str,
+    language: str = "en",
+    emotion: tuple[str, float] = ("neutral", 0.0),
+    slots: dict | None = None,
+    events: list | None = None,
+    confidence: float = 0.9,
+) -> dict:
+    label, intensity = emotion
+    latest = {
+        "text": "...",
+        "intent": {"name": "x"},
+        "entities": [],
+        "emotion": {"label": label, "confidence": confidence, "intensity": intensity, "scores": {}},
+    }
+    return {
+        "sender_id": sender,
+        "slots": {"language": language, **(slots or {})},
+        "latest_message": latest,
+        "events": events if events is not None else [{"event": "user", "text": "...", "timestamp": next(_turn)}],
+        "latest_event_time": 1.0,
+        "followup_action": None,
+        "paused": False,
+        "latest_input_channel": "rest",
+        "active_loop": {},
+        "latest_action": {"action_name": "action_listen"},
+        "latest_action_name": "action_listen",
+    }
+
+
+def _nlg(bridge, response: str, tracker: dict, arguments: dict | None = None, http: httpx.Client | None = None) -> dict:
+    body = {
+        "response": response,
+        "id": None,
+        "arguments": arguments or {},
+        "tracker": tracker,
+        "channel": {"name": "collector"},
+    }
+    answer = (http or httpx).post(f"{bridge.http_url}/nlg", json=body, timeout=10)
+    assert answer.status_code == 200, answer.text
+    generated = answer.json()
+    validate(generated, RASA_NLG_RESPONSE_SHAPE)  # Rasa would reject anything else
+    return generated
+
+
+def _sender() -> str:
+    return f"nlg-{uuid.uuid4().hex}"
+
+
+def test_renders_the_language_variation_with_slots_and_arguments(bridge):
+    tracker = _tracker(_sender(), "de", slots={"order_number": "40010002"})
+    generated = _nlg(bridge, "utter_order_delayed", tracker, {"new_date": "24.12.2026"})
+    assert (
+        generated["text"]
+        == "Es tut mir leid: Bestellung 40010002 verspätet sich. Neuer Liefertermin ist der 24.12.2026."
+    )
+    cue = generated["custom"]["avatar_cue"]
+    assert (cue["response"], cue["reply_kind"], cue["language"]) == ("utter_order_delayed", "apology", "de")
+
+
+def test_english_is_the_default_variation_and_buttons_come_along(bridge):
+    generated = _nlg(bridge, "utter_ts_login_caps_lock", _tracker(_sender(), "en"))
+    assert generated["text"] == "Is Caps Lock off? Can you sign in now?"
+    assert generated["buttons"] == [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+
+
+def test_a_placeholder_without_a_value_stays_as_written_like_rasa(bridge):
+    generated = _nlg(bridge, "utter_echo", _tracker(_sender()))
+    assert generated["text"] == "You said: {said}"
+
+
+def test_an_unknown_response_renders_nothing(bridge):
+    assert _nlg(bridge, "utter_does_not_exist", _tracker(_sender())) == {}
+
+
+def test_neutral_customer_gets_no_acknowledgement(bridge):
+    generated = _nlg(bridge, "utter_ask_account_identifier", _tracker(_sender()))
+    assert generated["text"] == "What is the e-mail address or customer number of your account?"
+    assert generated["custom"]["avatar_cue"]["acknowledgement"] is None
+
+
+@pytest.mark.parametrize("band, intensity", [("low", 0.2), ("medium", 0.5), ("high", 0.9)])
+def test_acknowledgement_is_proportionate_and_followed_by_the_step(bridge, band, intensity):
+    generated = _nlg(bridge, "utter_ask_account_identifier", _tracker(_sender(), emotion=("frustrated", intensity)))
+    cue = generated["custom"]["avatar_cue"]
+    assert cue["band"] == band
+    assert cue["acknowledgement"] in PLAYBOOKS["en"].phrases_for("frustrated", band)
+    # Acknowledge first, then the concrete next step, in one message.
+    assert (
+        generated["text"] == f"{cue['acknowledgement']} What is the e-mail address or customer number of your account?"
+    )
+
+
+def test_german_playbook_is_more_reserved_about_mild_annoyance(bridge):
+    mild = _nlg(bridge, "utter_ask_account_identifier", _tracker(_sender(), "de", emotion=("frustrated", 0.2)))
+    assert mild["custom"]["avatar_cue"]["acknowledgement"] is None
+    strong = _nlg(bridge, "utter_ask_account_identifier", _tracker(_sender(), "de", emotion=("frustrated", 0.9)))
+    assert strong["custom"]["avatar_cue"]["acknowledgement"] in PLAYBOOKS["de"].phrases_for("frustrated", "high")
+
+
+def test_low_confidence_emotion_is_not_claimed(bridge):
+    generated = _nlg(bridge, "utter_ask_account_identifier", _tracker(_sender(), emotion=("sad", 0.9), confidence=0.2))
+    assert generated["custom"]["avatar_cue"]["emotion"]["label"] == "neutral"
+    assert generated["custom"]["avatar_cue"]["acknowledgement"] is None
+
+
+def test_only_one_acknowledgement_per_user_turn(bridge):
+    sender = _sender()
+    first = _nlg(bridge, "utter_ask_account_identifier", _tracker(sender, emotion=("anxious", 0.9)))
+    events = [
+        {"event": "user", "text": "..."},
+        {"event": "bot", "text": first["text"], "data": {"custom": first["custom"]}},
+    ]
+    second = _nlg(bridge, "utter_handoff_done", _tracker(sender, emotion=("anxious", 0.9), events=events))
+    assert first["custom"]["avatar_cue"]["acknowledgement"]
+    assert second["custom"]["avatar_cue"]["acknowledgement"] is None
+
+
+def test_same_feeling_is_not_acknowledged_again_unless_it_grows(bridge):
+    sender = _sender()
+    first = _nlg(bridge, "utter_ask_account_identifier", _tracker(sender, emotion=("frustrated", 0.5)))
+    earlier = [
+        {"event": "user", "text": "..."},
+        {"event": "bot", "text": first["text"], "data": {"custom": first["custom"]}},
+    ]
+    same = _nlg(
+        bridge,
+        "utter_ask_account_identifier",
+        _tracker(sender, emotion=("frustrated", 0.55), events=[*earlier, {"event": "user", "text": "again"}]),
+    )
+    assert same["custom"]["avatar_cue"]["acknowledgement"] is None
+    grown = _nlg(
+        bridge,
+        "utter_ask_account_identifier",
+        _tracker(sender, emotion=("frustrated", 0.95), events=[*earlier, {"event": "user", "text": "!!"}]),
+    )
+    assert grown["custom"]["avatar_cue"]["acknowledgement"] in PLAYBOOKS["en"].phrases_for("frustrated", "high")
+
+
+def test_a_response_that_acknowledges_itself_gets_nothing_extra(bridge):
+    generated = _nlg(bridge, "utter_ts_login_intro", _tracker(_sender(), emotion=("frustrated", 0.9)))
+    assert generated["text"] == "I can see it's annoying not to be able to sign in. Let's go through it step by step."
+    assert generated["custom"]["avatar_cue"]["acknowledgement"] is None
+
+
+def test_the_domains_own_empathy_sentence_is_left_out_the_second_time(bridge):
+    sender = _sender()
+    _nlg(bridge, "utter_ts_login_intro", _tracker(sender))
+    again = _nlg(bridge, "utter_ts_login_intro", _tracker(sender))
+    assert again["text"] == "Let's go through it step by step."
+    assert again["custom"]["avatar_cue"]["left_out"].startswith("I can see it's annoying")
+
+
+def test_an_apology_reply_without_an_apology_gets_one(bridge):
+    generated = _nlg(bridge, "utter_system_down", _tracker(_sender()), {"reply_kind": "apology"})
+    cue = generated["custom"]["avatar_cue"]
+    assert cue["reply_kind"] == "apology" and cue["apology"] in PLAYBOOKS["en"].apologies
+    assert generated["text"].startswith(cue["apology"] + " Our order system cannot be reached")
+
+
+def test_happy_customers_joy_is_not_echoed_before_bad_news(bridge):
+    generated = _nlg(
+        bridge,
+        "utter_order_delayed",
+        _tracker(_sender(), emotion=("happy", 0.9)),
+        {"order_number": "40010002", "new_date": "1 May 2026"},
+    )
+    assert generated["custom"]["avatar_cue"]["acknowledgement"] is None
+
+
+def test_wrong_token_is_refused_when_a_token_is_configured(own_bridge):
+    stack = own_bridge(nlg_token="s3cret", speech_enabled=False)
+    body = {
+        "response": "utter_greet",
+        "arguments": {},
+        "tracker": _tracker(_sender()),
+        "channel": {"name": "collector"},
+    }
+    assert httpx.post(f"{stack.http_url}/nlg", json=body).status_code == 401
+    assert httpx.post(f"{stack.http_url}/nlg?token=wrong", json=body).status_code == 401
+    assert httpx.post(f"{stack.http_url}/nlg?token=s3cret", json=body).status_code == 200
+
+
+def test_every_response_of_the_bot_domain_renders_in_both_languages(own_bridge):
+    """The real domain (bot/domain), not the test fixture: every response, en and de."""
+    from avatar_bridge.core.config import REPOSITORY_ROOT
+    from avatar_bridge.wording.domain_responses import DomainResponses
+
+    domain = [REPOSITORY_ROOT / "bot" / "domain", REPOSITORY_ROOT / "bot" / "data"]
+    names = sorted(DomainResponses(domain).names())
+    if not names:
+        pytest.skip("bot/domain has no responses yet")
+    stack = own_bridge(response_paths=domain, speech_enabled=False)
+    with httpx.Client() as http:
+        for name in names:
+            english = _nlg(stack, name, _tracker(_sender(), "en"), http=http)
+            german = _nlg(stack, name, _tracker(_sender(), "de"), http=http)
+            for generated in (english, german):
+                assert generated.get("text") or generated.get("custom"), name
+                assert generated["custom"]["avatar_cue"]["response"] == name
+            assert german["custom"]["avatar_cue"]["language"] == "de"

@@ -1,0 +1,87 @@
+"""Starts the real system once for the integration tests: Redis, the action server and Rasa with
+the trained model, on free loopback ports, with a freshly seeded customer database."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+import redis
+
+from customer_db.seed import seed_database
+from customer_db.sql import SqlCustomerConnector
+from launcher.process import free_port
+from launcher.services import local_services
+from launcher.settings import LauncherSettings
+from launcher.system import System
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
+    work = tmp_path_factory.mktemp("system")
+    return LauncherSettings.from_env(
+        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
+        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+    )
+
+
+@pytest.fixture(scope="session")
+def customer_db(settings: LauncherSettings) -> SqlCustomerConnector:
+    connector = SqlCustomerConnector(settings.customer_db_url)
+    connector.create_schema()
+    seed_database(connector)
+    return connector
+
+
+@pytest.fixture(scope="session")
+def system(settings: LauncherSettings, customer_db: SqlCustomerConnector) -> Iterator[System]:
+    with System(local_services(settings), Path(settings.var_dir) / "log") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def redis_client(system: System, settings: LauncherSettings) -> redis.Redis:
+    return redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db,
+                       decode_responses=True)
+
+
+class Conversation:
+    """One customer talking to Rasa's REST channel."""
+
+    def __init__(self, base_url: str, language: str | None = None) -> None:
+        self.base_url = base_url
+        self.sender = f"it-{uuid.uuid4().hex[:10]}"
+        self.client = httpx.Client(base_url=base_url, timeout=60)
+        # The client's language choice travels as message metadata; Rasa keeps the first
+        # message's metadata as the session-start metadata.
+        self.metadata = {"language": language} if language else None
+
+    def say(self, text: str) -> list[dict]:
+        body: dict = {"sender": self.sender, "message": text}
+        if self.metadata:
+            body["metadata"] = self.metadata
+        response = self.client.post("/webhooks/rest/webhook", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def text(self, message: str) -> str:
+        return "\n".join(reply.get("text", "") for reply in self.say(message))
+
+    def tracker(self) -> dict:
+        response = self.client.get(f"/conversations/{self.sender}/tracker")
+        response.raise_for_status()
+        return response.json()
+
+    def slot(self, name: str):
+        return self.tracker()["slots"].get(name)
+
+
+@pytest.fixture
+def conversation(system: System, settings: LauncherSettings):
+    def start(language: str | None = None) -> Conversation:
+        return Conversation(settings.rasa_url, language)
+
+    return start
