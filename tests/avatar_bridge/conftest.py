@@ -21,6 +21,17 @@ FIXTURE_DOMAIN = Path(__file__).resolve().parent / "fixtures" / "domain"
 _prefixes = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _bridge_settings_only_from_the_tests():
+    """`make test` exports the local system's AVATAR_BRIDGE_* values; these tests set their own."""
+    import os
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [name for name in os.environ if name.startswith("AVATAR_BRIDGE_")]:
+            patch.delenv(name)
+        yield
+
+
 @dataclass
 class BridgeStack:
     settings: Settings
