@@ -8,15 +8,22 @@ redirect the parcel).
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, List, Optional, Text
 
 from customer_db.records import ADDRESS_CHANGEABLE_STATUSES, CLOSED_STATUSES
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 
-from bot.actions.base import DATA_ERRORS, RequestContext, get_connector, offer_human
+from bot.actions.base import (
+    DATA_ERRORS,
+    FormTurn,
+    RequestContext,
+    SlotValues,
+    StoppableFormValidation,
+    get_connector,
+    offer_human,
+    slot_check,
+)
 from bot.actions.parsing import clean_text, find_order_number, looks_like_address
 
 logger = logging.getLogger(__name__)
@@ -28,61 +35,45 @@ async def _customer_order(tracker: Tracker, order_number: str) -> Optional[Any]:
     )
 
 
-class ValidateAddressForm(FormValidationAction):
+class ValidateAddressForm(StoppableFormValidation):
     def name(self) -> Text:
         return "validate_address_form"
 
-    async def required_slots(
-        self,
-        domain_slots: List[Text],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Text]:
+    async def keeps_asking(self, tracker: Tracker) -> bool:
         if not tracker.get_slot("verified"):
-            return []  # verification failed; action_continue_request takes it from here
+            return False  # verification failed; action_continue_request takes it from here
         order_number = find_order_number(tracker.get_slot("order_number"))
         if order_number:
             try:
                 order = await _customer_order(tracker, order_number)
             except DATA_ERRORS as error:
                 logger.error("address form: database unavailable (%s)", type(error).__name__)
-                return []
+                return False
             if order is not None and order.status not in ADDRESS_CHANGEABLE_STATUSES:
-                return []  # no point asking for an address we cannot use
-        return domain_slots
+                return False  # no point asking for an address we cannot use
+        return True
 
-    async def validate_order_number(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> Dict[Text, Any]:
+    @slot_check
+    async def validate_order_number(self, value: Any, turn: FormTurn) -> SlotValues:
         order_number = find_order_number(value)
         if order_number is None:
-            dispatcher.utter_message(response="utter_order_number_format")
+            turn.say("utter_order_number_format")
             return {"order_number": None}
         try:
-            order = await _customer_order(tracker, order_number)
+            order = await _customer_order(turn.tracker, order_number)
         except DATA_ERRORS as error:
             logger.error("address form: database unavailable (%s)", type(error).__name__)
             return {"order_number": order_number}  # action_continue_request reports it
         if order is None:
-            dispatcher.utter_message(response="utter_order_not_found", order_number=order_number)
+            turn.say("utter_order_not_found", order_number=order_number)
             return {"order_number": None}
         return {"order_number": order_number}
 
-    def validate_new_address(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> Dict[Text, Any]:
+    @slot_check
+    def validate_new_address(self, value: Any, turn: FormTurn) -> SlotValues:
         address = clean_text(value)
         if not looks_like_address(address):
-            dispatcher.utter_message(response="utter_address_format")
+            turn.say("utter_address_format")
             return {"new_address": None}
         return {"new_address": address}
 

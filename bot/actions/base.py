@@ -24,18 +24,37 @@ person instead of a crashed action::
 Offering a person (the customer answers yes/no; see bot/data/rules/handoff.yml)::
 
     events = offer_human(dispatcher, "verification_lockout")
+
+A base class for form validation: `keeps_asking` says whether the form goes on (False ends it
+before all slots are filled), and `@slot_check` lets a `validate_<slot>` method take the value
+and one `FormTurn` instead of Rasa's (value, dispatcher, tracker, domain)::
+
+    class ValidateSomethingForm(StoppableFormValidation):
+        def name(self) -> str:
+            return "validate_something_form"
+
+        async def keeps_asking(self, tracker):
+            return bool(tracker.get_slot("verified"))
+
+        @slot_check
+        def validate_order_number(self, value, turn: FormTurn) -> SlotValues:
+            order_number = find_order_number(value)
+            if order_number is None:
+                turn.say("utter_order_number_format")  # None: the form asks again
+            return {"order_number": order_number}
 """
 
 import asyncio
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from functools import lru_cache, wraps
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions.settings import get_settings
@@ -47,6 +66,9 @@ DEFAULT_LANGUAGE = "en"
 
 # What a broken or unreachable customer database raises.
 DATA_ERRORS = (SQLAlchemyError, OSError)
+
+# What a form validation returns: new values for slots (None asks for the slot again).
+SlotValues = Dict[Text, Any]
 
 
 def tracker_language(tracker: Tracker) -> str:
@@ -148,3 +170,49 @@ class CustomerDataAction(Action, ABC):
             # The exception text can contain customer data from the query: log the type only.
             logger.error("%s: customer database unavailable (%s)", self.name(), type(error).__name__)
             return customer_system_unavailable(dispatcher)
+
+
+@dataclass(frozen=True)
+class FormTurn:
+    """What a slot check needs from the turn it validates (see `slot_check`)."""
+
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+
+    def say(self, response: str, **values: Any) -> None:
+        """Send a domain response, filling its {placeholders} with `values`."""
+        self.dispatcher.utter_message(response=response, **values)
+
+
+def slot_check(check: Callable[[Any, Any, FormTurn], Any]) -> Callable[..., Any]:
+    """Adapt `check(self, value, turn)` (plain or async) to Rasa's `validate_<slot>` signature."""
+
+    @wraps(check)
+    def validate(
+        self: Any,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> Any:
+        # An async check returns its coroutine here; rasa_sdk awaits it. No check needs the domain.
+        return check(self, value, FormTurn(dispatcher, tracker))
+
+    return validate
+
+
+class StoppableFormValidation(FormValidationAction, ABC):
+    """A form's validation that can end the form early (e.g. when the customer is not verified)."""
+
+    @abstractmethod
+    async def keeps_asking(self, tracker: Tracker) -> bool:
+        """False ends the form: no slot is asked for or validated any more."""
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Text]:
+        return domain_slots if await self.keeps_asking(tracker) else []
