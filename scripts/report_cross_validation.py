@@ -44,7 +44,7 @@ def render(title: str, report: dict) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("results_dir", type=Path)
-    parser.add_argument("--min-f1", type=float, default=0.85, help="floor for the intents' weighted F1")
+    parser.add_argument("--min-f1", type=float, default=0.80, help="floor for the intents' weighted F1")
     args = parser.parse_args()
 
     intents = load_report(args.results_dir / "intent_report.json")
