@@ -1,6 +1,6 @@
 """Summarises `rasa test nlu --cross-validation` output and fails below a quality floor.
 
-Usage: python scripts/report_cross_validation.py RESULTS_DIR [--min-f1 0.85]
+Usage: python scripts/report_cross_validation.py RESULTS_DIR [--min-f1 0.80]
 Prints per-intent F1 and the averages, and writes RESULTS_DIR/summary.md.
 """
 
