@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from avatar_bridge.api import audio, health, nlg, websocket
+from avatar_bridge.api import audio, health, nlg, web_client, websocket
 from avatar_bridge.core.config import Settings
 from avatar_bridge.core.services import BridgeServices
 
@@ -23,6 +23,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await services.stop()
 
     app = FastAPI(title="Avatar bridge", version="1", lifespan=lifespan)
-    for module in (health, nlg, audio, websocket):
+    for module in (health, nlg, audio, websocket, web_client):
         app.include_router(module.router)
     return app

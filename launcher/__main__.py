@@ -45,9 +45,15 @@ def run() -> int:
         print("\nThe assistant is running:")
         print(f"  Redis               {settings.redis_url}" + ("  (already running, reused)" if reuse_redis else ""))
         print(f"  Action server       {settings.action_server_url}")
+        print(f"  Web client          {settings.bridge_url}/  (embed: <script src=\"{settings.bridge_url}/widget.js\" defer></script>)")
         print(f"  Avatar bridge       ws://127.0.0.1:{settings.bridge_port}/ws/v1  (protocol: docs/protocol.md)")
         print(f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook")
         print(f"  Rasa HTTP API       {settings.rasa_url}/status")
+        print(f"  Agent console       {settings.handoff_url}/agent")
+        print(f"  Supervisor view     {settings.handoff_url}/supervisor")
+        print(f"  Admin console       {settings.handoff_url}/admin")
+        print("  Demo sign-ins (development only): agents mia / mia-demo-pass, tom / tom-demo-pass;"
+              " supervisor sam / sam-demo-pass; admin alex / alex-demo-pass")
         print("\nTry it:  curl -s -XPOST localhost:%d/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
               % settings.rasa_port)
         print("Press Ctrl-C to stop.", flush=True)

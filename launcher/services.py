@@ -102,6 +102,30 @@ def avatar_bridge_spec(settings: LauncherSettings) -> ServiceSpec:
     )
 
 
+def handoff_spec(settings: LauncherSettings) -> ServiceSpec:
+    python = settings.root / ".venv" / "bin" / "python"
+    return ServiceSpec(
+        name="handoff",
+        command=[str(python), "-m", "handoff"],
+        cwd=settings.root,
+        env={
+            "PYTHONPATH": str(settings.root),
+            "HANDOFF_HOST": "127.0.0.1",
+            "HANDOFF_PORT": str(settings.handoff_port),
+            "HANDOFF_REDIS_URL": settings.redis_url,
+            # Users, outcomes and the admin console's data (docs/handoff.md).
+            "HANDOFF_DATABASE_URL": f"sqlite:///{settings.var_dir / 'handoff.db'}",
+            "HANDOFF_BRIDGE_URL": settings.bridge_url,
+            "HANDOFF_RASA_URL": settings.rasa_url,
+            "CUSTOMER_DB_URL": settings.customer_db_url,
+        },
+        ready_url=f"{settings.handoff_url}/readyz",
+        ready_timeout=60,
+        public_url=f"{settings.handoff_url}/agent",
+    )
+
+
 def local_services(settings: LauncherSettings, *, start_redis: bool = True) -> list[ServiceSpec]:
-    specs = [avatar_bridge_spec(settings), action_server_spec(settings), rasa_spec(settings)]
+    specs = [handoff_spec(settings), avatar_bridge_spec(settings), action_server_spec(settings),
+             rasa_spec(settings)]
     return ([redis_spec(settings)] if start_redis else []) + specs

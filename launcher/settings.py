@@ -21,6 +21,8 @@ class LauncherSettings:
     customer_db_url: str
     # Where logs and runtime data (Redis files, SQLite) go.
     var_dir: Path
+    # The handoff service (agent and supervisor consoles); its SQL database lives in var_dir.
+    handoff_port: int = 8780
 
     @property
     def redis_url(self) -> str:
@@ -33,6 +35,10 @@ class LauncherSettings:
     @property
     def bridge_url(self) -> str:
         return f"http://127.0.0.1:{self.bridge_port}"
+
+    @property
+    def handoff_url(self) -> str:
+        return f"http://127.0.0.1:{self.handoff_port}"
 
     @property
     def action_server_url(self) -> str:
@@ -54,6 +60,7 @@ class LauncherSettings:
                 "CUSTOMER_DB_URL", f"sqlite:///{root / 'var' / 'customer.db'}"
             ),
             "var_dir": root / "var",
+            "handoff_port": int(os.environ.get("HANDOFF_PORT", "8780")),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

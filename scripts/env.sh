@@ -14,6 +14,8 @@ export AVATAR_BRIDGE_PORT="${AVATAR_BRIDGE_PORT:-8765}"
 export AVATAR_BRIDGE_NLG_URL="${AVATAR_BRIDGE_NLG_URL:-http://127.0.0.1:$AVATAR_BRIDGE_PORT/nlg}"
 # A development token; production mode of the bridge refuses to start without a real one.
 export AVATAR_BRIDGE_NLG_TOKEN="${AVATAR_BRIDGE_NLG_TOKEN:-local-development-token}"
+# The handoff service: agent, supervisor and admin consoles (docs/handoff.md).
+export HANDOFF_PORT="${HANDOFF_PORT:-8780}"
 export CUSTOMER_DB_URL="${CUSTOMER_DB_URL:-sqlite:///$ROOT/var/customer.db}"
 # Offline by default: no telemetry, no model hub look-ups.
 export RASA_TELEMETRY_ENABLED=false

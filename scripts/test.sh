@@ -35,6 +35,7 @@ nlu_cross_validation() {
 
 stage "Rasa data validation" validate_data
 stage "unit tests (Rasa environment: actions, components)" .venv-rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot tests/customer_db
+stage "web client unit tests (vitest)" bash -c "cd web_client && npx --no-install vitest run --reporter=dot"
 stage "unit and integration tests (services environment)" .venv/bin/python -m pytest -q -p no:cacheprovider tests --ignore=tests/bot
 stage "emotion export tests (services environment: ONNX vs sentence-transformers, tiny HF model)" \
   .venv/bin/python -m pytest -q -p no:cacheprovider tests/bot/emotion/export

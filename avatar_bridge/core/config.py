@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Below this model confidence the customer's emotion is treated as neutral.
     emotion_min_confidence: float = Field(0.45, ge=0, le=1)
 
+    # The built web client (`make setup` builds it; the page and /widget.js answer 503 without it).
+    web_client_dir: Path = REPOSITORY_ROOT / "web_client" / "dist"
+
     # Speech.
     speech_enabled: bool = True
     speech_workers: int = Field(2, ge=1)

@@ -1,7 +1,7 @@
 """The customer's emotion as Rasa's tracker carries it.
 
 The emotion component puts ``emotion: {label, confidence, intensity, scores}`` into each parsed
-user message (``latest_message``); ``action_track_emotion`` mirrors it into the slots
+user message (``latest_message``); ``action_observe_turn`` (its ``track_emotion`` observer) mirrors it into the slots
 ``emotion`` and ``emotion_intensity``. The message is read first, the slots are the fallback.
 """
 

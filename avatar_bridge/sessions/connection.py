@@ -148,6 +148,7 @@ class CustomerConnection:
             message.language, message.customer_token, message.capabilities
         )
         runtime = self._hub.runtime(record)
+        runtime.customer_token = message.customer_token
         limits = {
             "max_text_chars": self._settings.max_text_chars,
             "max_frame_bytes": self._settings.max_frame_bytes,
@@ -181,6 +182,8 @@ class CustomerConnection:
         await store.save(record)
         await store.touch(record.session_id)
         runtime = self._hub.runtime(record)
+        # Only a token the session is bound to (checked by may_resume) goes on to Rasa.
+        runtime.customer_token = message.customer_token if record.customer_token_hash else None
         await self._interrupt_orphaned_turns(runtime)
         await self._hub.attach(
             runtime,
@@ -213,7 +216,7 @@ class CustomerConnection:
             await self._hub.store.finish_turn(runtime.session_id, message_id, "failed")
 
     async def _user_message(self, runtime: SessionRuntime, message: UserMessage) -> None:
-        wait_s = runtime.message_bucket.take()
+        wait_s = await self._hub.store.take_message_token(runtime.session_id)
         if wait_s:
             limit = f"{self._settings.user_messages_per_second:g}/s, bursts of {self._settings.user_message_burst}"
             await self._error(

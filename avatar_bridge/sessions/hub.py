@@ -19,7 +19,6 @@ from avatar_bridge.core.config import Settings
 from avatar_bridge.protocol.codec import ProtocolCodec
 from avatar_bridge.protocol.errors import CloseCode, ErrorCode
 from avatar_bridge.protocol.messages import ErrorFrame, ServerFrame, UserMessage
-from avatar_bridge.sessions.rate_limit import TokenBucket
 from avatar_bridge.sessions.store import SessionRecord, SessionStore
 
 logger = logging.getLogger(__name__)
@@ -41,7 +40,9 @@ class SessionRuntime:
         self.pending: set[str] = set()  # message ids queued or running in this process
         self.worker: asyncio.Task | None = None
         self.emit_lock = asyncio.Lock()
-        self.message_bucket = TokenBucket(settings.user_messages_per_second, settings.user_message_burst)
+        # The customer's token as the client sent it with start/resume, passed on to Rasa with
+        # every turn. Only in this process's memory (Redis keeps a hash); never logged.
+        self.customer_token: str | None = None
 
     @property
     def session_id(self) -> str:

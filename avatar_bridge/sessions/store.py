@@ -5,6 +5,7 @@ Keys (prefix ``bridge`` by default; all expire ``session_ttl_s`` after the last 
   {p}:session:{id}:seq      counter of conversation frames
   {p}:session:{id}:outbox   sorted set: recent conversation frames (JSON) scored by seq
   {p}:session:{id}:turns    hash: client message id -> accepted | done | failed
+  {p}:session:{id}:rate     hash: the session's user-message token bucket (expires when full)
 Streams shared with other services: {p}:csat (feedback), {p}:agent_inbox (messages for agents).
 Tokens are stored as SHA-256 hashes only.
 """
@@ -21,6 +22,7 @@ from redis.asyncio import Redis
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.protocol.messages import Capabilities
+from avatar_bridge.sessions.rate_limit import RedisTokenBucket
 
 TURN_ACCEPTED = "accepted"
 TURN_DONE = "done"
@@ -47,6 +49,9 @@ class SessionStore:
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self._redis = redis
         self._settings = settings
+        self._message_bucket = RedisTokenBucket(
+            redis, settings.user_messages_per_second, settings.user_message_burst
+        )
 
     def _key(self, session_id: str, part: str = "") -> str:
         return self._settings.key("session", session_id, part) if part else self._settings.key("session", session_id)
@@ -149,6 +154,12 @@ class SessionStore:
         return frames, gap
 
     # --- turns (exactly once per client message id) ----------------------------------------------
+
+    async def take_message_token(self, session_id: str) -> float:
+        """The session's user-message rate limit: 0.0 if this message may go on, else seconds to wait.
+
+        Kept in Redis with the session, so a reconnect does not start a fresh allowance."""
+        return await self._message_bucket.take(self._key(session_id, "rate"))
 
     async def claim_turn(self, session_id: str, message_id: str) -> bool:
         key = self._key(session_id, "turns")

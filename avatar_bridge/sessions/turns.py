@@ -96,6 +96,8 @@ class TurnRunner:
 
     async def _run_with_bot(self, runtime: SessionRuntime, message: UserMessage) -> TurnComplete:
         metadata = {"language": runtime.record.language, "source": "avatar_bridge"}
+        if runtime.customer_token:
+            metadata["customer_token"] = runtime.customer_token  # for actions; see docs/dialogue-contract.md
         rest_messages = await self._rasa.send_message(runtime.session_id, message.text, metadata)
         replies = replies_from_rest(rest_messages)
         if not replies:

@@ -11,6 +11,15 @@ the library itself (phoneme events on, IPA names) before pyttsx3's driver starts
 small tap in front of the driver's callback that records every event before pyttsx3 handles
 the audio as usual. The result is the WAV pyttsx3 wrote plus the events of that very run.
 
+Each event also carries ``sample``, its exact sample index in the produced audio (it lies
+inside the audio chunk the event arrives with); ``t_ms`` is that index in milliseconds,
+rounded (``audio_position`` is the same instant truncated to whole milliseconds).
+
+espeak-ng does not produce identical audio for identical input: pauses and some phoneme lengths
+vary by up to tens of milliseconds between runs in one process, depending on what it synthesised
+before. Timings are therefore only valid for the audio of the same run, which is why the events
+are recorded here and never recomputed by synthesising the text again.
+
 espeak-ng synthesises on its own thread in this output mode, and pyttsx3's ``runAndWait``
 can return before a long text is finished (it ends its loop after 10 ms). The tap therefore
 also signals the end of the message, and ``synthesise`` waits for that signal.
@@ -52,10 +61,11 @@ class VoiceSettings:
 @dataclass(frozen=True)
 class SynthesisEvent:
     kind: str  # "word" | "phoneme" | "sentence" | "end"
-    t_ms: int  # offset into the produced audio
+    t_ms: int  # offset into the produced audio (rounded from `sample`)
     text_position: int  # 1-based character position in the synthesised text
     length: int  # characters of the word (word events)
     phoneme: str  # IPA (phoneme events); "" is a pause
+    sample: int = 0  # sample index into the produced audio
 
 
 @dataclass(frozen=True)
@@ -100,13 +110,15 @@ class PyttsxSynthesiser:
             finished = finished or event.type == _EVENT_MSG_TERMINATED
             kind = _KEPT_EVENTS.get(event.type)
             if kind is not None:
+                sample = max(int(event.sample), 0)
                 self._events.append(
                     SynthesisEvent(
                         kind=kind,
-                        t_ms=max(int(event.audio_position), 0),
+                        t_ms=round(sample * 1000 / self._sample_rate),
                         text_position=int(event.text_position),
                         length=int(event.length),
                         phoneme=self._phoneme_name(event) if event.type == _EVENT_PHONEME else "",
+                        sample=sample,
                     )
                 )
             index += 1

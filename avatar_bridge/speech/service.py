@@ -21,7 +21,7 @@ from avatar_bridge.speech.timeline import viseme_timeline, word_timeline
 
 logger = logging.getLogger(__name__)
 # Bump when the normaliser or the timelines change, so old cache entries are not reused.
-TIMELINE_VERSION = 1
+TIMELINE_VERSION = 2  # 2: onsets rounded from espeak-ng's sample index
 LANGUAGES = ("en", "de")
 
 

@@ -72,7 +72,7 @@ SlotValues = Dict[Text, Any]
 
 
 def tracker_language(tracker: Tracker) -> str:
-    """Return the conversation language: the `language` slot (kept by action_track_language)."""
+    """Return the conversation language: the `language` slot (kept by action_observe_turn, see language.py)."""
     language = tracker.get_slot("language")
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 

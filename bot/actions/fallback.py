@@ -1,9 +1,14 @@
-"""When the assistant does not understand: ask to rephrase once, then offer a person.
+"""When the assistant does not understand: ask to rephrase, then offer a person.
 
-The count is per conversation: the second misunderstanding offers a person (`human_offered`,
-reason `repeated_misunderstanding`) and starts counting again.
+The count is per conversation: misunderstanding number `fallbacks.max_fallbacks` of the escalation
+config (2 by default, changeable at run time) offers a person (`human_offered`, reason
+`repeated_misunderstanding`) and starts counting again; with `fallbacks.enabled: false` the
+assistant only asks to rephrase. In the running system the EscalationPolicy usually makes that
+offer first (action_offer_human, same wording and slots); this action covers the paths the policy
+leaves to the rules.
 """
 
+import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -11,8 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import offer_human
-
-MISUNDERSTANDINGS_BEFORE_OFFER = 2
+from bot.actions.escalation import current_config
 
 
 class ActionFallback(Action):
@@ -23,7 +27,8 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         count = int(tracker.get_slot("fallback_count") or 0) + 1
-        if count < MISUNDERSTANDINGS_BEFORE_OFFER:
+        rule = (await asyncio.to_thread(current_config)).fallbacks
+        if not rule.enabled or count < rule.max_fallbacks:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return [SlotSet("fallback_count", float(count))]
         return [SlotSet("fallback_count", 0.0)] + offer_human(

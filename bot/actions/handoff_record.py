@@ -1,6 +1,9 @@
-"""The handoff record (schema handoff.v1, docs/dialogue-contract.md), built from a tracker.
+"""The handoff record (schema handoff.v2, docs/handoff.md), built from a tracker.
 
-Pure functions: no Redis here, so the record can be tested and reused by the agent side.
+Pure functions: no Redis here, so the record can be tested and reused by the agent side. The record
+carries what only the action server knows: every customer line with its emotion, the emotion
+timeline, the escalation decision (reasons, skill, priority), what the bot tried and what came of
+it, the slots and the language.
 """
 
 import uuid
@@ -11,11 +14,16 @@ from rasa_sdk import Tracker
 
 from bot.actions.base import tracker_language
 from bot.actions.parsing import clean_text
+from handoff.escalation.config import EscalationConfig
+from handoff.escalation.rules import (
+    REASON_TEXTS, Decision, reason_text, turn_distress, turn_from_parse_data,
+)
 
-SCHEMA = "handoff.v1"
+SCHEMA = "handoff.v2"
 HANDOFF_STREAM = "handoff:requests"
 
-# Intents whose case always goes to a person; the reason is the intent name.
+# Intents whose case always goes to a person when the escalation config is out of reach, and the
+# rules in bot/data/rules/handoff.yml; the reason is the intent name.
 HANDOFF_INTENTS = (
     "billing_double_charge",
     "billing_wrong_amount",
@@ -24,43 +32,23 @@ HANDOFF_INTENTS = (
     "warranty_claim",
 )
 
-# What the agent reads first: the situation in one sentence, no jargon.
-REASON_TEXTS = {
-    "billing_double_charge": "The customer reports being charged twice for one order.",
-    "billing_wrong_amount": "The customer reports being charged the wrong amount.",
-    "billing_refund_dispute": "The customer disputes a refund (missing, too small or refused).",
-    "billing_failed_payment": "A payment failed or was declined, or an order is blocked by payment.",
-    "warranty_claim": "The customer reports a broken product and wants a warranty claim.",
-    "customer_request": "The customer asked to speak to a person.",
-    "verification_lockout": (
-        "The customer could not verify their identity (three failed attempts or account "
-        "locked). Verify them another way before discussing the account."
-    ),
-    "troubleshooting_failed": (
-        "Guided troubleshooting did not solve the customer's sign-in or loading problem; "
-        "see bot_actions and slots for the steps already tried."
-    ),
-    "repeated_misunderstanding": "The assistant failed to understand the customer twice.",
-    "address_change_after_dispatch": (
-        "The customer wants to change the delivery address of an order that has already been "
-        "dispatched; the carrier may be able to redirect it."
-    ),
-    "lost_parcel": "The carrier lost the customer's parcel; arrange a replacement or refund.",
-    "system_unavailable": "The customer database was unreachable while serving the customer.",
-    "customer_distress": (
-        "The customer is strongly upset or their distress keeps rising; take over with care."
-    ),
-}
+__all__ = ["REASON_TEXTS", "reason_text", "build_record", "resolve_reason", "transcript"]
 
 # Answers to these questions are secrets: the transcript shows a placeholder instead.
 SECRET_SLOTS = {"phone_last4"}
 HIDDEN_ANSWER = "[answer to a security question, hidden]"
 # Slots an agent must not see or does not need.
-HIDDEN_SLOTS = {"phone_last4", "requested_slot", "session_started_metadata"}
+HIDDEN_SLOTS = {"phone_last4", "requested_slot", "session_started_metadata", "escalation",
+                "handoff_reasons", "distress_history"}
 # Actions that are bookkeeping, not something the bot tried for the customer.
 UNINTERESTING_ACTIONS = {
     "action_listen", "action_session_start", "action_extract_slots", "action_handoff",
+    "action_observe_turn", "action_offer_human",
 }
+# Slots that are the dialogue's bookkeeping, not a result an agent needs to read.
+BOOKKEEPING_SLOTS = {"requested_slot", "escalation", "handoff_reasons", "fallback_count",
+                     "session_started_metadata"}
+MAX_ATTEMPT_LINES = 3
 MAX_MESSAGE_CHARS = 2000
 
 
@@ -75,10 +63,6 @@ def resolve_reason(tracker: Tracker) -> str:
     return "customer_request"
 
 
-def reason_text(reason: str) -> str:
-    return REASON_TEXTS.get(reason, f"Handed over by the assistant (reason: {reason}).")
-
-
 def transcript(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The conversation in order, as customer and bot lines; answers to secret questions hidden."""
     lines = []
@@ -89,13 +73,17 @@ def transcript(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         elif event.get("event") in ("session_started", "restart"):
             requested_slot = None
         elif event.get("event") == "user":
-            intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
+            parse_data = event.get("parse_data") or {}
+            intent = (parse_data.get("intent") or {}).get("name")
             text = clean_text(event.get("text") or "", MAX_MESSAGE_CHARS)
+            turn = turn_from_parse_data(parse_data)
             lines.append({
                 "role": "customer",
                 "text": HIDDEN_ANSWER if requested_slot in SECRET_SLOTS else text,
                 "intent": intent,
                 "timestamp": event.get("timestamp"),
+                "emotion": {"label": turn.label, "intensity": round(turn.intensity, 3)}
+                if turn.has_emotion else None,
             })
         elif event.get("event") == "bot" and event.get("text"):
             lines.append({
@@ -117,11 +105,58 @@ def bot_actions(events: List[Dict[str, Any]]) -> List[str]:
     return names
 
 
+def emotion_timeline(events: List[Dict[str, Any]], config: EscalationConfig) -> List[Dict[str, Any]]:
+    """How the customer felt, message by message (customer turns with emotion evidence only)."""
+    timeline = []
+    number = 0
+    for event in events:
+        if event.get("event") in ("session_started", "restart"):
+            number = 0
+        if event.get("event") != "user":
+            continue
+        number += 1
+        turn = turn_from_parse_data(event.get("parse_data") or {})
+        if turn.has_emotion:
+            timeline.append({
+                "turn": number, "label": turn.label, "intensity": round(turn.intensity, 3),
+                "distress": round(turn_distress(config, turn), 3), "timestamp": event.get("timestamp"),
+            })
+    return timeline
+
+
+def bot_attempts(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """What the bot tried, in order, and what came of it: what it said and which results it set."""
+    attempts: List[Dict[str, Any]] = []
+    current: Optional[Dict[str, Any]] = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "action":
+            name = event.get("name")
+            current = None
+            if name and name not in UNINTERESTING_ACTIONS:
+                current = {"action": name, "said": [], "results": {}}
+                attempts.append(current)
+        elif kind == "user":
+            current = None
+        elif current is not None and kind == "bot" and event.get("text"):
+            if len(current["said"]) < MAX_ATTEMPT_LINES:
+                current["said"].append(clean_text(event["text"], 300))
+        elif current is not None and kind == "slot":
+            name = event.get("name")
+            if name and name not in BOOKKEEPING_SLOTS and name not in HIDDEN_SLOTS:
+                current["results"][name] = event.get("value")
+    return attempts
+
+
 def build_record(
-    tracker: Tracker, reason: str, now: Optional[datetime] = None
+    tracker: Tracker,
+    decision: Decision,
+    config: EscalationConfig,
+    now: Optional[datetime] = None,
 ) -> Dict[str, Any]:
-    """The complete handoff record for the conversation in `tracker`."""
+    """The complete handoff record for the conversation in `tracker`, for `decision`."""
     verified = bool(tracker.get_slot("verified"))
+    reason = decision.reasons[0].code
     slots = {
         name: value for name, value in tracker.current_slot_values().items()
         if value is not None and name not in HIDDEN_SLOTS
@@ -133,11 +168,22 @@ def build_record(
         "conversation_id": tracker.sender_id,
         "created_at": (now or datetime.now(timezone.utc)).isoformat(),
         "reason": reason,
-        "reason_text": reason_text(reason),
+        "reason_text": decision.reasons[0].text,
+        "reasons": [{"code": item.code, "text": item.text} for item in decision.reasons],
+        "skill": decision.skill,
+        "priority": decision.priority,
         "language": tracker_language(tracker),
         "customer_id": tracker.get_slot("customer_id") if verified else None,
         "verified": verified,
+        "emotion": {
+            "label": tracker.get_slot("emotion"),
+            "intensity": tracker.get_slot("emotion_intensity"),
+            "distress_level": tracker.get_slot("distress_level"),
+            "distress_trend": tracker.get_slot("distress_trend"),
+        },
+        "emotion_timeline": emotion_timeline(tracker.events, config),
         "slots": slots,
         "transcript": transcript(tracker.events),
         "bot_actions": bot_actions(tracker.events),
+        "bot_attempts": bot_attempts(tracker.events),
     }

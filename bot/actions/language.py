@@ -1,18 +1,19 @@
 """Keeps the `language` slot in step with the language the customer writes in.
 
-Runs on every user turn as the custom slot mapping of `language` (Rasa's action_extract_slots
-calls it). The LanguageDetector component only reports a language when the message shows one, so
-"40010002" or "ok" keep the current language; a client's choice at session start is the default.
+`track_language` is one of the per-turn observers that `action_observe_turn` (bot/actions/turn.py)
+runs after every user message. The LanguageDetector component only reports a language when the
+message shows one, so "40010002" or "ok" keep the current language; a client's choice at session
+start is the default.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 
+SLOT_LANGUAGE = "language"
 SUPPORTED_LANGUAGES = ("en", "de")
 DEFAULT_LANGUAGE = "en"
 # Below this detector confidence a single message does not switch the conversation's language.
@@ -36,18 +37,13 @@ def session_language(tracker: Tracker) -> Optional[Text]:
     return code if code in SUPPORTED_LANGUAGES else None
 
 
-class ActionTrackLanguage(Action):
-    def name(self) -> Text:
-        return "action_track_language"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        current = tracker.get_slot("language")
-        wanted = (
-            detected_language(tracker.latest_message or {})
-            or current
-            or session_language(tracker)
-            or DEFAULT_LANGUAGE
-        )
-        return [] if wanted == current else [SlotSet("language", wanted)]
+def track_language(tracker: Tracker) -> List[EventType]:
+    """Observer: a `language` SlotSet when the conversation's language changes, else nothing."""
+    current = tracker.get_slot(SLOT_LANGUAGE)
+    wanted = (
+        detected_language(tracker.latest_message or {})
+        or current
+        or session_language(tracker)
+        or DEFAULT_LANGUAGE
+    )
+    return [] if wanted == current else [SlotSet(SLOT_LANGUAGE, wanted)]

@@ -3,7 +3,7 @@
 The detector is deliberately small and explainable: it counts words that are typical of one
 language (a data file, `language_cues.yml`) and German letters. It only speaks when the message
 says something: "40010002" or "ok" leave the conversation's language as it was. The result is put
-on the parse data as `language: {code, confidence}`; the action `action_track_language` turns it
+on the parse data as `language: {code, confidence}`; the observer `track_language` (run by `action_observe_turn`) turns it
 into the `language` slot, which selects the response variations.
 """
 

@@ -1,6 +1,6 @@
 """Conversation-level emotion state: a per-turn distress score, its moving average and trend.
 
-Pure functions over plain values, used by `action_track_emotion` (bot/actions/emotion.py) and
+Pure functions over plain values, used by the `track_emotion` observer (bot/actions/emotion.py) and
 usable by any other action or service that replays a conversation. The smoothing parameters live
 in `SMOOTHING`, the one place to tune them.
 """

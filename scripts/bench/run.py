@@ -1,12 +1,19 @@
-"""`make bench`: starts a private copy of the system, measures it, writes docs/benchmarks.md."""
+"""`make bench`: starts a private copy of the system, measures it, writes docs/benchmarks.md.
+
+`--only rasa bridge` measures just those parts and replaces their sections in the existing file;
+each replaced section starts with a line saying when it was measured and under what load (the
+machine section describes the hardware and the last run that rewrote it).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from launcher.process import free_port
@@ -18,16 +25,49 @@ from scripts.bench import machine, rasa_latency
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def bridge_section(settings: LauncherSettings) -> str:
-    """The avatar bridge under 50 WebSocket sessions, with Rasa's REST channel as the baseline."""
+# Measured parts and the heading their section starts with.
+SECTION_HEADINGS = {
+    "rasa": "## Turn latency through Rasa's REST channel",
+    "bridge": "## Avatar bridge",
+    "handoff": "## Handoff service",
+    "web_client": "## Web client",
+}
+
+
+def bridge_section(settings: LauncherSettings, sessions: int = 50) -> str:
+    """The avatar bridge under N WebSocket sessions, with Rasa's REST channel as the baseline."""
     result = subprocess.run(
         [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/bridge_load.py"),
          "--bridge", f"ws://127.0.0.1:{settings.bridge_port}/ws/v1", "--rasa", settings.rasa_url,
-         "--sessions", "50", "--interval", "5", "--messages", "6"],
+         "--sessions", str(sessions), "--interval", "5", "--messages", "6"],
         cwd=ROOT, capture_output=True, text=True,
     )
     if result.returncode != 0:
         return f"## Avatar bridge\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
+    return result.stdout.strip() + "\n"
+
+
+def handoff_section(settings: LauncherSettings) -> str:
+    """Escalation → agent console latency and queue throughput (scripts/bench/handoff_queue.py)."""
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/handoff_queue.py"),
+         "--handoff", settings.handoff_url, "--rasa", settings.rasa_url, "--redis", settings.redis_url,
+         "--database", f"sqlite:///{settings.var_dir / 'handoff.db'}"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        return f"## Handoff service\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
+    return result.stdout.strip() + "\n"
+
+
+def web_client_section(settings: LauncherSettings) -> str:
+    """Avatar frame time in headless Chromium and the widget's size (scripts/bench/web_client.py)."""
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/web_client.py"), "--bridge", settings.bridge_url],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        return f"## Web client\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
     return result.stdout.strip() + "\n"
 
 
@@ -45,22 +85,76 @@ def extra_sections() -> list[str]:
     return sections
 
 
+def replace_section(document: str, heading: str, section: str) -> str:
+    """`document` with the `## ` section starting with `heading` replaced by `section` (appended
+    if there is none)."""
+    lines = document.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+    if start is None:
+        return document.rstrip("\n") + "\n\n" + section
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    rest = "".join(lines[end:])
+    return "".join(lines[:start]) + section.rstrip("\n") + ("\n\n" + rest if rest else "\n")
+
+
+def run_stamp() -> str:
+    load = os.getloadavg()
+    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+
+
+def with_run_stamp(section: str, stamp: str, args: argparse.Namespace) -> str:
+    """`section` with a line after its heading: when and under what load it was measured."""
+    heading, _, body = section.partition("\n")
+    note = f"; {args.note}" if args.note else ""
+    line = f"_Measured {stamp} at the start (`scripts/bench/run.py --only {' '.join(args.only)}`){note}._"
+    return f"{heading}\n\n{line}\n{body}" if body.startswith("\n") else f"{heading}\n\n{line}\n\n{body}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--only", nargs="+", choices=sorted(SECTION_HEADINGS),
+                        help="measure only these parts; replace their sections in the existing output")
+    parser.add_argument("--bridge-sessions", type=int, default=50)
+    parser.add_argument("--note", default="", help="about this run (e.g. other load on the machine): in the machine section, "
+                        "or with --only in each re-measured section")
     args = parser.parse_args()
+    if args.only and not args.output.exists():
+        parser.error(f"--only updates an existing {args.output}")
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     shutil.copy(ROOT / "var" / "customer.db", work / "customer.db")
     settings = LauncherSettings.from_env(
         redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
-        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+        bridge_port=free_port(), handoff_port=free_port(), var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
     )
-    sections = [f"# Benchmarks\n\nWritten by `make bench`.\n\n## Machine\n\n{machine.describe(ROOT)}\n"]
+    parts = args.only or sorted(SECTION_HEADINGS)
+    started = run_stamp()
+    machine_text = machine.describe(ROOT)
+    if args.note:
+        machine_text += f"\n- Note: {args.note}"
+    machine_section = f"## Machine\n\n{machine_text}\n"
+    sections = [f"# Benchmarks\n\nWritten by `make bench`.\n\n{machine_section}"]
+    measured = {}
     with System(local_services(settings), work / "log"):
-        sections.append(rasa_latency.measure_section(settings.rasa_url, [1, 20], 2.0, args.duration))
-        sections.append(bridge_section(settings))
+        if "rasa" in parts:
+            measured["rasa"] = rasa_latency.measure_section(settings.rasa_url, [1, 20], 2.0, args.duration)
+        if "bridge" in parts:
+            measured["bridge"] = bridge_section(settings, args.bridge_sessions)
+        if "handoff" in parts:
+            measured["handoff"] = handoff_section(settings)
+        if "web_client" in parts:
+            measured["web_client"] = web_client_section(settings)
+    if args.only:
+        document = args.output.read_text()
+        for part, section in measured.items():
+            document = replace_section(document, SECTION_HEADINGS[part], with_run_stamp(section, started, args))
+        args.output.write_text(document)
+        print(f"updated {', '.join(args.only)} in {args.output}")
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
+    sections += [measured["rasa"], measured["bridge"], measured["handoff"], measured["web_client"]]
     sections += extra_sections()
     setup_report = ROOT / "docs" / "setup-time.md"
     if setup_report.exists():

@@ -11,7 +11,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
-LONG_RUNNING = {"redis", "postgres", "action-server", "rasa", "avatar-bridge"}
+LONG_RUNNING = {"redis", "postgres", "action-server", "rasa", "avatar-bridge", "handoff"}
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +98,11 @@ def test_named_volumes_are_declared(compose: dict) -> None:
             source = volume.split(":")[0]
             if not source.startswith((".", "/")):
                 assert source in declared, f"{name} uses undeclared volume {source}"
+
+
+def test_handoff_service_runs_in_production_mode_on_postgres(compose: dict) -> None:
+    environment = compose["services"]["handoff"]["environment"]
+    assert environment["HANDOFF_PRODUCTION"] == "true"  # no demo users, no development defaults
+    assert environment["HANDOFF_DATABASE_URL"].startswith("postgresql")
+    assert environment["HANDOFF_REDIS_URL"] == "redis://redis:6379/0"
+

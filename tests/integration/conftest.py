@@ -4,46 +4,18 @@ the trained model, on free loopback ports, with a freshly seeded customer databa
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 import redis
 
-from customer_db.seed import seed_database
-from customer_db.sql import SqlCustomerConnector
-from launcher.process import free_port
-from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
+from tests.support.system import customer_db, settings, system  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
-    work = tmp_path_factory.mktemp("system")
-    return LauncherSettings.from_env(
-        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
-        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
-    )
-
-
-@pytest.fixture(scope="session")
-def customer_db(settings: LauncherSettings) -> SqlCustomerConnector:
-    connector = SqlCustomerConnector(settings.customer_db_url)
-    connector.create_schema()
-    seed_database(connector)
-    return connector
-
-
-@pytest.fixture(scope="session")
-def system(settings: LauncherSettings, customer_db: SqlCustomerConnector) -> Iterator[System]:
-    with System(local_services(settings), Path(settings.var_dir) / "log") as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def redis_client(system: System, settings: LauncherSettings) -> redis.Redis:
+def redis_client(system: System, settings: LauncherSettings) -> redis.Redis:  # noqa: F811 (shared fixtures)
     return redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db,
                        decode_responses=True)
 
@@ -80,7 +52,7 @@ class Conversation:
 
 
 @pytest.fixture
-def conversation(system: System, settings: LauncherSettings):
+def conversation(system: System, settings: LauncherSettings):  # noqa: F811 (shared fixtures)
     def start(language: str | None = None) -> Conversation:
         return Conversation(settings.rasa_url, language)
 

@@ -44,6 +44,16 @@ class BridgeClient:
         self.session_id, self.resume_token = frame["session_id"], frame["resume_token"]
         return frame
 
+    def resume(self, old: "BridgeClient", last_seq: int | None = None, **extra) -> dict:
+        """Resume `old`'s session on this socket (from `old.last_seq` unless given); the header frame."""
+        last_seq = old.last_seq if last_seq is None else last_seq
+        self.send(
+            {"v": 1, "type": "resume", "session_id": old.session_id, "resume_token": old.resume_token,
+             "last_seq": last_seq, **extra}
+        )
+        self.session_id, self.resume_token, self.last_seq = old.session_id, old.resume_token, last_seq
+        return self.recv()
+
     def say(self, text: str, message_id: str | None = None) -> str:
         message_id = message_id or f"m{next(_ids)}"
         self.send({"v": 1, "type": "user_message", "id": message_id, "text": text})

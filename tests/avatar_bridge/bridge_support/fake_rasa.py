@@ -82,6 +82,7 @@ class FakeRasa:
         self.nlg_url = nlg_url
         self.trackers: dict[str, dict] = {}
         self.received: dict[str, list[str]] = {}
+        self.metadata: dict[str, list[dict]] = {}  # per sender, the metadata of every turn
         self.overlapping_turns = 0  # two turns of one conversation at once (Rasa's lock prevents it)
         self.random_delay_s = (0.0, 0.0)
         self.down = False
@@ -129,6 +130,7 @@ class FakeRasa:
                 self.overlapping_turns += 1
             self._busy.add(sender)
             self.received.setdefault(sender, []).append(text)
+            self.metadata.setdefault(sender, []).append(metadata)
         try:
             delay = _DELAY_MARKER.search(text)
             await asyncio.sleep(float(delay.group(1)) if delay else random.uniform(*self.random_delay_s))

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from bridge_support.client import BridgeClient, of_type
+from websockets.exceptions import ConnectionClosedError
 
 
 @pytest.fixture
@@ -19,6 +20,8 @@ def client(bridge):
 BAD_FRAMES = [
     ("{oops", "malformed_json"),
     (b"\xc3\x28 not utf-8", "invalid_utf8"),
+    (b'{"v": 1, "type": "ping", "x": "\xed\xa0\x80"}', "invalid_utf8"),  # an encoded surrogate, binary
+    (b"binary but not json", "malformed_json"),
     ('{"v": 1, "type": "user_message", "id": "s1", "text": "\\udc80"}', "invalid_utf8"),
     ('{"v": 1, "type": "launch_rocket"}', "unknown_type"),
     ('{"v": 3, "type": "user_message", "id": "x", "text": "hi"}', "unsupported_version"),
@@ -189,3 +192,35 @@ def test_an_error_frame_is_json_with_the_documented_fields(client):
     error = client.recv()
     assert set(error) >= {"v", "type", "ts", "code", "message", "fatal"}
     json.dumps(error)
+
+
+def test_a_binary_frame_with_good_json_is_accepted(client):
+    client.send_raw(b'{"v": 1, "type": "ping"}')
+    assert client.recv()["type"] == "pong"
+
+
+def test_a_text_frame_with_invalid_utf8_closes_with_1007_and_the_session_resumes_with_nothing_lost(bridge):
+    client = BridgeClient(bridge.ws_url)
+    client.start("en")
+    client.ask("echo before")
+    seen = client.last_seq
+    pending = client.say("echo [delay=0.5] in flight")
+    assert client.recv()["type"] == "ack"
+    # RFC 6455 §8.1: a text frame that is not UTF-8 fails the connection (close code 1007).
+    client.socket.send(b'{"v": 1, "type": "user_message", "id": "bad", "text": "\xff"}', text=True)
+    with pytest.raises(ConnectionClosedError) as closed:
+        while True:
+            client.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1007
+
+    resumed = BridgeClient(bridge.ws_url)
+    header = resumed.resume(client, last_seq=seen)
+    assert header["type"] == "session_resumed" and header["gap"] is False
+    frames = resumed.turn(pending)
+    assert frames[0]["type"] == "ack"  # replayed from the start of the turn
+    assert of_type(frames, "bot_message")[0]["text"] == "You said: in flight"
+    assert frames[-1]["type"] == "turn_complete"
+    assert all(frame.get("reply_to") != "bad" for frame in resumed.received)  # the bad frame was never read
+    assert of_type(resumed.ask("echo after"), "bot_message")[0]["text"] == "You said: after"
+    resumed.close()
+

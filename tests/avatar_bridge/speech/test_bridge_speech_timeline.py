@@ -67,6 +67,18 @@ def test_duration_is_the_length_of_the_produced_audio(synthesised, language):
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
+def test_event_times_are_the_synthesisers_sample_positions_in_this_audio(synthesised, language):
+    _, result = synthesised[language]
+    samples, rate = _samples(result.wav)
+    assert rate == result.sample_rate
+    for event in result.events:
+        assert 0 <= event.sample <= len(samples)
+        assert event.t_ms == round(event.sample * 1000 / rate)
+    phonemes = [event.sample for event in result.events if event.kind == "phoneme"]
+    assert phonemes == sorted(phonemes) and len(set(phonemes)) > 100
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
 def test_viseme_timeline_is_well_formed_and_within_the_audio(synthesised, language):
     _, result = synthesised[language]
     visemes = viseme_timeline(result.events, result.duration_ms)

@@ -1,4 +1,4 @@
-"""action_handoff writes the complete handoff record to the Redis stream `handoff:requests`."""
+"""action_handoff writes the complete handoff record (handoff.v2) to the Redis stream `handoff:requests`."""
 
 from __future__ import annotations
 
@@ -30,9 +30,13 @@ def test_an_accepted_offer_after_a_lockout_is_handed_over_with_that_reason(custo
 
     assert outcome.responses == ["utter_handoff_done"]
     assert outcome.slots == {"human_offered": False, "handoff_reason": "verification_lockout",
-                             "handoff_requested": True}
+                             "handoff_requested": True, "escalation": None,
+                             "handoff_reasons": [{"code": "verification_lockout",
+                                                  "text": REASON_TEXTS["verification_lockout"]}]}
     [record] = stream_payloads(redis_client)
-    assert record["schema"] == "handoff.v1"
+    assert record["schema"] == "handoff.v2"
+    assert record["reasons"] == [{"code": "verification_lockout", "text": REASON_TEXTS["verification_lockout"]}]
+    assert record["skill"] == "general" and record["priority"] == "normal"
     uuid.UUID(record["handoff_id"])
     assert datetime.fromisoformat(record["created_at"]).utcoffset().total_seconds() == 0
     assert record["conversation_id"] == "rec-lockout"
@@ -78,8 +82,12 @@ def test_a_billing_case_of_a_verified_customer_carries_the_customer_and_the_slot
     assert "phone_last4" not in record["slots"] and "requested_slot" not in record["slots"]
     assert record["transcript"][-1] == {
         "role": "customer", "text": "Außerdem wurde mir die Bestellung doppelt abgebucht!",
-        "intent": "billing_double_charge", "timestamp": record["transcript"][-1]["timestamp"]}
+        "intent": "billing_double_charge", "timestamp": record["transcript"][-1]["timestamp"],
+        "emotion": None}
     assert "action_continue_request" in record["bot_actions"]
+    assert record["skill"] == "billing"
+    [status] = [attempt for attempt in record["bot_attempts"] if attempt["action"] == "action_continue_request"]
+    assert "40010001" in status["said"][0]
 
 
 @pytest.mark.parametrize(
@@ -121,5 +129,85 @@ def test_an_unreachable_redis_is_explained_and_nothing_crashes(tmp_path, monkeyp
         reset_clients()
 
     assert outcome.responses == ["utter_handoff_unavailable"]
-    assert outcome.slots == {"human_offered": False, "handoff_reason": "billing_double_charge",
-                             "handoff_requested": False}
+    assert outcome.slots["handoff_requested"] is False
+    assert outcome.slots["handoff_reason"] == "billing_double_charge"
+
+
+# --- handoff.v2: the escalation decision, emotions and what the bot tried ----------------------
+
+def felt(ev, text, intent, label, intensity, timestamp):
+    event = ev.user(text, intent, timestamp=timestamp)
+    event["parse_data"]["emotion"] = {"label": label, "confidence": 0.9, "intensity": intensity,
+                                      "scores": {label: 0.9}}
+    return event
+
+
+def test_an_emotional_escalation_carries_its_reasons_emotions_and_interrupts_the_form(
+    customer_db, redis_client, ev, make_tracker, act
+):
+    decision = {"escalate": True, "mode": "handoff", "skill": "general", "priority": "high", "reasons": [
+        {"code": "emotion_frustrated", "mode": "handoff",
+         "text": "The customer has been strongly frustrated in their last 2 messages (intensity 0.90, 0.95)."}]}
+    history = [felt(ev, "where is my parcel", "order_status", "neutral", 0.2, 1700000000.0),
+               ev.action("action_start_request"), ev.bot("Sure - which account?"),
+               felt(ev, "THIS IS THE THIRD TIME I ASK!!!", "order_status", "frustrated", 0.9, 1700000010.0)]
+    tracker = make_tracker("order_status", "WHERE IS MY PARCEL?!", history=history,
+                           slots={"escalation": decision, "emotion": "frustrated", "distress_level": 0.8},
+                           active_loop="verify_form")
+    tracker.latest_message["emotion"] = {"label": "frustrated", "confidence": 0.9, "intensity": 0.95}
+    tracker.events[-1]["parse_data"]["emotion"] = tracker.latest_message["emotion"]
+    tracker.active_loop = {"name": "verify_form"}
+
+    outcome = act(ActionHandoff(), tracker)
+
+    assert outcome.responses == ["utter_handoff_ack_upset", "utter_handoff_done"]
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in outcome.events if e["event"] == "active_loop"]
+    [record] = stream_payloads(redis_client)
+    assert record["reason"] == "emotion_frustrated"
+    assert record["reasons"] == [{"code": "emotion_frustrated", "text": decision["reasons"][0]["text"]}]
+    assert record["priority"] == "high"
+    assert [(point["turn"], point["label"]) for point in record["emotion_timeline"]] == [
+        (1, "neutral"), (2, "frustrated"), (3, "frustrated")]
+    assert record["emotion_timeline"][-1]["distress"] == 0.95
+    customer = [line for line in record["transcript"] if line["role"] == "customer"]
+    assert customer[1] == {"role": "customer", "text": "THIS IS THE THIRD TIME I ASK!!!", "intent": "order_status",
+                           "timestamp": 1700000010.0, "emotion": {"label": "frustrated", "intensity": 0.9}}
+    assert record["emotion"]["label"] == "frustrated" and record["emotion"]["distress_level"] == 0.8
+    assert record["bot_attempts"] == [{"action": "action_start_request", "said": ["Sure - which account?"],
+                                       "results": {}}]
+    assert "escalation" not in record["slots"]
+
+
+def test_an_accepted_offer_keeps_the_reasons_it_was_made_for(customer_db, redis_client, make_tracker, act):
+    reasons = [{"code": "conversation_loop", "text": "The customer asked for the same thing 3 times."}]
+    tracker = make_tracker("affirm", "yes", slots={"human_offered": True, "handoff_reason": "conversation_loop",
+                                                   "handoff_reasons": reasons})
+    act(ActionHandoff(), tracker)
+
+    [record] = stream_payloads(redis_client)
+    assert record["reasons"] == reasons and record["reason_text"] == reasons[0]["text"]
+
+
+def test_stale_offer_reasons_are_not_reused_for_a_different_offer(customer_db, redis_client, make_tracker, act):
+    stale = [{"code": "conversation_loop", "text": "old"}]
+    tracker = make_tracker("affirm", "yes", slots={"human_offered": True, "handoff_reason": "lost_parcel",
+                                                   "handoff_reasons": stale})
+    act(ActionHandoff(), tracker)
+
+    [record] = stream_payloads(redis_client)
+    assert record["reasons"] == [{"code": "lost_parcel", "text": REASON_TEXTS["lost_parcel"]}]
+
+
+def test_skills_come_from_the_config_in_redis(customer_db, redis_client, make_tracker, act):
+    from handoff.escalation.config import default_config
+    from handoff.escalation.store import EscalationConfigStore
+
+    data = default_config().to_dict()
+    data["skills"]["reasons"]["warranty_claim"] = "technical"
+    EscalationConfigStore(redis_client).update(data, actor="test")
+
+    act(ActionHandoff(), make_tracker("warranty_claim", "my kettle broke"))
+
+    [record] = stream_payloads(redis_client)
+    assert record["skill"] == "technical"

@@ -1,8 +1,7 @@
-"""`action_track_emotion` across a conversation, with a real rasa_sdk Tracker."""
+"""`track_emotion` (the emotion observer of `action_observe_turn`) across a conversation, with a real rasa_sdk Tracker."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -12,9 +11,8 @@ pytest.importorskip("rasa_sdk")
 
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.events import SlotSet  # noqa: E402
-from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
-from bot.actions.emotion import ActionTrackEmotion  # noqa: E402
+from bot.actions.emotion import EMOTION_SLOTS as ACTION_EMOTION_SLOTS, track_emotion  # noqa: E402
 from bot.emotion.distress import SMOOTHING, update_distress  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -50,7 +48,7 @@ def make_tracker(slots: Dict[str, Any], text: str, emotion_entry: Optional[Any])
 
 def run_action(slots: Dict[str, Any], text: str, emotion_entry: Optional[Any]) -> List[Dict[str, Any]]:
     tracker = make_tracker(slots, text, emotion_entry)
-    return asyncio.run(ActionTrackEmotion().run(CollectingDispatcher(), tracker, {}))
+    return track_emotion(tracker)
 
 
 def apply(slots: Dict[str, Any], events: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -61,13 +59,13 @@ def apply(slots: Dict[str, Any], events: List[Dict[str, Any]]) -> Dict[str, Any]
     return updated
 
 
-def test_the_action_name_matches_the_domain():
+def test_the_emotion_slots_are_filled_by_the_turn_action():
     import yaml
 
     domain = yaml.safe_load((REPO_ROOT / "bot/domain/emotion.yml").read_text(encoding="utf-8"))
-    assert ActionTrackEmotion().name() in domain["actions"]
+    assert list(ACTION_EMOTION_SLOTS) == EMOTION_SLOTS
     for slot in EMOTION_SLOTS:
-        assert domain["slots"][slot]["mappings"] == [{"type": "custom", "action": "action_track_emotion"}]
+        assert domain["slots"][slot]["mappings"] == [{"type": "custom", "action": "action_observe_turn"}]
 
 
 def test_escalating_then_calming_conversation():
@@ -155,38 +153,3 @@ def test_scores_without_intensity_still_count_probability_weighted():
 )
 def test_trend_table(previous, turn, expected_trend):
     assert update_distress(previous, [], turn).trend == expected_trend
-
-
-def test_rasa_action_extract_slots_runs_the_action_once_per_user_turn(monkeypatch):
-    """Rasa 3.6's action_extract_slots calls the custom mapping action and keeps its SlotSets."""
-    pytest.importorskip("rasa")
-    from rasa.core.actions import action as rasa_actions
-    from rasa.core.channels import CollectingOutputChannel
-    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import Event, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    domain = Domain.load(str(REPO_ROOT / "bot/domain/emotion.yml"))
-    calls = []
-
-    async def run_remote(self, output_channel, nlg, tracker, domain):
-        calls.append(self.name())
-        sdk_tracker = Tracker.from_dict(tracker.current_state())
-        events = await ActionTrackEmotion().run(CollectingDispatcher(), sdk_tracker, domain.as_dict())
-        return [Event.from_parameters(event) for event in events]
-
-    monkeypatch.setattr(rasa_actions.RemoteAction, "run", run_remote)
-    parse_data = {"intent": {"name": "order_status", "confidence": 0.9}, "entities": [],
-                  "emotion": emotion("anxious", 0.85, 0.7)}
-    tracker = DialogueStateTracker.from_events(
-        "extract-slots", [UserUttered("will it arrive in time? I'm worried", parse_data["intent"], [], parse_data)],
-        slots=domain.slots,
-    )
-    extract = rasa_actions.ActionExtractSlots(action_endpoint=None)
-
-    events = asyncio.run(extract.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
-
-    assert calls == ["action_track_emotion"]
-    assert {event.key: event.value for event in events}["emotion"] == "anxious"
-    assert {event.key for event in events} == set(EMOTION_SLOTS)

@@ -1,15 +1,13 @@
-"""action_track_language keeps the `language` slot in step with the customer's messages."""
+"""track_language (an observer of action_observe_turn) keeps the `language` slot in step with the customer's messages."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Dict, Optional
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.language import ActionTrackLanguage
+from bot.actions.language import track_language
 
 
 def tracker(language_slot: Optional[str], detected: Optional[Dict[str, Any]],
@@ -30,7 +28,7 @@ def tracker(language_slot: Optional[str], detected: Optional[Dict[str, Any]],
 
 
 def run(t: Tracker) -> list:
-    return asyncio.run(ActionTrackLanguage().run(CollectingDispatcher(), t, {}))
+    return track_language(t)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,16 @@
+"""``python -m handoff``: serve the handoff service with uvicorn."""
+
+import uvicorn
+
+from handoff.app import create_app
+from handoff.core.config import HandoffSettings
+
+
+def main() -> None:
+    settings = HandoffSettings()
+    logging_level = settings.log_level
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=logging_level)
+
+
+if __name__ == "__main__":
+    main()

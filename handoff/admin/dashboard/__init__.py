@@ -1,0 +1,1 @@
+"""The outcome dashboard: figures (pure functions) and their CSV export."""

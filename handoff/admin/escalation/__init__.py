@@ -1,0 +1,1 @@
+"""Escalation thresholds in the console: the routing preview on stored conversations."""

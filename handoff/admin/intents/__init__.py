@@ -1,0 +1,1 @@
+"""Intents, their examples and responses: read, checked, validated, written, versioned."""

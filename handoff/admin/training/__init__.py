@@ -1,0 +1,1 @@
+"""Retraining without downtime: train a candidate, compare it on held-out data, switch Rasa."""

@@ -1,0 +1,98 @@
+"""The app factory: settings, Redis, SQL, background workers and the routers.
+
+Routers come from the modules in ``ROUTER_MODULES`` (each exposes ``router``); the admin console
+adds its own with one entry. Pages are static files in ``handoff/web/``.
+"""
+
+import importlib
+import logging
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from handoff.auth.tokens import TokenStore
+from handoff.core.config import PACKAGE_DIR, HandoffSettings
+from handoff.core.db import create_schema, make_engine, make_session_factory
+from handoff.core.redis import async_redis
+
+logger = logging.getLogger(__name__)
+
+ROUTER_MODULES: tuple[str, ...] = (
+    "handoff.api.health",
+    "handoff.api.auth",
+    "handoff.api.pages",
+    "handoff.api.queue",
+    "handoff.api.conversations",
+    "handoff.api.supervisor",
+    "handoff.api.live",
+    # The admin console (docs/admin.md).
+    "handoff.api.admin_pages",
+    "handoff.api.admin_intents",
+    "handoff.api.admin_training",
+    "handoff.api.admin_escalation",
+    "handoff.api.admin_tone",
+    "handoff.api.admin_dashboard",
+)
+
+WEB_DIR = PACKAGE_DIR / "web"
+
+
+def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = True) -> FastAPI:
+    settings = settings or HandoffSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from handoff.workers import Workers  # the workers need the whole package
+
+        engine = make_engine(settings.database_url)
+        create_schema(engine)
+        app.state.engine = engine
+        app.state.session_factory = make_session_factory(engine)
+        app.state.redis = async_redis(settings.redis_url)
+        app.state.tokens = TokenStore(app.state.redis, settings.key_prefix, settings.token_ttl_seconds)
+        from handoff.queue.store import QueueStore
+
+        app.state.queue = QueueStore(app.state.redis, settings)
+        workers = Workers(app, settings)
+        if run_workers:
+            workers.start()
+        try:
+            yield
+        finally:
+            await workers.stop()
+            admin = getattr(app.state, "admin", None)
+            if admin is not None:  # created on the first admin request
+                await admin.training.close()
+                admin.escalation_redis.close()
+            await app.state.redis.aclose()
+            engine.dispose()
+
+    app = FastAPI(title="Handoff service", version="1", lifespan=lifespan)
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):  # noqa: ANN001, ANN202
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
+            return JSONResponse(
+                {"detail": f"The request body is larger than {settings.max_request_bytes} bytes."},
+                status_code=413,
+            )
+        return await call_next(request)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in item.get('loc', ()) if p != 'body') or 'body'}: {item.get('msg')}"
+            for item in error.errors()
+        ]
+        return JSONResponse({"detail": "The request is not valid.", "problems": problems}, status_code=422)
+
+    for name in ROUTER_MODULES:
+        app.include_router(importlib.import_module(name).router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    return app

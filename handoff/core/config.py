@@ -1,0 +1,82 @@
+"""The handoff service's one settings object.
+
+Created once by the app factory (or the entry point) and handed to everything else. Environment
+variables use the prefix ``HANDOFF_`` (``HANDOFF_PORT=8780``); the customer database URL is the
+shared ``CUSTOMER_DB_URL``. In production mode there are no development defaults for secrets.
+"""
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPOSITORY_ROOT = PACKAGE_DIR.parent
+
+
+class HandoffSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HANDOFF_", extra="ignore")
+
+    production: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8780, ge=1, le=65535)
+    log_level: str = "info"
+
+    redis_url: str = "redis://127.0.0.1:6390/0"
+    database_url: str = f"sqlite:///{REPOSITORY_ROOT / 'var' / 'handoff.db'}"
+    customer_db_url: str = Field(
+        f"sqlite:///{REPOSITORY_ROOT / 'var' / 'customer.db'}",
+        validation_alias=AliasChoices("CUSTOMER_DB_URL", "HANDOFF_CUSTOMER_DB_URL"),
+    )
+    bridge_url: str = "http://127.0.0.1:8765"
+    rasa_url: str = "http://127.0.0.1:5005"
+
+    # Redis streams shared with the bot and the bridge (docs/protocol.md §9, dialogue-contract).
+    requests_stream: str = "handoff:requests"
+    bridge_prefix: str = "bridge"
+    key_prefix: str = "handoff"
+
+    # Auth: bearer tokens live this long without use being renewed (seconds).
+    token_ttl_seconds: int = Field(8 * 3600, ge=60)
+    # Demo users are seeded only when this is on and production is off.
+    seed_demo_users: bool = True
+
+    # Queue and routing (docs/handoff.md "Routing").
+    # A claimed conversation whose agent has no live console for this long returns to the queue.
+    claim_timeout_seconds: int = Field(60, ge=5)
+    # Agents' consoles refresh their presence at least this often.
+    presence_interval_seconds: float = Field(5.0, gt=0)
+    # Emotional load: half-life of the per-agent load figure, threshold below which a heavy case
+    # may be offered, distress from which a case counts as heavy.
+    load_half_life_seconds: int = Field(900, ge=1)
+    load_threshold: float = Field(0.5, ge=0)
+    heavy_distress: float = Field(0.6, ge=0, le=1)
+    # A heavy case waiting this long is offered to the least-loaded eligible agent anyway.
+    heavy_override_seconds: int = Field(300, ge=0)
+    # Priority = distress_weight * distress + wait_weight_per_minute * minutes waiting + bonus.
+    distress_weight: float = 60.0
+    wait_weight_per_minute: float = 10.0
+    default_handle_seconds: int = Field(240, ge=1)
+    # How often customers in the queue get an updated position.
+    status_interval_seconds: float = Field(15.0, gt=0)
+
+    # Limits (requests larger than this get 413).
+    max_request_bytes: int = Field(64 * 1024, ge=1024)
+    max_message_chars: int = Field(2000, ge=1)
+
+    # Bot-only conversations with no activity for this long are recorded as ended by the bot.
+    idle_end_seconds: int = Field(1800, ge=10)
+
+    admin_bootstrap_password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _production_has_no_demo_data(self) -> "HandoffSettings":
+        if self.production and self.seed_demo_users:
+            self.seed_demo_users = False
+        return self
+
+    def key(self, *parts: str) -> str:
+        return ":".join((self.key_prefix, *parts))
+
+    def bridge_key(self, *parts: str) -> str:
+        return ":".join((self.bridge_prefix, *parts))

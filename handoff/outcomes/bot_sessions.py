@@ -1,0 +1,132 @@
+"""Outcome rows for conversations that never reached a person.
+
+Rasa keeps every conversation in its Redis tracker store (bot/endpoints.yml: key
+``tracker:tracker:<sender id>``, the dialogue as JSON). A conversation whose last event is older
+than ``idle_end_seconds`` has ended: it gets a row with ``resolved_by = "bot"``, or
+``"abandoned"`` when the customer's last message was not understood (an NLU fallback). A
+conversation that was handed to a person and back gets its ``ended_at`` and ``resolved_by =
+"agent"``. Swept conversations are remembered with their last event time, so one that carries on
+later is looked at again.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from datetime import datetime, timezone
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+from sqlalchemy.orm import sessionmaker
+
+from handoff.outcomes.model import ConversationOutcome
+from handoff.outcomes.store import upsert_outcome
+
+logger = logging.getLogger(__name__)
+TRACKER_PREFIX = "tracker:tracker:"
+FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
+FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback", "utter_default"}
+MAX_TRACKER_BYTES = 5_000_000
+
+
+def _emotion(parse_data: dict) -> tuple[str | None, float]:
+    emotion = parse_data.get("emotion")
+    if isinstance(emotion, dict):
+        label = emotion.get("label")
+        try:
+            intensity = float(emotion.get("intensity") or 0.0)
+        except (TypeError, ValueError):
+            intensity = 0.0
+        return (str(label)[:32] if label else None), intensity
+    return None, 0.0
+
+
+def summarise_tracker(events: list[dict]) -> dict | None:
+    """Outcome fields of a bot-only conversation from its tracker events (None: nothing said)."""
+    users = [e for e in events if isinstance(e, dict) and e.get("event") == "user"]
+    if not users:
+        return None
+    stamps = [float(e["timestamp"]) for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))]
+    intents, path = [], []
+    for number, event in enumerate(users, start=1):
+        parse_data = event.get("parse_data") or {}
+        intent = (parse_data.get("intent") or {}).get("name")
+        if intent:
+            intents.append(str(intent)[:64])
+        label, intensity = _emotion(parse_data)
+        if label:
+            path.append({"turn": number, "label": label, "intensity": round(intensity, 3)})
+    language = None
+    for event in events:
+        if isinstance(event, dict) and event.get("event") == "slot" and event.get("name") == "language":
+            language = event.get("value") if event.get("value") in ("en", "de") else language
+    last_user = users[-1]
+    after_last = events[events.index(last_user) + 1:]
+    not_understood = intents[-1:] and intents[-1] in FALLBACK_INTENTS or any(
+        e.get("event") == "action" and e.get("name") in FALLBACK_ACTIONS for e in after_last if isinstance(e, dict))
+    meaningful = [i for i in intents if i not in ("greet", "goodbye", "affirm", "deny", "thank", *FALLBACK_INTENTS)]
+    return {
+        "started_at": datetime.fromtimestamp(min(stamps), tz=timezone.utc) if stamps else None,
+        "ended_at": datetime.fromtimestamp(max(stamps), tz=timezone.utc) if stamps else None,
+        "resolved_by": "abandoned" if not_understood else "bot",
+        "intents": intents,
+        "primary_intent": (meaningful or intents or [None])[0],
+        "language": language,
+        "emotion_path": path,
+        "emotion_start": path[0]["label"] if path else None,
+        "emotion_peak": max(path, key=lambda p: p["intensity"])["label"] if path else None,
+        "emotion_end": path[-1]["label"] if path else None,
+    }
+
+
+def record_ended(session_factory: sessionmaker, conversation_id: str, summary: dict) -> str:
+    with session_factory() as session:
+        row = session.get(ConversationOutcome, conversation_id)
+        if row is not None and row.handoff_reason:
+            if row.ended_at is None:
+                upsert_outcome(session, conversation_id, ended_at=summary["ended_at"],
+                               resolved_by=row.resolved_by or "agent")
+                return "handed-over conversation closed"
+            return "unchanged"
+        fields = {key: value for key, value in summary.items() if value is not None}
+        if row is not None and row.resolved_by:
+            fields.pop("resolved_by", None)  # a CSAT row said "bot" already; keep it
+        upsert_outcome(session, conversation_id, **fields)
+        return "bot conversation recorded"
+
+
+class BotSessionSweeper:
+    def __init__(self, redis: Redis, session_factory: sessionmaker, idle_seconds: float, done_key: str,
+                 prefix: str = TRACKER_PREFIX) -> None:
+        self._redis = redis
+        self._sessions = session_factory
+        self._idle = idle_seconds
+        self._done = done_key
+        self._prefix = prefix
+
+    async def sweep(self, now: float | None = None) -> list[str]:
+        now = now or time.time()
+        recorded = []
+        async for key in self._redis.scan_iter(match=f"{self._prefix}*", count=200):
+            try:
+                raw = await self._redis.get(key)
+            except ResponseError:  # not a tracker (another type of key under the prefix)
+                continue
+            if not raw or len(raw) > MAX_TRACKER_BYTES:
+                continue
+            try:
+                events = json.loads(raw).get("events") or []
+            except (ValueError, AttributeError):
+                continue
+            stamps = [e.get("timestamp") for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))]
+            if not stamps or now - max(stamps) < self._idle:
+                continue
+            if await self._redis.hget(self._done, key) == f"{max(stamps):.3f}":
+                continue
+            summary = summarise_tracker(events)
+            if summary is not None:
+                conversation_id = key[len(self._prefix):][:128]
+                await asyncio.to_thread(record_ended, self._sessions, conversation_id, summary)
+                recorded.append(conversation_id)
+            await self._redis.hset(self._done, key, f"{max(stamps):.3f}")
+        return recorded

@@ -1,0 +1,344 @@
+"""What happens to a handed-over conversation: intake, claim, chat, end, hand back, requeue.
+
+Coordinates the queue (Redis), the customer's widget (bridge deliveries) and the outcome records
+(SQL, written in a worker thread so the event loop never waits on the database).
+"""
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import sessionmaker
+
+from handoff.auth.tokens import AuthUser
+from handoff.core.config import HandoffSettings
+from handoff.outcomes.store import upsert_outcome
+from handoff.queue.routing import (
+    REASON_BONUS, clamp01, estimated_wait, offer_refusal, queue_position, rank, skill_for,
+)
+from handoff.queue.store import QueueStore, case_of
+from handoff.relay.deliveries import Deliveries
+from handoff.relay.rasa_tracker import mark_back_with_bot
+
+logger = logging.getLogger(__name__)
+
+# The escalation decision's priority (handoff.v2) on top of distress and waiting time.
+PRIORITY_BONUS = {"high": 30.0}
+
+OUTCOME_CODES = (
+    "resolved", "refund_issued", "replacement_sent", "escalated_internally",
+    "callback_scheduled", "customer_left", "not_resolved",
+)
+
+
+class HandoffError(Exception):
+    """A request that cannot be done; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _epoch(value: object) -> float | None:
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
+    return None
+
+
+def _dt(epoch: float | None) -> datetime | None:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc) if epoch else None
+
+
+def conversation_from_record(record: dict, package: dict, now: float) -> dict:
+    """The queue entry for a handoff record (schema handoff.v1 or handoff.v2)."""
+    slots = record.get("slots") or {}
+    emotion = record.get("emotion")
+    if not isinstance(emotion, dict):  # handoff.v1: the emotion slots only
+        emotion = {"label": emotion or slots.get("emotion"), "distress_level": slots.get("distress_level")}
+    reason = str(record.get("reason") or "customer_request")[:64]
+    profile = (package.get("customer") or {}) if isinstance(package, dict) else {}
+    name = (profile.get("name") or profile.get("display_name") or "") if isinstance(profile, dict) else ""
+    language = record.get("language") if record.get("language") in ("en", "de") else "en"
+    bonus = REASON_BONUS.get(reason, 0.0) + PRIORITY_BONUS.get(str(record.get("priority")), 0.0)
+    return {
+        "conversation_id": str(record["conversation_id"])[:128],
+        "handoff_id": str(record["handoff_id"])[:64],
+        "reason": reason,
+        "reason_text": str(record.get("reason_text") or reason)[:1000],
+        "language": language,
+        "skill": skill_for(reason, record.get("skill")),
+        "distress": f"{clamp01(emotion.get('distress_level')):.3f}",
+        "emotion": str(emotion.get("label") or "neutral")[:32],
+        "bonus": str(bonus),
+        "requested_at": f"{_epoch(record.get('created_at')) or now:.3f}",
+        "customer_id": str(record.get("customer_id") or "")[:32],
+        "customer_name": str(name)[:80],
+    }
+
+
+def emotion_path(record: dict) -> list[dict]:
+    """The customer's emotion per turn from the record's timeline (handoff.v2), if any."""
+    path = []
+    for item in record.get("emotion_timeline") or []:
+        if isinstance(item, dict) and item.get("label"):
+            path.append({"turn": item.get("turn"), "label": str(item["label"])[:32],
+                         "intensity": clamp01(item.get("intensity"))})
+    return path
+
+
+class HandoffService:
+    def __init__(self, queue: QueueStore, settings: HandoffSettings, session_factory: sessionmaker) -> None:
+        self.queue = queue
+        self.settings = settings
+        self.deliveries = Deliveries(queue.redis, settings)
+        self._sessions = session_factory
+
+    # --- outcomes (SQL in a thread) ----------------------------------------------------------
+    async def outcome(self, conversation_id: str, **fields: object) -> None:
+        def write() -> None:
+            with self._sessions() as session:
+                upsert_outcome(session, conversation_id, **fields)
+
+        await asyncio.to_thread(write)
+
+    # --- intake ------------------------------------------------------------------------------
+    async def intake(self, record: dict, package: dict, *, first_contact: bool | None = None) -> bool:
+        now = time.time()
+        conv = conversation_from_record(record, package, now)
+        # A replay (the service stopped after storing, before acknowledging) stores nothing new
+        # but still completes the steps after it; each of them is idempotent.
+        stored = await self.queue.enqueue(conv, package)
+        cid = conv["conversation_id"]
+        transcript = record.get("transcript") or []
+        intents = [line.get("intent") for line in transcript if line.get("role") == "customer" and line.get("intent")]
+        started = _epoch(transcript[0].get("timestamp")) if transcript else None
+        path = emotion_path(record)
+        await self.outcome(
+            cid, customer_id=conv["customer_id"] or None, language=conv["language"],
+            started_at=_dt(started) or _dt(float(conv["requested_at"])),
+            handoff_reason=conv["reason"], handoff_requested_at=_dt(float(conv["requested_at"])),
+            intents=intents or None, primary_intent=intents[0] if intents else None,
+            emotion_path=path or None,
+            emotion_start=path[0]["label"] if path else None,
+            emotion_peak=max(path, key=lambda p: p["intensity"])["label"] if path else None,
+            emotion_end=path[-1]["label"] if path else conv["emotion"],
+            first_contact=first_contact,
+        )
+        if stored:
+            await self.queue.add_message(cid, "system", "handoff", "Handoff",
+                                         f"Handed over: {conv['reason_text']}")
+        await self.notify_position(cid)
+        return stored
+
+    async def notify_position(self, cid: str, *, requeued: bool = False) -> None:
+        row = await self.queue.get(cid)
+        if not row or row.get("state") != "queued":
+            return
+        now = time.time()
+        cases = await self.queue.queued_cases()
+        case = case_of(row)
+        position = queue_position(case, cases, now, self.queue.rules)
+        wait = estimated_wait(position, await self.queue.agent_states(now), case,
+                              await self.queue.average_handle_seconds())
+        await self.queue.redis.hset(self.queue.conv_key(cid), mapping={"position": position, "estimated_wait_s": wait})
+        await self.deliveries.queued(cid, row.get("language", "en"), position, wait, requeued=requeued)
+
+    async def refresh_positions(self) -> None:
+        """Sends each waiting customer their position when it changed (one ranking per queue)."""
+        now = time.time()
+        rows = [row for row in await self.queue.many(await self.queue.queued_ids()) if row.get("state") == "queued"]
+        if not rows:
+            return
+        agents = await self.queue.agent_states(now)
+        average = await self.queue.average_handle_seconds()
+        groups: dict[tuple[str, str], list] = {}
+        for row in rows:
+            case = case_of(row)
+            groups.setdefault((case.skill, case.language), []).append(case)
+        previous = {row["conversation_id"]: row.get("position") for row in rows}
+        async with self.queue.redis.pipeline(transaction=False) as pipe:
+            for cases in groups.values():
+                for position, case in enumerate(rank(cases, now, self.queue.rules), start=1):
+                    if str(position) == previous.get(case.conversation_id):
+                        continue
+                    wait = estimated_wait(position, agents, case, average)
+                    pipe.hset(self.queue.conv_key(case.conversation_id),
+                              mapping={"position": position, "estimated_wait_s": wait})
+                    payload = self.deliveries.queued_payload(case.conversation_id, case.language, position, wait)
+                    pipe.xadd(self.deliveries.stream, {"payload": payload}, maxlen=100_000, approximate=True)
+            await pipe.execute()
+
+    # --- views -------------------------------------------------------------------------------
+    async def queue_view(self, user: AuthUser) -> list[dict]:
+        """Waiting conversations this user may see (their skills and languages), best first."""
+        now = time.time()
+        agents = await self.queue.agent_states(now)
+        me = next((a for a in agents if a.username == user.username), None)
+        if me is None:
+            await self.queue.register_agent(user)
+            me = await self.queue.agent_state(user.username, now)
+        me.skills, me.languages = list(user.skills), list(user.languages)
+        rows = {row["conversation_id"]: row for row in await self.queue.many(await self.queue.queued_ids())}
+        cases = [case_of(row) for row in rows.values() if row.get("state") == "queued"]
+        view = []
+        for case in rank(cases, now, self.queue.rules):
+            if case.skill not in me.skills or case.language not in me.languages:
+                if not user.has_role("supervisor"):
+                    continue
+            row = rows[case.conversation_id]
+            refusal = offer_refusal(me, case, now, self.queue.rules, agents)
+            view.append({**public_row(row), "waiting_seconds": int(now - case.requested_at),
+                         "claimable": refusal is None, "not_claimable_because": refusal})
+        return view
+
+    async def may_see(self, user: AuthUser, cid: str) -> dict:
+        row = await self.queue.get(cid)
+        if row is None:
+            raise HandoffError(404, "No such conversation.")
+        if user.has_role("supervisor"):
+            return row
+        if row.get("state") == "assigned" and row.get("agent") == user.username:
+            return row
+        if row.get("state") == "queued" and row.get("skill") in user.skills and row.get("language") in user.languages:
+            return row
+        raise HandoffError(403, "This conversation is not assigned to you or waiting in your queues.")
+
+    # --- agent actions -----------------------------------------------------------------------
+    async def claim(self, user: AuthUser, cid: str) -> dict:
+        row = await self.queue.get(cid)
+        if row is not None and row.get("state") != "queued":
+            raise HandoffError(409, "This conversation is not waiting any more (taken or ended).")
+        row = await self.may_see(user, cid)
+        now = time.time()
+        agents = await self.queue.agent_states(now)
+        me = await self.queue.agent_state(user.username, now)
+        me.skills, me.languages, me.online = list(user.skills), list(user.languages), True
+        refusal = offer_refusal(me, case_of(row), now, self.queue.rules, agents)
+        if refusal:
+            raise HandoffError(409, f"You cannot take this conversation now: {refusal}.")
+        if not await self.queue.claim(cid, user, now):
+            raise HandoffError(409, "Someone else has taken this conversation already.")
+        await self.queue.touch_presence(user.username, now)
+        await self.queue.add_load(user.username, clamp01(row.get("distress")), now)
+        language = row.get("language", "en")
+        await self.deliveries.with_agent(cid, language, user.display_name)
+        await self.queue.add_message(cid, "system", user.username, user.display_name,
+                                     f"{user.display_name} took the conversation.")
+        waited = max(0.0, now - float(row.get("requested_at") or now))
+        await self.outcome(cid, agent_joined_at=_dt(now), wait_seconds=round(waited, 1),
+                           agent_username=user.username)
+        await self.refresh_positions()
+        return await self.queue.get(cid) or row
+
+    async def claim_next(self, user: AuthUser) -> dict:
+        for item in await self.queue_view(user):
+            if item["claimable"]:
+                try:
+                    return await self.claim(user, item["conversation_id"])
+                except HandoffError as error:
+                    if error.status not in (403, 409):  # taken or changed since the view was read
+                        raise
+        raise HandoffError(404, "Nothing in your queues that you can take now.")
+
+    async def _held(self, user: AuthUser, cid: str, *, supervisor_ok: bool = False) -> dict:
+        row = await self.queue.get(cid)
+        if row is None:
+            raise HandoffError(404, "No such conversation.")
+        if row.get("state") != "assigned":
+            raise HandoffError(409, "This conversation is not with an agent.")
+        if row.get("agent") != user.username and not (supervisor_ok and user.has_role("supervisor")):
+            raise HandoffError(403, "This conversation is assigned to someone else.")
+        return row
+
+    async def send_to_customer(self, user: AuthUser, cid: str, text: str) -> str:
+        row = await self._held(user, cid, supervisor_ok=True)
+        if row.get("agent") != user.username:
+            # A supervisor barging in writes under their own name.
+            await self.queue.add_message(cid, "system", user.username, user.display_name,
+                                         f"{user.display_name} (supervisor) joined the conversation.")
+        await self.deliveries.agent_message(cid, user.display_name, text)
+        return await self.queue.add_message(cid, "agent", user.username, user.display_name, text)
+
+    async def note(self, user: AuthUser, cid: str, text: str) -> str:
+        await self._held(user, cid, supervisor_ok=True)
+        return await self.queue.add_message(cid, "note", user.username, user.display_name, text)
+
+    async def whisper(self, user: AuthUser, cid: str, text: str) -> str:
+        if not user.has_role("supervisor"):
+            raise HandoffError(403, "Only supervisors can whisper.")
+        await self._held(user, cid, supervisor_ok=True)
+        # Never delivered to the bridge: only the agent's and supervisors' consoles show it.
+        return await self.queue.add_message(cid, "whisper", user.username, user.display_name, text)
+
+    async def end(self, user: AuthUser, cid: str, outcome_code: str, *, back_to_bot: bool = False) -> None:
+        row = await self._held(user, cid, supervisor_ok=True)
+        now = time.time()
+        if not await self.queue.finish(cid, row.get("agent") or None, now):
+            raise HandoffError(409, "This conversation has ended already.")
+        language = row.get("language", "en")
+        name = row.get("agent_display") or user.display_name
+        if back_to_bot:
+            await mark_back_with_bot(self.settings.rasa_url, cid)
+            await self.deliveries.back_to_bot(cid, language, name)
+        else:
+            await self.deliveries.agent_left(cid, language, name)
+        await self.queue.add_message(cid, "system", user.username, user.display_name,
+                                     "Handed back to the assistant." if back_to_bot else f"Ended: {outcome_code}.")
+        claimed = float(row.get("claimed_at") or now)
+        handled = max(0.0, now - claimed)
+        await self.queue.record_handle_time(handled)
+        await self.outcome(
+            cid, ended_at=None if back_to_bot else _dt(now), handle_seconds=round(handled, 1),
+            outcome_code=outcome_code, resolved_by=None if back_to_bot else "agent",
+        )
+        await self.refresh_positions()
+
+    # --- from the bridge and the clock ---------------------------------------------------------
+    async def customer_message(self, session_id: str, text: str, ts: float | None) -> None:
+        await self.queue.add_message(session_id, "customer", "customer", "Customer", text, ts)
+
+    async def csat(self, session_id: str, score: int, language: str | None) -> None:
+        row = await self.queue.get(session_id)
+        fields: dict = {"csat": score, "language": language}
+        if row is None:
+            # Feedback from a conversation that never reached a person: the bot resolved it.
+            fields.update(resolved_by="bot", ended_at=datetime.now(timezone.utc))
+        await self.outcome(session_id, **fields)
+
+    async def requeue_abandoned(self, now: float | None = None) -> list[str]:
+        """Conversations whose agent's console has been gone for claim_timeout_seconds go back."""
+        now = now or time.time()
+        returned = []
+        for row in await self.queue.many(await self.queue.live_ids()):
+            if row.get("state") != "assigned":
+                continue
+            agent = row.get("agent", "")
+            seen = await self.queue.redis.zscore(self.queue.k("presence"), agent)
+            last = max(seen or 0.0, float(row.get("claimed_at") or 0))
+            if now - last < self.settings.claim_timeout_seconds:
+                continue
+            if await self.queue.release(row["conversation_id"], agent):
+                returned.append(row["conversation_id"])
+                await self.queue.add_message(row["conversation_id"], "system", "handoff", "Handoff",
+                                             f"{row.get('agent_display') or agent} disconnected; back in the queue.")
+                await self.notify_position(row["conversation_id"], requeued=True)
+                logger.info("conversation returned to the queue: agent %s gone", agent)
+        return returned
+
+
+def public_row(row: dict) -> dict:
+    """The fields of a queue entry the consoles show."""
+    keys = ("conversation_id", "state", "skill", "language", "reason", "reason_text", "emotion", "distress",
+            "agent", "agent_display", "customer_id", "customer_name", "requested_at", "claimed_at", "position")
+    out = {key: row.get(key, "") for key in keys}
+    out["distress"] = clamp01(row.get("distress"))
+    out["requested_at"] = float(row.get("requested_at") or 0)
+    return out

@@ -1,0 +1,235 @@
+"""The queue in Redis: durable (AOF), and every state change atomic.
+
+Keys (prefix ``handoff``):
+- ``conv:{id}`` hash: conversation_id, handoff_id, state (queued | assigned | ended), skill,
+  language, reason, reason_text, distress, emotion, requested_at, agent, agent_display, claimed_at,
+  customer_id, customer_name, bonus.
+- ``conv:{id}:context`` the context package (JSON); ``conv:{id}:messages`` stream of chat lines
+  (kind customer | agent | note | whisper | system, author, author_name, text, ts).
+- ``queue`` sorted set of waiting conversation ids (score = requested_at);
+  ``live`` sorted set of queued and assigned ones; ``agent:{u}:convs`` set of an agent's ones.
+- ``agent:{u}`` hash: display_name, skills, languages, paused, load, load_ts;
+  ``presence`` sorted set username → last time their console was connected.
+- ``version`` counter, increased on every change (consoles refresh when it moves).
+"""
+
+import json
+import time
+
+from redis.asyncio import Redis
+
+from handoff.auth.tokens import AuthUser
+from handoff.core.config import HandoffSettings
+from handoff.queue.routing import AgentState, QueuedCase, RoutingRules, clamp01, current_load
+
+# Claim only a conversation still waiting: the state check and the move are one step.
+CLAIM = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 0 end
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'assigned', 'agent', ARGV[2], 'agent_display', ARGV[3], 'claimed_at', ARGV[4])
+redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('INCR', KEYS[4])
+return 1
+"""
+# Back to the queue (agent gone or gave it up), only if still held by that agent.
+RELEASE = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'assigned' then return 0 end
+if redis.call('HGET', KEYS[1], 'agent') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'queued', 'agent', '', 'agent_display', '', 'claimed_at', '')
+redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'requested_at'), ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('INCR', KEYS[4])
+return 1
+"""
+# End (outcome or back to the bot); ARGV[2] = '' lets a supervisor end anyone's conversation.
+FINISH = """
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'assigned' and state ~= 'queued' then return 0 end
+local agent = redis.call('HGET', KEYS[1], 'agent') or ''
+if ARGV[2] ~= '' and agent ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'ended', 'ended_at', ARGV[3])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+if agent ~= '' then redis.call('SREM', KEYS[3] .. agent .. ':convs', ARGV[1]) end
+redis.call('INCR', KEYS[4])
+return 1
+"""
+
+
+class QueueStore:
+    def __init__(self, redis: Redis, settings: HandoffSettings) -> None:
+        self.redis = redis
+        self.settings = settings
+        self.rules = RoutingRules.from_settings(settings)
+        self._claim = redis.register_script(CLAIM)
+        self._release = redis.register_script(RELEASE)
+        self._finish = redis.register_script(FINISH)
+
+    # --- keys ------------------------------------------------------------------------------------
+    def k(self, *parts: str) -> str:
+        return self.settings.key(*parts)
+
+    def conv_key(self, cid: str) -> str:
+        return self.k("conv", cid)
+
+    async def bump(self) -> None:
+        await self.redis.incr(self.k("version"))
+
+    async def version(self) -> int:
+        return int(await self.redis.get(self.k("version")) or 0)
+
+    # --- conversations ---------------------------------------------------------------------------
+    async def enqueue(self, conv: dict, context: dict) -> bool:
+        """Puts a new handoff in the queue; False if this handoff is stored already (replay).
+
+        A second handoff for a conversation that is still live updates its context only.
+        """
+        cid = conv["conversation_id"]
+        key = self.conv_key(cid)
+        existing = await self.redis.hgetall(key)
+        if existing.get("handoff_id") == conv["handoff_id"]:
+            return False
+        fields = {name: ("" if value is None else str(value)) for name, value in conv.items()}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self.k("conv", cid, "context"), json.dumps(context, ensure_ascii=False, default=str))
+            if existing.get("state") in ("queued", "assigned"):
+                pipe.hset(key, mapping={"handoff_id": fields["handoff_id"], "reason_text": fields.get("reason_text", "")})
+            else:
+                pipe.delete(key)
+                pipe.hset(key, mapping={**fields, "state": "queued", "agent": "", "agent_display": ""})
+                pipe.zadd(self.k("queue"), {cid: float(conv["requested_at"])})
+                pipe.zadd(self.k("live"), {cid: float(conv["requested_at"])})
+            pipe.incr(self.k("version"))
+            await pipe.execute()
+        return True
+
+    async def get(self, cid: str) -> dict | None:
+        data = await self.redis.hgetall(self.conv_key(cid))
+        return data or None
+
+    async def context(self, cid: str) -> dict:
+        raw = await self.redis.get(self.k("conv", cid, "context"))
+        return json.loads(raw) if raw else {}
+
+    async def queued_ids(self) -> list[str]:
+        return list(await self.redis.zrange(self.k("queue"), 0, -1))
+
+    async def live_ids(self) -> list[str]:
+        return list(await self.redis.zrange(self.k("live"), 0, -1))
+
+    async def many(self, ids: list[str]) -> list[dict]:
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for cid in ids:
+                pipe.hgetall(self.conv_key(cid))
+            rows = await pipe.execute()
+        return [row for row in rows if row]
+
+    async def queued_cases(self) -> list[QueuedCase]:
+        return [case_of(row) for row in await self.many(await self.queued_ids()) if row.get("state") == "queued"]
+
+    async def agent_conversations(self, username: str) -> list[dict]:
+        ids = sorted(await self.redis.smembers(self.k("agent", username, "convs")))
+        return [row for row in await self.many(ids) if row.get("state") == "assigned"]
+
+    async def claim(self, cid: str, user: AuthUser, now: float | None = None) -> bool:
+        keys = [self.conv_key(cid), self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
+        return bool(await self._claim(keys=keys, args=[cid, user.username, user.display_name, now or time.time()]))
+
+    async def release(self, cid: str, username: str) -> bool:
+        keys = [self.conv_key(cid), self.k("queue"), self.k("agent", username, "convs"), self.k("version")]
+        return bool(await self._release(keys=keys, args=[cid, username]))
+
+    async def finish(self, cid: str, username: str | None, now: float | None = None) -> bool:
+        keys = [self.conv_key(cid), self.k("queue"), self.k("agent") + ":", self.k("version"), self.k("live")]
+        return bool(await self._finish(keys=keys, args=[cid, username or "", now or time.time()]))
+
+    # --- chat lines ------------------------------------------------------------------------------
+    async def add_message(self, cid: str, kind: str, author: str, author_name: str, text: str,
+                          ts: float | None = None) -> str:
+        entry = {"kind": kind, "author": author, "author_name": author_name, "text": text,
+                 "ts": str(ts or time.time())}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.k("conv", cid, "messages"), entry, maxlen=5000, approximate=True)
+            pipe.incr(self.k("version"))
+            entry_id, _ = await pipe.execute()
+        return entry_id
+
+    async def messages(self, cid: str, after: str = "-", *, include_private: bool = True) -> list[dict]:
+        start = f"({after}" if after not in ("-", "0", "") else "-"
+        entries = await self.redis.xrange(self.k("conv", cid, "messages"), start, "+", count=1000)
+        lines = [{"id": entry_id, **fields, "ts": float(fields.get("ts", 0))} for entry_id, fields in entries]
+        if not include_private:
+            lines = [line for line in lines if line["kind"] not in ("note", "whisper")]
+        return lines
+
+    # --- agents ----------------------------------------------------------------------------------
+    async def register_agent(self, user: AuthUser) -> None:
+        await self.redis.hset(self.k("agent", user.username), mapping={
+            "display_name": user.display_name, "skills": ",".join(user.skills),
+            "languages": ",".join(user.languages), "role": user.role,
+        })
+        await self.redis.sadd(self.k("agents"), user.username)
+
+    async def touch_presence(self, username: str, now: float | None = None) -> None:
+        await self.redis.zadd(self.k("presence"), {username: now or time.time()})
+
+    async def set_paused(self, username: str, paused: bool) -> None:
+        await self.redis.hset(self.k("agent", username), "paused", "1" if paused else "0")
+        await self.bump()
+
+    async def add_load(self, username: str, distress: float, now: float | None = None) -> float:
+        now = now or time.time()
+        agent = await self.agent_state(username, now)
+        load = current_load(agent, now, self.rules) + distress
+        await self.redis.hset(self.k("agent", username), mapping={"load": f"{load:.6f}", "load_ts": f"{now:.3f}"})
+        return load
+
+    async def agent_state(self, username: str, now: float | None = None) -> AgentState:
+        now = now or time.time()
+        row = await self.redis.hgetall(self.k("agent", username))
+        seen = await self.redis.zscore(self.k("presence"), username)
+        return agent_of(username, row, seen, now, self.settings.claim_timeout_seconds)
+
+    async def agent_states(self, now: float | None = None) -> list[AgentState]:
+        now = now or time.time()
+        names = sorted(await self.redis.smembers(self.k("agents")))
+        if not names:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hgetall(self.k("agent", name))
+            pipe.zmscore(self.k("presence"), names)
+            *rows, seen = await pipe.execute()
+        timeout = self.settings.claim_timeout_seconds
+        return [agent_of(name, row, score, now, timeout) for name, row, score in zip(names, rows, seen, strict=True)]
+
+    async def average_handle_seconds(self) -> float:
+        value = await self.redis.get(self.k("stats", "handle_avg"))
+        return float(value) if value else float(self.settings.default_handle_seconds)
+
+    async def record_handle_time(self, seconds: float) -> None:
+        # Exponential moving average: recent conversations count most for the expected wait.
+        average = await self.average_handle_seconds()
+        await self.redis.set(self.k("stats", "handle_avg"), f"{0.8 * average + 0.2 * seconds:.1f}")
+
+
+def case_of(row: dict) -> QueuedCase:
+    return QueuedCase(
+        conversation_id=row["conversation_id"], skill=row.get("skill", "general"),
+        language=row.get("language", "en"), distress=clamp01(row.get("distress")),
+        requested_at=float(row.get("requested_at") or 0), reason=row.get("reason", ""),
+        bonus=float(row.get("bonus") or 0),
+    )
+
+
+def agent_of(username: str, row: dict, seen: float | None, now: float, timeout: float) -> AgentState:
+    return AgentState(
+        username=username,
+        skills=[s for s in row.get("skills", "").split(",") if s],
+        languages=[s for s in row.get("languages", "").split(",") if s],
+        load=float(row.get("load") or 0), load_ts=float(row.get("load_ts") or 0),
+        paused=row.get("paused") == "1",
+        online=seen is not None and now - seen < timeout,
+    )

@@ -1,0 +1,34 @@
+"""Tell Rasa that a conversation is back with the bot after an agent handed it back.
+
+While a person has the conversation, Rasa's `handoff_requested` slot stays true, which keeps the
+escalation check quiet and steers the dialogue rules. Handing back must clear it (and any open
+offer), or the bot would never escalate this customer again. Uses Rasa's HTTP API
+(`POST /conversations/{id}/tracker/events`, enabled by `--enable-api`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+HANDED_BACK_EVENTS = [
+    {"event": "slot", "name": "handoff_requested", "value": False},
+    {"event": "slot", "name": "human_offered", "value": False},
+    {"event": "slot", "name": "escalation", "value": None},
+]
+
+
+async def mark_back_with_bot(rasa_url: str, conversation_id: str, *, timeout: float = 10.0) -> bool:
+    """Clear the handoff slots in the conversation's tracker; False (and a warning) when Rasa is away."""
+    url = f"{rasa_url.rstrip('/')}/conversations/{conversation_id}/tracker/events"
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            response = await client.post(url, json=HANDED_BACK_EVENTS, params={"include_events": "NONE"})
+            response.raise_for_status()
+    except httpx.HTTPError as error:
+        logger.warning("could not reset the handoff slots in Rasa: %s", type(error).__name__)
+        return False
+    return True

@@ -1,0 +1,172 @@
+// Agent console: queue, claim, context, live chat, notes, canned replies, end / hand back, pause.
+import { api, connectLive, currentUser, el, formatWait, goToLogin, signOutLocally } from "./api.js";
+import { CANNED } from "./canned.js";
+import { emotionBadge, renderContext, renderMessage } from "./conversation_view.js";
+
+const state = { user: null, selected: null, lastMessageId: "-", paused: false, queue: [], language: "en" };
+const $ = (id) => document.getElementById(id);
+
+function showError(problem) {
+  $("error").textContent = problem ? problem.message || String(problem) : "";
+}
+
+async function act(action) {
+  showError(null);
+  try { await action(); } catch (problem) { if (problem.status !== 401) showError(problem); }
+}
+
+function renderQueue(items) {
+  const list = $("queue");
+  list.replaceChildren();
+  if (!items.length) list.append(el("li", { className: "empty", text: "Nobody is waiting." }));
+  for (const item of items) {
+    const claim = el("button", { text: "Claim", className: "claim", attrs: { type: "button" } });
+    claim.disabled = !item.claimable;
+    if (!item.claimable) claim.title = item.not_claimable_because || "";
+    claim.addEventListener("click", () => act(async () => {
+      await api(`/api/queue/${encodeURIComponent(item.conversation_id)}/claim`, { method: "POST" });
+      await refresh();
+      await select(item.conversation_id);
+    }));
+    list.append(el("li", { className: "queue-item", attrs: { "data-conversation": item.conversation_id } }, [
+      el("span", { className: "reason", text: item.reason_text }),
+      emotionBadge(item.emotion, item.distress),
+      el("span", { className: "meta", text: `${item.skill} · ${item.language}` }),
+      el("span", { className: "wait", attrs: { "data-since": String(item.requested_at) }, text: formatWait(Date.now() / 1000 - item.requested_at) }),
+      claim,
+    ]));
+  }
+}
+
+function renderMine(items) {
+  const list = $("mine");
+  list.replaceChildren();
+  if (!items.length) list.append(el("li", { className: "empty", text: "None." }));
+  for (const item of items) {
+    const open = el("button", { text: item.customer_name || item.conversation_id, attrs: { type: "button" } });
+    open.addEventListener("click", () => act(() => select(item.conversation_id)));
+    list.append(el("li", { className: "mine-item", attrs: { "data-conversation": item.conversation_id } },
+      [open, emotionBadge(item.emotion, item.distress)]));
+  }
+  if (state.selected && !items.some((item) => item.conversation_id === state.selected)) closeConversation();
+}
+
+async function refresh() {
+  const [queue, mine, me] = await Promise.all([api("/api/queue"), api("/api/conversations/mine"), api("/api/queue/me")]);
+  state.queue = queue.items;
+  renderQueue(queue.items);
+  renderMine(mine.items);
+  state.paused = me.paused;
+  $("pause").textContent = me.paused ? "Resume" : "Pause";
+  $("load").textContent = `Load ${me.load.toFixed(2)} / ${me.load_threshold.toFixed(2)}`;
+  if (state.selected) await loadMessages();
+}
+
+function fillCanned(language) {
+  const select = $("canned");
+  select.replaceChildren(el("option", { text: "Canned replies…", attrs: { value: "" } }));
+  for (const [title, text] of CANNED[language] || CANNED.en) select.append(el("option", { text: title, attrs: { value: text } }));
+}
+
+async function select(conversationId) {
+  const data = await api(`/api/conversations/${encodeURIComponent(conversationId)}`);
+  state.selected = conversationId;
+  state.language = data.conversation.language || "en";
+  $("conversation").hidden = false;
+  $("conv-title").textContent = `${data.conversation.customer_name || "Customer"} · ${data.conversation.language}`;
+  $("conv-reason").textContent = data.conversation.reason_text;
+  renderContext($("context"), data.context || {});
+  fillCanned(state.language);
+  // The suggested opening line (four A's) goes into the reply box for the agent to edit.
+  const opening = data.context && data.context.next_step && data.context.next_step.opening_line;
+  if (opening && !$("reply-text").value) $("reply-text").value = opening;
+  $("messages").replaceChildren();
+  state.lastMessageId = "-";
+  appendMessages(data.messages);
+}
+
+function appendMessages(lines) {
+  for (const line of lines) {
+    $("messages").append(renderMessage(line));
+    state.lastMessageId = line.id;
+  }
+  if (lines.length) $("messages").lastElementChild.scrollIntoView({ block: "end" });
+}
+
+async function loadMessages() {
+  const id = state.selected;
+  const data = await api(`/api/conversations/${encodeURIComponent(id)}/messages?after=${encodeURIComponent(state.lastMessageId)}`);
+  if (state.selected === id) appendMessages(data.messages);
+}
+
+function closeConversation() {
+  state.selected = null;
+  $("conversation").hidden = true;
+}
+
+async function start() {
+  state.user = currentUser();
+  if (!state.user) { goToLogin(); return; }
+  $("who").textContent = `${state.user.display_name} (${state.user.role})`;
+  const codes = await api("/api/conversations").catch(() => ({ outcome_codes: ["resolved"] }));
+  for (const code of codes.outcome_codes) $("outcome").append(el("option", { text: code.replaceAll("_", " "), attrs: { value: code } }));
+  fillCanned("en");
+
+  $("canned").addEventListener("change", (event) => {
+    if (event.target.value) $("reply-text").value = event.target.value;
+    event.target.value = "";
+  });
+  $("reply-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("reply-text").value.trim();
+    if (!text || !state.selected) return;
+    act(async () => {
+      await api(`/api/conversations/${encodeURIComponent(state.selected)}/messages`, { method: "POST", body: { text } });
+      $("reply-text").value = "";
+      await loadMessages();
+    });
+  });
+  $("note-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("note-text").value.trim();
+    if (!text || !state.selected) return;
+    act(async () => {
+      await api(`/api/conversations/${encodeURIComponent(state.selected)}/notes`, { method: "POST", body: { text } });
+      $("note-text").value = "";
+      await loadMessages();
+    });
+  });
+  $("end").addEventListener("click", () => act(async () => {
+    await api(`/api/conversations/${encodeURIComponent(state.selected)}/end`, { method: "POST", body: { outcome_code: $("outcome").value } });
+    closeConversation();
+    await refresh();
+  }));
+  $("handback").addEventListener("click", () => act(async () => {
+    await api(`/api/conversations/${encodeURIComponent(state.selected)}/handback`, { method: "POST" });
+    closeConversation();
+    await refresh();
+  }));
+  $("take-next").addEventListener("click", () => act(async () => {
+    const taken = await api("/api/queue/next", { method: "POST" });
+    await refresh();
+    await select(taken.conversation_id);
+  }));
+  $("pause").addEventListener("click", () => act(async () => {
+    await api("/api/queue/me/pause", { method: "POST", body: { paused: !state.paused } });
+    await refresh();
+  }));
+  $("sign-out").addEventListener("click", () => act(async () => {
+    await api("/api/auth/logout", { method: "POST" }).catch(() => null);
+    signOutLocally();
+    window.location.assign("/login");
+  }));
+  setInterval(() => {
+    for (const node of document.querySelectorAll(".wait[data-since]")) {
+      node.textContent = formatWait(Date.now() / 1000 - Number(node.dataset.since));
+    }
+  }, 1000);
+  connectLive(() => act(refresh), (live) => { $("live-state").textContent = live; });
+  await act(refresh);
+}
+
+start();

@@ -1,0 +1,71 @@
+"""The service's background tasks, started and stopped by the app's lifespan."""
+
+import asyncio
+import contextlib
+import logging
+
+from fastapi import FastAPI
+from redis.exceptions import RedisError
+
+from handoff.core.config import HandoffSettings
+from handoff.intake.handlers import ContextBuilder, Handlers
+from handoff.intake.streams import StreamConsumer
+from handoff.outcomes.bot_sessions import BotSessionSweeper
+from handoff.queue.service import HandoffService
+
+logger = logging.getLogger(__name__)
+GROUP = "handoff"
+CONSUMER = "handoff-1"  # one instance; a stable name lets a restart pick up its pending entries
+
+
+class Workers:
+    def __init__(self, app: FastAPI, settings: HandoffSettings) -> None:
+        self._settings = settings
+        self._tasks: list[asyncio.Task] = []
+        self.service = HandoffService(app.state.queue, settings, app.state.session_factory)
+        app.state.service = self.service
+        handlers = Handlers(self.service, ContextBuilder(settings.customer_db_url), app.state.session_factory)
+        redis = app.state.redis
+        rejected = settings.key("rejected")
+        self.sweeper = BotSessionSweeper(redis, app.state.session_factory, settings.idle_end_seconds,
+                                         settings.key("swept"))
+        self.consumers = [
+            StreamConsumer(redis, settings.requests_stream, GROUP, CONSUMER, handlers.handoff_request, rejected),
+            StreamConsumer(redis, settings.bridge_key("agent_inbox"), GROUP, CONSUMER, handlers.agent_inbox, rejected),
+            StreamConsumer(redis, settings.bridge_key("csat"), GROUP, CONSUMER, handlers.csat, rejected),
+        ]
+
+    def start(self) -> None:
+        for consumer in self.consumers:
+            self._tasks.append(asyncio.create_task(consumer.run(), name=f"consume {consumer.stream}"))
+        self._tasks.append(asyncio.create_task(self._housekeeping(), name="housekeeping"))
+        self._tasks.append(asyncio.create_task(self._sweep_bot_sessions(), name="bot sessions"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def _housekeeping(self) -> None:
+        """Returns abandoned claims to the queue and keeps waiting customers' positions current."""
+        interval = min(self._settings.status_interval_seconds, self._settings.claim_timeout_seconds / 3)
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.service.requeue_abandoned()
+                await self.service.refresh_positions()
+            except (RedisError, OSError) as error:
+                logger.warning("housekeeping skipped: %s", type(error).__name__)
+
+    async def _sweep_bot_sessions(self) -> None:
+        """Records bot-only conversations once they have been idle for idle_end_seconds."""
+        interval = max(5.0, min(60.0, self._settings.idle_end_seconds / 4))
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.sweeper.sweep()
+            except (RedisError, OSError) as error:
+                logger.warning("bot session sweep skipped: %s", type(error).__name__)

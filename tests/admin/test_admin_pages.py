@@ -1,0 +1,140 @@
+"""The admin page end to end in headless Chromium against the real service (uvicorn, real Redis)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import uvicorn
+from playwright.sync_api import expect
+
+from handoff.app import create_app
+from handoff.core.config import HandoffSettings
+from handoff.outcomes.store import upsert_outcome
+from handoff.users import seed_demo
+from launcher.process import free_port
+from tests.admin.conftest import PASSWORDS, admin_settings
+from tests.admin.test_admin_dashboard import RECORDS
+from tests.admin.test_admin_escalation import CONVERSATIONS
+from tests.support.redis_server import RedisServer
+
+HOSTILE = "<img src=x onerror=\"window.__xss=1\">"
+
+
+@pytest.fixture
+def served(redis_server: RedisServer, tmp_path: Path, data_root: Path, escalation_keys: None) -> Iterator[str]:  # noqa: F811
+    tag = uuid.uuid4().hex[:8]
+    settings = HandoffSettings(
+        redis_url=redis_server.url, database_url=f"sqlite:///{tmp_path / 'handoff.db'}", port=free_port(),
+        key_prefix=f"handoff-{tag}", bridge_prefix=f"bridge-{tag}", requests_stream=f"handoff-{tag}:requests",
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+    )
+    app = create_app(settings, run_workers=False)
+    app.state.admin_settings = admin_settings(data_root)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the service did not start"
+        time.sleep(0.05)
+    seed_demo(app.state.session_factory, settings)
+    with app.state.session_factory() as session:
+        for record in RECORDS:
+            # Recent dates, so the page's default range (30 days) shows them.
+            shift = time.time() - RECORDS[-1]["started_at"].timestamp() - 3600
+            moved = {key: (value.fromtimestamp(value.timestamp() + shift, value.tzinfo) if hasattr(value, "tzinfo")
+                           and hasattr(value, "timestamp") else value) for key, value in record.items()}
+            upsert_outcome(session, **moved)
+        upsert_outcome(session, "hostile", primary_intent=HOSTILE, resolved_by="bot")
+    client = redis.Redis.from_url(redis_server.url)
+    for name, events in CONVERSATIONS.items():
+        client.set(f"{app.state.admin_settings.tracker_key_prefix}{name}", json.dumps({"events": events}))
+    try:
+        yield f"http://127.0.0.1:{settings.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def sign_in(page, base: str, username: str) -> None:  # noqa: ANN001
+    page.goto(f"{base}/login?next=/admin")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORDS[username])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/admin")
+
+
+def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN001
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        sign_in(page, served, "alex")
+        # Outcomes: server-side figures, charts as SVG, hostile text shown as text.
+        page.wait_for_selector("[data-kpi=Containment]")
+        assert page.text_content("[data-kpi=Conversations] .value") == "7"
+        assert page.text_content("[data-kpi='First-contact resolution'] .value") == "80.0 %"
+        assert page.locator("#chart-reasons svg rect").count() >= 2
+        assert HOSTILE in page.text_content("#intent-table")
+        assert page.evaluate("window.__xss") is None
+
+        # Intents: edit an example, see the change in the history, then revert it.
+        page.click("#tabs button[data-tab=intents]")
+        page.click("#intent-list tr[data-intent=greet]")
+        assert page.input_value("#re-de").startswith("Hallo!")
+        page.fill("#ex-en", page.input_value("#ex-en") + "\nhowdy partner")
+        page.click("#intent-save")
+        expect(page.locator("#intent-status")).to_have_text(re.compile("^Saved"), timeout=120_000)
+        page.wait_for_selector("#intent-history button[data-revert]")
+        assert "update" in page.text_content("#intent-history")
+        # A refused change says why and keeps the editor open.
+        page.fill("#ex-en", page.input_value("#ex-en") + "\nI was charged twice")
+        page.click("#intent-save")
+        expect(page.locator("#intent-status")).to_have_text("Not saved.", timeout=60_000)
+        assert "already belongs to intent billing_double_charge" in page.text_content("#intent-problems")
+
+        # Escalation: preview on the stored conversations, then apply.
+        page.click("#tabs button[data-tab=escalation]")
+        page.wait_for_selector("input[data-label=frustrated][data-field=min_intensity]")
+        page.fill("input[data-label=frustrated][data-field=min_intensity]", "0.7")
+        page.fill("input[data-label=frustrated][data-field=consecutive_turns]", "1")
+        page.fill("#esc-fallbacks", "3")
+        page.click("#esc-preview")
+        page.wait_for_selector("#esc-preview-summary")
+        assert page.text_content("#esc-preview-summary") == \
+            "5 conversations replayed, 3 would be routed differently."
+        page.fill("#esc-comment", "stricter on anger")
+        page.click("#esc-apply")
+        expect(page.locator("#esc-status")).to_have_text(re.compile("^Applied as version 1"))
+        expect(page.locator("#esc-audit")).to_contain_text("stricter on anger")
+
+        # Expression and tone: the documents load; the page says when changes apply.
+        page.click("#tabs button[data-tab=tone]")
+        expect(page.locator("#tone-text")).to_have_value(re.compile("rules:"))
+        assert "next start" in page.text_content("#tone-applies")
+
+        # Training: the state is shown (nothing runs).
+        page.click("#tabs button[data-tab=training]")
+        page.wait_for_selector("#train-state dd[data-field=Status]")
+        assert page.text_content("#train-state dd[data-field=Status]") == "idle"
+        assert errors == []
+    finally:
+        page.close()
+
+
+def test_non_admins_get_no_console(chromium, served: str) -> None:  # noqa: ANN001
+    page = chromium.new_page()
+    try:
+        sign_in(page, served, "sam")
+        expect(page.locator("#error")).to_contain_text("for admins")
+        assert page.locator("#tabs button").count() == 0
+    finally:
+        page.close()

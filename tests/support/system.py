@@ -1,0 +1,44 @@
+"""The real system for end-to-end tests, shared by tests/integration and tests/web_client: every
+service on free loopback ports (never the defaults someone's `make run` may hold), with a freshly
+seeded customer database in a temporary directory. Import the fixtures into a conftest:
+
+    from tests.support.system import customer_db, settings, system  # noqa: F401
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from customer_db.seed import seed_database
+from customer_db.sql import SqlCustomerConnector
+from launcher.process import free_port
+from launcher.services import local_services
+from launcher.settings import LauncherSettings
+from launcher.system import System
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
+    work = tmp_path_factory.mktemp("system")
+    return LauncherSettings.from_env(
+        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
+        bridge_port=free_port(), handoff_port=free_port(),
+        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+    )
+
+
+@pytest.fixture(scope="session")
+def customer_db(settings: LauncherSettings) -> SqlCustomerConnector:
+    connector = SqlCustomerConnector(settings.customer_db_url)
+    connector.create_schema()
+    seed_database(connector)
+    return connector
+
+
+@pytest.fixture(scope="session")
+def system(settings: LauncherSettings, customer_db: SqlCustomerConnector) -> Iterator[System]:
+    with System(local_services(settings), Path(settings.var_dir) / "log") as running:
+        yield running
