@@ -216,6 +216,13 @@ KNOWN_SECTIONS = {
 }
 
 
+# Intents that go to a person by design (docs/handoff.md): admins can add intents, not remove these.
+BUILT_IN_HUMAN_INTENTS = (
+    "billing_double_charge", "billing_wrong_amount", "billing_refund_dispute",
+    "billing_failed_payment", "warranty_claim",
+)
+
+
 def parse_config(data: Any) -> EscalationConfig:
     """Validate `data` (parsed YAML/JSON) and return the config; ConfigError lists all problems."""
     if not isinstance(data, Mapping):
@@ -285,6 +292,17 @@ def parse_config(data: Any) -> EscalationConfig:
 
     section = read.section(data, "priority")
     high_distress = read.number(section, "high_distress", "priority.", 0.0, 1.0, 0.7)
+
+    # The assistant has no self-service flow for these, and its trained rules hand them over
+    # whatever the configuration says: a configuration without them would promise what the bot
+    # does not do.
+    missing = [name for name in BUILT_IN_HUMAN_INTENTS if name not in always.intents]
+    if missing:
+        read.problems.append("always_escalate_intents.intents: the assistant has no automated flow for "
+                             f"{', '.join(missing)}; these always go to a person and cannot be removed")
+    if explicit.enabled is False or (explicit.intents and "request_human" not in explicit.intents):
+        read.problems.append("explicit_request: a customer who asks for a person always gets one, so it "
+                             "must stay enabled and include request_human")
 
     overlap = set(always.intents) & set(loops.ignore_intents)
     if overlap:

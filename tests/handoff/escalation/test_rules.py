@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from handoff.escalation.config import default_config, parse_config
+from handoff.escalation.config import BUILT_IN_HUMAN_INTENTS, ConfigError, default_config, parse_config
 from handoff.escalation.rules import ConversationFacts, CustomerTurn, decide, facts_from_events
 
 
@@ -78,10 +78,9 @@ CHANGED = [
      [turn(label="confused", intensity=0.7)] * 2, ["emotion_confused"]),
     ("three misses before an offer", {"fallbacks__max_fallbacks": 3}, [miss, miss], []),
     ("one miss is enough", {"fallbacks__max_fallbacks": 1}, [miss], ["repeated_misunderstanding"]),
-    ("explicit requests off", {"explicit_request__enabled": False}, [turn("request_human")], []),
     ("address changes always go to a person",
-     {"always_escalate_intents__intents": ["change_address"]}, [turn("change_address")], ["change_address"]),
-    ("double charge no longer automatic", {"always_escalate_intents__intents": []}, [turn("billing_double_charge")], []),
+     {"always_escalate_intents__intents": [*BUILT_IN_HUMAN_INTENTS, "change_address"]},
+     [turn("change_address")], ["change_address"]),
 ]
 
 
@@ -92,9 +91,22 @@ def test_changed_thresholds(name, changes, turns, codes):
 
 
 def test_an_added_intent_states_itself_in_words():
-    decision = decide(with_changes(always_escalate_intents__intents=["change_address"]),
+    decision = decide(with_changes(always_escalate_intents__intents=[*BUILT_IN_HUMAN_INTENTS, "change_address"]),
                       ConversationFacts(turns=(turn("change_address"),)))
     assert decision.reasons[0].text == "The customer's request (change address) always goes to a person."
+
+
+@pytest.mark.parametrize("changes", [
+    {"always_escalate_intents__intents": []},
+    {"always_escalate_intents__intents": ["billing_wrong_amount"]},
+    {"explicit_request__enabled": False},
+    {"explicit_request__intents": ["greet"]},
+], ids=["no built-in intents", "a built-in intent missing", "explicit requests off", "request_human missing"])
+def test_what_the_bot_cannot_do_itself_cannot_be_switched_off(changes):
+    # The trained rules hand these over whatever the config says; a config without them would lie.
+    with pytest.raises(ConfigError) as raised:
+        with_changes(**changes)
+    assert any("always" in problem for problem in raised.value.problems)
 
 
 def test_mode_offer_asks_first():
