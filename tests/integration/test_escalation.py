@@ -4,7 +4,6 @@ the customer said and felt all the way into the agent's context package."""
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from customer_db.sql import SqlCustomerConnector
 from handoff.context import InMemoryConversationHistory, build_context_package
 from handoff.escalation.config import default_config
 from handoff.escalation.store import EscalationConfigStore
+from tests.support.escalation import config_data_with
 
 # The action server re-reads the config at most this often (bot/actions/escalation.py).
 CONFIG_CACHE_SECONDS = 1.0
@@ -35,13 +35,7 @@ def escalation_config(redis_client: redis.Redis) -> Iterator[callable]:
     store = EscalationConfigStore(redis_client)
 
     def change(**changes) -> dict:
-        data = copy.deepcopy(default_config().to_dict())
-        for path, value in changes.items():
-            *parents, last = path.split("__")
-            node = data
-            for key in parents:
-                node = node[key]
-            node[last] = value
+        data = config_data_with(**changes)
         store.update(data, actor="integration-test", comment="test")
         time.sleep(CONFIG_CACHE_SECONDS + 0.1)
         return data

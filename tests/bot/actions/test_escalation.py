@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 
 from bot.actions.escalation import ActionOfferHuman, observe_escalation
 from bot.actions.fallback import ActionFallback
 from bot.policies.escalation import escalation_action
-from handoff.escalation.config import default_config
 from handoff.escalation.store import EscalationConfigStore
+from tests.support.escalation import config_data_with
 
 
 def felt(ev, text, intent, label, intensity):
@@ -27,14 +26,7 @@ def angry_tracker(make_tracker, ev, intensity=0.9, **kwargs):
 
 
 def store_config(redis_client, **changes):
-    data = copy.deepcopy(default_config().to_dict())
-    for path, value in changes.items():
-        *parents, last = path.split("__")
-        node = data
-        for key in parents:
-            node = node[key]
-        node[last] = value
-    EscalationConfigStore(redis_client).update(data, actor="test")
+    EscalationConfigStore(redis_client).update(config_data_with(**changes), actor="test")
 
 
 def slots(events):

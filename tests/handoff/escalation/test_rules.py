@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 
 from handoff.escalation.config import BUILT_IN_HUMAN_INTENTS, ConfigError, default_config, parse_config
 from handoff.escalation.rules import ConversationFacts, CustomerTurn, decide, facts_from_events
+from tests.support.escalation import config_data_with
 
 
 def turn(intent="order_status", label=None, intensity=0.0):
@@ -60,14 +60,7 @@ def test_default_rules(name, turns, codes, mode, skill, priority):
 
 
 def with_changes(**changes) -> object:
-    data = copy.deepcopy(default_config().to_dict())
-    for path, value in changes.items():
-        *parents, last = path.split("__")
-        node = data
-        for key in parents:
-            node = node[key]
-        node[last] = value
-    return parse_config(data)
+    return parse_config(config_data_with(**changes))
 
 
 CHANGED = [
