@@ -19,7 +19,6 @@ from handoff.core.config import HandoffSettings
 from handoff.escalation.store import AUDIT_STREAM, CONFIG_KEY
 from handoff.users import DEMO_USERS, seed_demo
 from launcher.process import free_port
-from tests.support.browser import chromium  # noqa: F401
 from tests.support.redis_server import RedisServer, redis_server  # noqa: F401
 
 PASSWORDS = {user["username"]: user["password"] for user in DEMO_USERS}

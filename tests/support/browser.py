@@ -1,8 +1,10 @@
 """Headless Chromium for browser tests: Debian's /usr/bin/chromium driven by Playwright.
 
-Use it from a conftest with `from tests.support.browser import chromium  # noqa: F401`, then take
-`chromium` (a Playwright Browser, one per test session) and open a context per test. Playwright
-never downloads a browser here: it is given the system executable.
+The root conftest (tests/conftest.py) registers `chromium` once for the whole run: Playwright's
+sync API cannot be started twice at the same time in one thread, so a conftest must not import the
+fixture itself. Take `chromium` (a Playwright Browser, one per test module) and open a context per
+test. Module scope, not session: while Playwright's sync API runs, the main thread counts as inside
+an event loop, so `asyncio.run()` in any later test module would fail. Playwright never downloads a browser here: it is given the system executable.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def chromium_executable() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator["object"]:
     from playwright.sync_api import sync_playwright  # only the services env has Playwright
 

@@ -10,7 +10,7 @@ import pytest
 
 from launcher.settings import LauncherSettings
 from launcher.system import System
-from tests.support.browser import CHROMIUM_ARGS, chromium, chromium_executable  # noqa: F401
+from tests.support.browser import CHROMIUM_ARGS, chromium_executable
 from tests.support.system import customer_db, settings, system  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +46,8 @@ def open_page(chromium, bridge_url: str):  # noqa: F811
         context.close()
 
 
-@pytest.fixture(scope="session")
-def chromium_without_webgl(chromium) -> Iterator[object]:  # noqa: F811
+@pytest.fixture(scope="module")
+def chromium_without_webgl(chromium) -> Iterator[object]:
     """A second browser with WebGL switched off: the real failure path (getContext returns null),
     not a page switch. Launched through the session's Playwright (only one may run at a time)."""
     args = CHROMIUM_ARGS + ["--disable-webgl", "--disable-webgl2"]

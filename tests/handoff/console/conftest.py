@@ -18,7 +18,6 @@ from launcher.process import free_port
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
-from tests.support.browser import chromium  # noqa: F401
 
 
 @pytest.fixture(scope="module")
