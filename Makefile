@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup train run test test-fast bench eval clean
+.PHONY: help setup train run run-cluster test test-fast bench eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -15,6 +15,9 @@ train: setup ## train the Rasa model if its data or config changed
 
 run: train ## start the whole system on localhost (Ctrl-C stops it)
 	@source scripts/env.sh && .venv/bin/python -m launcher run
+
+run-cluster: train ## the same with two of each service behind nginx (docs/deployment.md)
+	@source scripts/env.sh && .venv/bin/python -m launcher run-cluster
 
 test: train ## run every test: data validation, unit, story, integration and browser tests
 	@scripts/test.sh

@@ -6,6 +6,7 @@ import uvicorn
 
 from avatar_bridge.app import create_app
 from avatar_bridge.core.config import Settings
+from common import log_privacy
 
 # Frames above this never reach the app (uvicorn closes with 1009); below it, the app's own
 # max_frame_bytes answers with a frame_too_large error and keeps the socket open.
@@ -14,6 +15,7 @@ _WEBSOCKET_HARD_LIMIT_BYTES = 1024 * 1024
 
 def main() -> None:
     settings = Settings()
+    log_privacy.install()  # every record, uvicorn's access log included (docs/operations.md)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(
         create_app(settings),

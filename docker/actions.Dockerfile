@@ -4,6 +4,8 @@ USER root
 RUN pip install --no-cache-dir "SQLAlchemy>=1.4,<2.1" "psycopg2-binary>=2.9" "redis>=4.5,<5" PyYAML
 COPY bot /app/bot
 COPY customer_db /app/customer_db
-ENV PYTHONPATH=/app
+# Personal data masked in every log record (common/site/sitecustomize.py, docs/operations.md).
+COPY common /app/common
+ENV PYTHONPATH=/app:/app/common/site
 USER 1001
 CMD ["start", "--actions", "bot.actions", "--port", "5055"]

@@ -11,12 +11,15 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from common.http_guard import HttpGuard
 from handoff.auth.tokens import TokenStore
 from handoff.core.config import PACKAGE_DIR, HandoffSettings
 from handoff.core.db import create_schema, make_engine, make_session_factory
+from handoff.core.guard import guard_config
+from handoff.core.metrics import HandoffMetrics
 from handoff.core.redis import async_redis
 
 logger = logging.getLogger(__name__)
@@ -73,16 +76,16 @@ def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = T
 
     app = FastAPI(title="Handoff service", version="1", lifespan=lifespan)
     app.state.settings = settings
+    metrics = HandoffMetrics(settings)
+    app.state.metrics = metrics
+    # Body size (chunked too), per-IP rate limits, security headers (docs/operations.md "Hardening").
+    limits, hooks = guard_config(settings, metrics)
+    app.add_middleware(HttpGuard, limits=limits, hooks=hooks)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):  # noqa: ANN001, ANN202
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
-            return JSONResponse(
-                {"detail": f"The request body is larger than {settings.max_request_bytes} bytes."},
-                status_code=413,
-            )
-        return await call_next(request)
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        """Prometheus text format; on the service's own port (restrict it: docs/operations.md)."""
+        return await metrics.render_from(app.state.redis)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:

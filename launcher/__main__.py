@@ -7,6 +7,8 @@ import signal
 import sys
 import time
 
+from launcher.balancer import BalancerConfig
+from launcher.cluster import Cluster, ClusterLayout, cluster_services
 from launcher.process import ServiceFailed, port_is_open
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
@@ -72,10 +74,62 @@ def run() -> int:
     return 0 if stopping else 1
 
 
+def run_cluster(instances: int) -> int:
+    """Multi-instance mode (launcher/cluster.py): n of each service behind nginx, one Redis."""
+    settings = LauncherSettings.from_env()
+    layout = ClusterLayout.next_to(settings, instances)
+    reuse_redis = port_is_open(settings.redis_port, settings.redis_host)
+    cluster = Cluster(cluster_services(settings, layout, start_redis=not reuse_redis), settings.var_dir / "log")
+
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    print(f"Starting the assistant with {instances} instances of each service behind nginx"
+          " (logs in var/log/, nginx in var/nginx/) ...", flush=True)
+    try:
+        cluster.start()
+    except ServiceFailed as error:
+        print(f"\nStart-up failed: {error}", file=sys.stderr)
+        return 1
+    print("\nThe assistant is running (through nginx):")
+    print(f"  Web client          {settings.bridge_url}/")
+    print(f"  Avatar bridge       ws://127.0.0.1:{settings.bridge_port}/ws/v1  -> ports {layout.bridge_ports}")
+    print(f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook  -> ports {layout.rasa_ports}")
+    print(f"  Action servers      {settings.action_server_url}  -> ports {layout.action_ports}")
+    print(f"  Agent console       {settings.handoff_url}/agent  (one handoff service)")
+    print("Press Ctrl-C to stop.", flush=True)
+    while not stopping:
+        dead = cluster.failed()
+        if dead:
+            # One instance down is what the cluster is for: report it and keep serving.
+            for process in dead:
+                print(f"\n{process.spec.name} stopped unexpectedly:\n{process.log_tail(10)}", file=sys.stderr)
+            if any(p.spec.name in ("redis", "nginx") for p in dead) or len(dead) == len(cluster.processes):
+                break
+            for process in dead:
+                process.start()  # restart the instance; nginx sends it traffic once it answers
+        time.sleep(1)
+    print("\nStopping ...", flush=True)
+    cluster.stop()
+    print("Stopped.")
+    return 0 if stopping else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m launcher")
-    parser.add_argument("command", choices=["run"])
-    parser.parse_args()
+    parser.add_argument("command", choices=["run", "run-cluster", "nginx-config"])
+    parser.add_argument("--instances", type=int, default=2, help="run-cluster: instances of each service")
+    arguments = parser.parse_args()
+    if arguments.command == "nginx-config":  # docker/nginx.conf for docker-compose
+        print(BalancerConfig.for_compose().render(), end="")
+        return 0
+    if arguments.command == "run-cluster":
+        return run_cluster(max(1, arguments.instances))
     return run()
 
 

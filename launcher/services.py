@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from launcher.process import ServiceSpec
 from launcher.settings import LauncherSettings
 
@@ -28,8 +30,11 @@ def redis_spec(settings: LauncherSettings) -> ServiceSpec:
 
 
 def _service_env(settings: LauncherSettings) -> dict[str, str]:
+    """The environment of the Rasa processes (Rasa and the action server)."""
     return {
-        "PYTHONPATH": str(settings.root),
+        # common/site holds a sitecustomize that masks personal data in every log record of
+        # these processes (common/log_privacy.py; Rasa and Sanic set up their own handlers).
+        "PYTHONPATH": os.pathsep.join((str(settings.root), str(settings.root / "common" / "site"))),
         "REDIS_HOST": settings.redis_host,
         "REDIS_PORT": str(settings.redis_port),
         "REDIS_DB": str(settings.redis_db),
@@ -42,6 +47,14 @@ def _service_env(settings: LauncherSettings) -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     }
+
+
+def _secret_env(settings: LauncherSettings, token_name: str, mode_name: str, mode_value: str) -> dict[str, str]:
+    """Rasa's auth token and production mode for one of our services (only when configured)."""
+    env = {token_name: settings.rasa_token} if settings.rasa_token else {}
+    if settings.production:
+        env[mode_name] = mode_value
+    return env
 
 
 def action_server_spec(settings: LauncherSettings) -> ServiceSpec:
@@ -70,6 +83,7 @@ def rasa_spec(settings: LauncherSettings) -> ServiceSpec:
             "--endpoints", "bot/endpoints.yml",
             "--credentials", "bot/credentials.yml",
             "--cors", "*",
+            *(("--auth-token", settings.rasa_token) if settings.rasa_token else ()),
         ],
         cwd=settings.root,
         env=_service_env(settings),
@@ -94,6 +108,7 @@ def avatar_bridge_spec(settings: LauncherSettings) -> ServiceSpec:
             "AVATAR_BRIDGE_REDIS_URL": settings.redis_url,
             "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
             "AVATAR_BRIDGE_SPEECH_CACHE_DIR": str(settings.var_dir / "avatar_bridge" / "speech"),
+            **_secret_env(settings, "AVATAR_BRIDGE_RASA_TOKEN", "AVATAR_BRIDGE_ENVIRONMENT", "production"),
         },
         # /readyz waits for Rasa, which starts after the bridge (Rasa renders replies through it).
         ready_url=f"{settings.bridge_url}/healthz",
@@ -118,6 +133,7 @@ def handoff_spec(settings: LauncherSettings) -> ServiceSpec:
             "HANDOFF_BRIDGE_URL": settings.bridge_url,
             "HANDOFF_RASA_URL": settings.rasa_url,
             "CUSTOMER_DB_URL": settings.customer_db_url,
+            **_secret_env(settings, "HANDOFF_RASA_TOKEN", "HANDOFF_PRODUCTION", "true"),
         },
         ready_url=f"{settings.handoff_url}/readyz",
         ready_timeout=60,

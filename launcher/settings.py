@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+DEVELOPMENT_NLG_TOKEN = "local-development-token"
+
 
 @dataclass(frozen=True)
 class LauncherSettings:
@@ -23,6 +25,11 @@ class LauncherSettings:
     var_dir: Path
     # The handoff service (agent and supervisor consoles); its SQL database lives in var_dir.
     handoff_port: int = 8780
+    # Rasa's --auth-token for its HTTP API (RASA_AUTH_TOKEN), handed to the bridge and the handoff
+    # service. Production mode (PRODUCTION=true) refuses to start without it and without a real
+    # NLG token (docs/operations.md "Secrets").
+    rasa_token: str | None = None
+    production: bool = False
 
     @property
     def redis_url(self) -> str:
@@ -55,15 +62,30 @@ class LauncherSettings:
             "rasa_port": int(os.environ.get("RASA_PORT", "5005")),
             "action_server_port": int(os.environ.get("ACTION_SERVER_PORT", "5055")),
             "bridge_port": int(os.environ.get("AVATAR_BRIDGE_PORT", "8765")),
-            "nlg_token": os.environ.get("AVATAR_BRIDGE_NLG_TOKEN", "local-development-token"),
+            "nlg_token": os.environ.get("AVATAR_BRIDGE_NLG_TOKEN", DEVELOPMENT_NLG_TOKEN),
             "customer_db_url": os.environ.get(
                 "CUSTOMER_DB_URL", f"sqlite:///{root / 'var' / 'customer.db'}"
             ),
             "var_dir": root / "var",
             "handoff_port": int(os.environ.get("HANDOFF_PORT", "8780")),
+            "rasa_token": os.environ.get("RASA_AUTH_TOKEN") or None,
+            "production": os.environ.get("PRODUCTION", "").lower() in ("1", "true", "yes"),
         }
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.check_secrets()
+        return settings
+
+    def check_secrets(self) -> None:
+        """In production mode every secret comes from the configuration, never a default."""
+        if not self.production:
+            return
+        missing = [name for name, present in (
+            ("RASA_AUTH_TOKEN", bool(self.rasa_token)),
+            ("AVATAR_BRIDGE_NLG_TOKEN", bool(self.nlg_token) and self.nlg_token != DEVELOPMENT_NLG_TOKEN),
+        ) if not present]
+        if missing:
+            raise ValueError(f"production mode needs secrets from the configuration, missing: {', '.join(missing)}")
 
     def current_model(self) -> Path:
         """The model `make train` produced last (models/CURRENT names it)."""

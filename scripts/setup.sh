@@ -18,7 +18,7 @@ pip_install() {
 }
 
 # --- system packages -------------------------------------------------------------------------
-SYSTEM_PACKAGES=(redis-server espeak-ng libespeak-ng1 chromium chromium-driver)
+SYSTEM_PACKAGES=(redis-server espeak-ng libespeak-ng1 chromium chromium-driver nginx)
 missing_system_packages() {
   local pkg missing=()
   for pkg in "${SYSTEM_PACKAGES[@]}"; do

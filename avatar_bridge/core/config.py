@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # Redis holds the session state, replay buffers and the empathy ledger.
     redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")
     redis_key_prefix: str = "bridge"
+    # This instance's name when several bridges share Redis (its consumer name on the deliveries
+    # stream; docs/deployment.md). Keep it stable across restarts of the same instance.
+    instance_id: str = Field("bridge", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     session_ttl_s: int = Field(24 * 3600, gt=0)
     replay_buffer_frames: int = Field(200, ge=10)
 
@@ -49,6 +52,14 @@ class Settings(BaseSettings):
     user_message_burst: int = Field(5, ge=1)
     frames_per_second: float = Field(10.0, gt=0)
     frame_burst: int = Field(30, ge=1)
+    # Per client IP, in Redis (docs/operations.md "Hardening"): HTTP requests and new WebSocket
+    # connections. /nlg (Rasa's own calls), /healthz, /readyz and /metrics are not limited.
+    ip_requests_per_second: float = Field(20.0, gt=0)
+    ip_request_burst: int = Field(100, ge=1)
+    ip_connections_per_second: float = Field(5.0, gt=0)
+    ip_connection_burst: int = Field(50, ge=1)
+    # HTTP request bodies (the largest is Rasa's NLG call, which carries the whole tracker).
+    max_request_bytes: int = Field(2 * 1024 * 1024, ge=1024)
 
     # Wording: the domain whose responses the NLG endpoint renders.
     response_paths: list[Path] = Field(
@@ -86,11 +97,12 @@ class Settings(BaseSettings):
             return self
         missing = [
             name
-            for name in ("nlg_token", "audio_url_secret")
+            for name in ("nlg_token", "audio_url_secret", "rasa_token")
             if getattr(self, name) is None or not getattr(self, name).get_secret_value()
         ]
         if missing:
-            raise ValueError(f"production mode needs {', '.join(missing)} (AVATAR_BRIDGE_...)")
+            names = ", ".join(f"AVATAR_BRIDGE_{name.upper()}" for name in missing)
+            raise ValueError(f"production mode needs secrets from the configuration, missing: {names}")
         return self
 
     def audio_secret(self) -> bytes:

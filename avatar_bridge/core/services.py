@@ -13,12 +13,14 @@ import httpx
 from redis.asyncio import Redis
 
 from avatar_bridge.core.config import Settings
+from avatar_bridge.core.metrics import BridgeMetrics, MeteredCodec
 from avatar_bridge.dialogue.rasa_client import RasaClient
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.expression.planner import ExpressionPlanner
 from avatar_bridge.protocol.codec import ProtocolCodec
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
 from avatar_bridge.sessions.deliveries import DeliveryListener
+from avatar_bridge.sessions.frame_notices import FrameNotices, keep_alive
 from avatar_bridge.sessions.hub import SessionHub
 from avatar_bridge.sessions.store import SessionStore
 from avatar_bridge.sessions.turns import TurnRunner
@@ -46,7 +48,7 @@ class BridgeServices:
     background: set[asyncio.Task] = field(default_factory=set)
 
     @classmethod
-    async def start(cls, settings: Settings) -> "BridgeServices":
+    async def start(cls, settings: Settings, metrics: BridgeMetrics | None = None) -> "BridgeServices":
         schemas = SchemaRegistry.load()
         reply_kinds = ReplyKinds.load(settings.reply_kinds_path, frozenset(schemas.shared_enum("reply_kind")))
         planner = ExpressionPlanner.load(settings.expression_table_path, schemas)
@@ -54,6 +56,8 @@ class BridgeServices:
         responses = DomainResponses(settings.response_paths)
         responses.reload_if_changed()
         codec = ProtocolCodec(schemas, settings.max_frame_bytes, settings.max_text_chars)
+        # The hub's frames go through the metrics (error frames by code, turn latency).
+        hub_codec = MeteredCodec(codec, metrics) if metrics is not None else codec
 
         redis = Redis.from_url(str(settings.redis_url), decode_responses=True)
         http = httpx.AsyncClient(
@@ -66,8 +70,9 @@ class BridgeServices:
         speech = SpeechService.create(settings) if settings.speech_enabled else None
 
         store = SessionStore(redis, settings)
-        hub = SessionHub(store, codec, settings, inline_audio=speech.audio_base64 if speech else _no_audio)
-        hub.set_turn_handler(TurnRunner(hub, rasa, planner, reply_kinds, playbooks, speech, settings).run)
+        hub = SessionHub(store, hub_codec, settings, inline_audio=speech.audio_base64 if speech else _no_audio)
+        turn_handler = TurnRunner(hub, rasa, planner, reply_kinds, playbooks, speech, settings).run
+        hub.set_turn_handler(metrics.wrap_turn_handler(turn_handler) if metrics is not None else turn_handler)
         ledger = EmpathyLedger(redis, settings.redis_key_prefix, settings.session_ttl_s)
         nlg = NlgComposer(
             responses, reply_kinds, playbooks, Acknowledger(ledger), planner.band, settings.emotion_min_confidence
@@ -75,6 +80,8 @@ class BridgeServices:
         services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech)
 
         services.spawn(DeliveryListener(redis, hub, schemas, settings).run(), "deliveries")
+        services.spawn(FrameNotices(redis, hub, settings).run(), "frame-notices")
+        services.spawn(keep_alive(hub), "instance-heartbeat")
         if speech is not None:
             services.spawn(speech.warm_up(), "speech-warm-up")
         return services

@@ -7,6 +7,11 @@ import httpx
 logger = logging.getLogger(__name__)
 
 
+# Sent with every request about a conversation: a load balancer in front of several Rasa servers
+# hashes on it, so one conversation always reaches the same server (docs/deployment.md).
+CONVERSATION_HEADER = "X-Conversation-Id"
+
+
 class DialogueUnavailable(Exception):
     """Rasa did not answer a turn (down, timed out, or failed inside)."""
 
@@ -23,6 +28,7 @@ class RasaClient:
             response = await self._http.post(
                 f"{self._base_url}/webhooks/rest/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata},
+                headers={CONVERSATION_HEADER: sender},
             )
         except httpx.HTTPError as error:
             raise DialogueUnavailable(f"Rasa unreachable: {type(error).__name__}") from error
@@ -42,6 +48,7 @@ class RasaClient:
             response = await self._http.get(
                 f"{self._base_url}/conversations/{sender}/tracker",
                 params={**self._params, "include_events": "NONE"},
+                headers={CONVERSATION_HEADER: sender},
             )
         except httpx.HTTPError as error:
             logger.warning("tracker of a conversation unavailable: %s", type(error).__name__)

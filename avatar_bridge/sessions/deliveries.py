@@ -4,7 +4,12 @@ The handoff service appends to the Redis stream ``{prefix}:deliveries`` an entry
 ``payload``: ``{"session_id": "...", "frame": {"type": "agent_message" | "status", ...}}``
 (the frame without v/seq/ts). The bridge reads the stream in a consumer group, so entries
 written while it is down are delivered after a restart, and acknowledges each one once it is
-numbered and stored for the session. A ``status`` frame also switches where the session's
+numbered and stored for the session. Several instances share the group, each under its own
+consumer name (``instance_id``; stable, so a restarted instance picks up its own pending entries);
+only the instance holding a lease in Redis consumes (so entries keep their order), and an
+instance taking the lease over claims what its predecessor left unacknowledged. The instance
+that consumes an entry need not hold the customer's socket: the stored frame is announced and the
+holder sends it (see hub.py). A ``status`` frame also switches where the session's
 next user messages go: ``queued`` / ``with_agent`` -> the agent inbox, ``bot`` / ``agent_left``
 -> Rasa.
 """
@@ -28,7 +33,16 @@ from avatar_bridge.sessions.hub import SessionHub
 
 logger = logging.getLogger(__name__)
 GROUP = "avatar_bridge"
-CONSUMER = "bridge"  # one bridge instance; a stable name lets a restart pick up its pending entries
+# One instance at a time consumes the stream (entries keep their order; two competing consumers
+# could emit a status and the agent message right after it the wrong way round). The lease is
+# renewed every round; when its holder dies, another instance takes over within LEASE_MS.
+LEASE_MS = 10_000
+# Take the lease if it is free, or renew it if it is ours: 1 when we hold it afterwards.
+_LEASE_SCRIPT = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
+return 0
+"""
 AGENT_STATES = frozenset({"queued", "with_agent"})
 
 
@@ -38,21 +52,38 @@ class DeliveryListener:
         self._hub = hub
         self._schemas = schemas
         self._stream = settings.key("deliveries")
+        self._consumer = settings.instance_id
+        self._lease_key = settings.key("deliveries", "consumer")
+        self._lease = redis.register_script(_LEASE_SCRIPT)
+
+    async def _hold_lease(self) -> bool:
+        return bool(await self._lease(keys=[self._lease_key], args=[self._consumer, LEASE_MS]))
 
     async def run(self) -> None:
-        await self._ensure_group()
-        # First what was delivered to us but never acknowledged (a crash), then new entries.
-        await self._consume("0", block_ms=None)
+        leading = False
         while True:
             try:
-                # Blocks for less than redis-py's default 5 s socket timeout.
+                if not await self._hold_lease():
+                    leading = False
+                    await asyncio.sleep(1.0)  # another instance consumes; stand by
+                    continue
+                if not leading:
+                    # Just took over: first what earlier consumers (a crashed instance, or this
+                    # instance before a restart) read but never acknowledged, then new entries.
+                    await self._ensure_group()
+                    await self._claim_abandoned()
+                    await self._consume("0", block_ms=None)
+                    leading = True
+                # Blocks for less than redis-py's default 5 s socket timeout and the lease.
                 await self._consume(">", block_ms=2000)
             except ResponseError as error:
                 if "NOGROUP" not in str(error):
                     raise
                 await self._ensure_group()  # the stream was deleted under us; start afresh
+                leading = False
             except (RedisError, OSError) as error:
                 logger.warning("deliveries stream unavailable (%s); retrying", error)
+                leading = False
                 await asyncio.sleep(1.0)
 
     async def _ensure_group(self) -> None:
@@ -64,12 +95,31 @@ class DeliveryListener:
 
     async def _consume(self, start: str, block_ms: int | None) -> None:
         batches: list = await self._redis.xreadgroup(  # type: ignore[assignment]
-            GROUP, CONSUMER, {self._stream: start}, count=50, block=block_ms
+            GROUP, self._consumer, {self._stream: start}, count=50, block=block_ms
         )
         for _stream, entries in batches or []:
-            for entry_id, fields in entries:
-                await self.deliver(fields.get("payload", ""))
+            await self._handle(entries)
+
+    async def _claim_abandoned(self) -> None:
+        """Take over entries earlier consumers read but never acknowledged (oldest first)."""
+        start = "0-0"
+        while True:
+            result = await self._redis.xautoclaim(
+                self._stream, GROUP, self._consumer, min_idle_time=0, start_id=start, count=50
+            )
+            claimed = result[1] if result else []
+            # The claimed entries are now our pending ones: `_consume("0")` delivers them.
+            start = result[0] if result else "0-0"
+            if not claimed or start in ("0-0", b"0-0"):
+                return
+
+    async def _handle(self, entries: list) -> None:
+        for entry_id, fields in entries:
+            if fields is None:  # deleted from the stream meanwhile
                 await self._redis.xack(self._stream, GROUP, entry_id)
+                continue
+            await self.deliver(fields.get("payload", ""))
+            await self._redis.xack(self._stream, GROUP, entry_id)
 
     async def deliver(self, payload: str) -> bool:
         """Deliver one entry; a malformed one is logged and dropped (never retried forever)."""

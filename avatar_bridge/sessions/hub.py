@@ -4,6 +4,13 @@ Every conversation frame goes through ``emit``: it takes the session's next sequ
 is stored in the replay buffer, and is sent if a socket is attached. One lock per session
 covers all three, so frames reach the client in sequence order and a resume never misses or
 duplicates a frame. Turns of a session run one at a time, in arrival order, in one worker task.
+
+Several bridge instances may share Redis (docs/deployment.md): a frame can be emitted by an
+instance that does not hold the session's socket (an agent message it consumed, a turn still
+running after the customer reconnected elsewhere). Numbering and storing a frame happen under a
+per-session Redis lock, so stored frames appear in sequence order; each stored frame is announced
+on a pub/sub channel, and the instance holding the socket sends every stored frame above the last
+one it sent (``sent_seq``) -- so each frame reaches the socket once and in order.
 """
 
 import asyncio
@@ -40,6 +47,8 @@ class SessionRuntime:
         self.pending: set[str] = set()  # message ids queued or running in this process
         self.worker: asyncio.Task | None = None
         self.emit_lock = asyncio.Lock()
+        # The highest frame seq sent to `sink` (set when a socket attaches).
+        self.sent_seq = 0
         # The customer's token as the client sent it with start/resume, passed on to Rasa with
         # every turn. Only in this process's memory (Redis keeps a hash); never logged.
         self.customer_token: str | None = None
@@ -116,13 +125,16 @@ class SessionHub:
                 await previous.close(CloseCode.TAKEN_OVER, "session taken over")
             frames: list[str] = []
             gap = False
-            if replay_after is not None:
-                frames, gap = await self._store.frames_after(runtime.session_id, replay_after)
-            last_seq = await self._store.last_seq(runtime.session_id)
+            # Under the frame lock every numbered frame is stored: none is missed in between.
+            async with self._store.frame_lock(runtime.session_id):
+                if replay_after is not None:
+                    frames, gap = await self._store.frames_after(runtime.session_id, replay_after)
+                last_seq = await self._store.last_seq(runtime.session_id)
             await self._send(sink, runtime, self._codec.encode(header(len(frames), gap, last_seq)))
             for payload in frames:
                 await self._send(sink, runtime, payload)
             runtime.sink = sink
+            runtime.sent_seq = last_seq
 
     def detach(self, runtime: SessionRuntime, sink: FrameSink) -> None:
         if runtime.sink is sink:
@@ -141,13 +153,44 @@ class SessionHub:
     async def emit(self, runtime: SessionRuntime, frame: ServerFrame) -> ServerFrame:
         """Send a conversation frame: numbered, kept for replay, delivered if a socket listens."""
         async with runtime.emit_lock:
-            seq = await self._store.next_seq(runtime.session_id)
-            frame = dataclasses.replace(frame, seq=seq, ts=time.time())
-            payload = self._codec.encode(frame, validate=self._settings.validate_outgoing)
-            await self._store.store_frame(runtime.session_id, seq, payload)
+            async with self._store.frame_lock(runtime.session_id):
+                seq = await self._store.next_seq(runtime.session_id)
+                frame = dataclasses.replace(frame, seq=seq, ts=time.time())
+                payload = self._codec.encode(frame, validate=self._settings.validate_outgoing)
+                await self._store.store_frame(runtime.session_id, seq, payload)
             if runtime.sink is not None:
-                await self._send(runtime.sink, runtime, payload)
+                if seq == runtime.sent_seq + 1:
+                    await self._send(runtime.sink, runtime, payload)
+                    runtime.sent_seq = seq
+                else:  # another instance stored frames in between: send them in order first
+                    await self._flush(runtime)
+        # Another instance may hold the socket (or take it over right now).
+        await self._store.announce_frame(runtime.session_id, seq)
         return frame
+
+    async def frame_stored(self, session_id: str, seq: int) -> None:
+        """A frame was stored by some instance: send it if this process holds the session's socket."""
+        runtime = self._runtimes.get(session_id)
+        if runtime is None or runtime.sink is None or seq <= runtime.sent_seq:
+            return
+        async with runtime.emit_lock:
+            await self._flush(runtime)
+
+    async def flush_all(self) -> None:
+        """Send whatever was stored while frame announcements could not arrive (Redis was away)."""
+        for runtime in list(self._runtimes.values()):
+            if runtime.sink is not None:
+                async with runtime.emit_lock:
+                    await self._flush(runtime)
+
+    async def _flush(self, runtime: SessionRuntime) -> None:
+        """Send stored frames above `sent_seq` in order (caller holds the emit lock)."""
+        for seq, payload in await self._store.numbered_frames_after(runtime.session_id, runtime.sent_seq):
+            sink = runtime.sink
+            if sink is None:
+                return
+            await self._send(sink, runtime, payload)
+            runtime.sent_seq = seq
 
     async def emit_to_session(self, record: SessionRecord, frame: ServerFrame) -> ServerFrame:
         """For frames from other services (agent messages, status), whether or not the session is live here."""

@@ -6,6 +6,8 @@ Keys (prefix ``bridge`` by default; all expire ``session_ttl_s`` after the last 
   {p}:session:{id}:outbox   sorted set: recent conversation frames (JSON) scored by seq
   {p}:session:{id}:turns    hash: client message id -> accepted | done | failed
   {p}:session:{id}:rate     hash: the session's user-message token bucket (expires when full)
+  {p}:session:{id}:emit     lock held while a frame is numbered and stored (any instance)
+Pub/sub channel {p}:frames: "<session id> <seq>" after each stored frame (bridge instances).
 Streams shared with other services: {p}:csat (feedback), {p}:agent_inbox (messages for agents).
 Tokens are stored as SHA-256 hashes only.
 """
@@ -141,6 +143,23 @@ class SessionStore:
             pipe.expire(self._key(session_id, "seq"), self._settings.session_ttl_s)
             await pipe.execute()
 
+    def frame_lock(self, session_id: str):  # redis-py's asyncio Lock
+        """Held while a frame is numbered and stored, by whichever bridge instance emits it, so
+        frames become visible in sequence order to the instance that holds the session's socket."""
+        return self._redis.lock(self._key(session_id, "emit"), timeout=5, sleep=0.01, blocking_timeout=10)
+
+    async def numbered_frames_after(self, session_id: str, last_seq: int) -> list[tuple[int, str]]:
+        """(seq, frame) stored with seq > last_seq, oldest first."""
+        stored = cast(
+            list[tuple[str, float]],
+            await self._redis.zrangebyscore(self._key(session_id, "outbox"), f"({last_seq}", "+inf", withscores=True),
+        )
+        return [(int(score), payload) for payload, score in stored]
+
+    async def announce_frame(self, session_id: str, seq: int) -> None:
+        """Tell every bridge instance that a frame was stored (the one holding the socket sends it)."""
+        await self._redis.publish(self._settings.key("frames"), f"{session_id} {seq}")
+
     async def frames_after(self, session_id: str, last_seq: int) -> tuple[list[str], bool]:
         """Stored frames with seq > last_seq, oldest first, and whether some were already dropped."""
         stored = cast(
@@ -164,7 +183,8 @@ class SessionStore:
     async def claim_turn(self, session_id: str, message_id: str) -> bool:
         key = self._key(session_id, "turns")
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hsetnx(key, message_id, TURN_ACCEPTED)
+            # "accepted:<instance>": the bridge instance running the turn (see unfinished_turns).
+            pipe.hsetnx(key, message_id, f"{TURN_ACCEPTED}:{self._settings.instance_id}")
             pipe.expire(key, self._settings.session_ttl_s)
             pipe.expire(self._key(session_id), self._settings.session_ttl_s)  # activity keeps the session
             claimed, *_ = await pipe.execute()
@@ -174,8 +194,28 @@ class SessionStore:
         await self._redis.hset(self._key(session_id, "turns"), message_id, state)
 
     async def unfinished_turns(self, session_id: str) -> list[str]:
+        """Accepted, unfinished turns that this instance ran or whose instance is gone.
+
+        A turn another live instance is running (the customer reconnected to this one meanwhile)
+        is not listed: it finishes there and its frames reach this socket (hub.py)."""
         turns = cast(dict[str, str], await self._redis.hgetall(self._key(session_id, "turns")))
-        return [message_id for message_id, state in turns.items() if state == TURN_ACCEPTED]
+        unfinished = []
+        for message_id, state in turns.items():
+            accepted, _, owner = state.partition(":")
+            if accepted != TURN_ACCEPTED:
+                continue
+            if owner and owner != self._settings.instance_id and await self.instance_alive(owner):
+                continue
+            unfinished.append(message_id)
+        return unfinished
+
+    # --- bridge instances (several may share Redis) ----------------------------------------------
+
+    async def heartbeat(self, ttl_s: int = 10) -> None:
+        await self._redis.set(self._settings.key("instance", self._settings.instance_id), str(time.time()), ex=ttl_s)
+
+    async def instance_alive(self, instance_id: str) -> bool:
+        return bool(await self._redis.exists(self._settings.key("instance", instance_id)))
 
     # --- streams other services read -------------------------------------------------------------
 

@@ -60,20 +60,36 @@ class HandoffSettings(BaseSettings):
     # How often customers in the queue get an updated position.
     status_interval_seconds: float = Field(15.0, gt=0)
 
-    # Limits (requests larger than this get 413).
+    # Limits (requests larger than this get 413, chunked or not; docs/operations.md).
     max_request_bytes: int = Field(64 * 1024, ge=1024)
+    # Per client IP, in Redis: HTTP requests and new console WebSockets (/healthz, /readyz and
+    # /metrics are not limited). Agents behind one office address share the bucket.
+    ip_requests_per_second: float = Field(30.0, gt=0)
+    ip_request_burst: int = Field(200, ge=1)
+    ip_connections_per_second: float = Field(2.0, gt=0)
+    ip_connection_burst: int = Field(30, ge=1)
     max_message_chars: int = Field(2000, ge=1)
 
     # Bot-only conversations with no activity for this long are recorded as ended by the bot.
     idle_end_seconds: int = Field(1800, ge=10)
 
     admin_bootstrap_password: SecretStr | None = None
+    # Rasa's --auth-token, for the tracker API (handing a conversation back); required in production.
+    rasa_token: SecretStr | None = None
 
     @model_validator(mode="after")
     def _production_has_no_demo_data(self) -> "HandoffSettings":
-        if self.production and self.seed_demo_users:
-            self.seed_demo_users = False
+        if not self.production:
+            return self
+        if self.seed_demo_users and "seed_demo_users" in self.model_fields_set:
+            raise ValueError("production mode never seeds the demo users: unset HANDOFF_SEED_DEMO_USERS")
+        self.seed_demo_users = False
+        if self.rasa_token is None or not self.rasa_token.get_secret_value():
+            raise ValueError("production mode needs secrets from the configuration, missing: HANDOFF_RASA_TOKEN")
         return self
+
+    def rasa_token_value(self) -> str | None:
+        return self.rasa_token.get_secret_value() if self.rasa_token is not None else None
 
     def key(self, *parts: str) -> str:
         return ":".join((self.key_prefix, *parts))

@@ -21,12 +21,14 @@ HANDED_BACK_EVENTS = [
 ]
 
 
-async def mark_back_with_bot(rasa_url: str, conversation_id: str, *, timeout: float = 10.0) -> bool:
+async def mark_back_with_bot(rasa_url: str, conversation_id: str, *, timeout_s: float = 10.0,
+                             token: str | None = None) -> bool:
     """Clear the handoff slots in the conversation's tracker; False (and a warning) when Rasa is away."""
     url = f"{rasa_url.rstrip('/')}/conversations/{conversation_id}/tracker/events"
     try:
-        async with httpx.AsyncClient(timeout=timeout) as client:
-            response = await client.post(url, json=HANDED_BACK_EVENTS, params={"include_events": "NONE"})
+        async with httpx.AsyncClient(timeout=timeout_s) as client:
+            params = {"include_events": "NONE"} | ({"token": token} if token else {})  # Rasa's --auth-token
+            response = await client.post(url, json=HANDED_BACK_EVENTS, params=params)
             response.raise_for_status()
     except httpx.HTTPError as error:
         logger.warning("could not reset the handoff slots in Rasa: %s", type(error).__name__)

@@ -11,7 +11,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
-LONG_RUNNING = {"redis", "postgres", "action-server", "rasa", "avatar-bridge", "handoff"}
+LONG_RUNNING = {"redis", "postgres", "action-server", "rasa", "avatar-bridge", "handoff", "load-balancer"}
+# `docker compose up --scale NAME=n`: these run as several replicas behind the load balancer.
+SCALABLE = {"action-server", "rasa", "avatar-bridge"}
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +108,41 @@ def test_handoff_service_runs_in_production_mode_on_postgres(compose: dict) -> N
     assert environment["HANDOFF_DATABASE_URL"].startswith("postgresql")
     assert environment["HANDOFF_REDIS_URL"] == "redis://redis:6379/0"
 
+
+
+def test_scalable_services_have_no_fixed_names_or_host_ports(compose: dict) -> None:
+    for name in SCALABLE:
+        service = compose["services"][name]
+        assert "container_name" not in service, f"{name} has a fixed name: it cannot be scaled"
+        assert not service.get("ports"), f"{name} publishes a host port: a second replica could not start"
+
+
+def test_every_call_between_services_goes_through_the_load_balancer(compose: dict) -> None:
+    services = compose["services"]
+    urls = {
+        "avatar-bridge": services["avatar-bridge"]["environment"]["AVATAR_BRIDGE_RASA_URL"],
+        "rasa actions": services["rasa"]["environment"]["ACTION_SERVER_URL"],
+        "rasa nlg": services["rasa"]["environment"]["AVATAR_BRIDGE_NLG_URL"],
+        "handoff bridge": services["handoff"]["environment"]["HANDOFF_BRIDGE_URL"],
+        "handoff rasa": services["handoff"]["environment"]["HANDOFF_RASA_URL"],
+    }
+    for caller, url in urls.items():
+        assert url.startswith("http://load-balancer:"), f"{caller} bypasses the load balancer: {url}"
+
+
+def test_bridge_replicas_get_distinct_instance_names(compose: dict) -> None:
+    command = " ".join(compose["services"]["avatar-bridge"]["command"])
+    assert "AVATAR_BRIDGE_INSTANCE_ID=" in command and "hostname" in command
+    assert "AVATAR_BRIDGE_INSTANCE_ID" not in compose["services"]["avatar-bridge"]["environment"]
+
+
+def test_load_balancer_uses_the_launchers_template_for_compose(compose: dict) -> None:
+    from launcher.balancer import BalancerConfig
+
+    mounted = compose["services"]["load-balancer"]["volumes"][0].split(":")[0]
+    config = (ROOT / mounted).read_text()
+    assert config == BalancerConfig.for_compose().render(), (
+        "docker/nginx.conf is stale: python -m launcher nginx-config > docker/nginx.conf")
+    assert "hash $conversation consistent;" in config
+    for upstream in ("avatar-bridge:8765", "rasa:5005", "action-server:5055"):
+        assert f"server {upstream} " in config

@@ -161,7 +161,8 @@ def test_demo_users_are_refused_in_production(settings) -> None:  # noqa: ANN001
     from handoff.core.config import HandoffSettings
     from handoff.users import seed_demo
 
-    production = HandoffSettings(**{**settings.model_dump(), "production": True})
+    dumped = settings.model_dump(exclude={"seed_demo_users", "rasa_token"})
+    production = HandoffSettings(**{**dumped, "production": True, "rasa_token": "configured"})
     assert production.seed_demo_users is False
     with pytest.raises(UserError):
         seed_demo(None, production)

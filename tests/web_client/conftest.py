@@ -30,7 +30,10 @@ def open_page(chromium, bridge_url: str):  # noqa: F811
     contexts = []
 
     def open_(query: str = "lang=en", *, browser=None, **context_options):
-        context = (browser or chromium).new_context(**{"viewport": {"width": 1000, "height": 700}, **context_options})
+        # Playwright's wait_for_function polls with eval, which the page's CSP forbids (rightly);
+        # tests/web_client/test_csp.py checks the page under its real policy.
+        context = (browser or chromium).new_context(
+            **{"viewport": {"width": 1000, "height": 700}, "bypass_csp": True, **context_options})
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []

@@ -140,7 +140,7 @@ def test_one_line_snippet_embeds_the_widget_on_another_site(chromium, bridge_url
         "<!doctype html><html><head><title>Shop</title></head><body><h1>Our shop</h1>"
         f'<script src="{bridge_url}/widget.js" defer></script></body></html>'
     )
-    context = chromium.new_context(viewport={"width": 1000, "height": 700})
+    context = chromium.new_context(viewport={"width": 1000, "height": 700}, bypass_csp=True)  # see conftest
     try:
         page = context.new_page()
         with static_server(tmp_path) as shop:
@@ -162,7 +162,7 @@ def test_a_glb_avatar_with_arkit_and_viseme_morphs_replaces_the_default(chromium
 
     (tmp_path / "avatar.glb").write_bytes(build_glb())
     (tmp_path / "shop.html").write_text(f'<!doctype html><body><script src="{bridge_url}/widget.js" defer></script></body>')
-    context = chromium.new_context(viewport={"width": 1000, "height": 700})
+    context = chromium.new_context(viewport={"width": 1000, "height": 700}, bypass_csp=True)  # see conftest
     try:
         page = context.new_page()
         with static_server(tmp_path) as shop:

@@ -36,7 +36,7 @@ def difference(actual: Image.Image, reference: Image.Image) -> tuple[float, floa
 
 @pytest.fixture(scope="module")
 def stage(chromium, bridge_url):
-    context = chromium.new_context(viewport={"width": 900, "height": 560})
+    context = chromium.new_context(viewport={"width": 900, "height": 560}, bypass_csp=True)  # see conftest
     page = context.new_page()
     yield page
     context.close()

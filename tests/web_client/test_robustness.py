@@ -63,7 +63,7 @@ FAKE_AUTOPLAY_POLICY = """
 
 
 def test_blocked_audio_shows_captions_and_a_sound_prompt(open_page, chromium, bridge_url):
-    context = chromium.new_context(viewport={"width": 1000, "height": 700})
+    context = chromium.new_context(viewport={"width": 1000, "height": 700}, bypass_csp=True)  # see conftest
     try:
         context.add_init_script(FAKE_AUTOPLAY_POLICY)
         page = context.new_page()

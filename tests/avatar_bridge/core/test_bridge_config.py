@@ -5,9 +5,11 @@ from avatar_bridge.core.config import Settings
 
 
 def test_production_refuses_to_start_without_its_secrets():
-    with pytest.raises(ValidationError, match="nlg_token, audio_url_secret"):
+    with pytest.raises(
+        ValidationError, match="AVATAR_BRIDGE_NLG_TOKEN, AVATAR_BRIDGE_AUDIO_URL_SECRET, AVATAR_BRIDGE_RASA_TOKEN"
+    ):
         Settings(environment="production")
-    Settings(environment="production", nlg_token="a", audio_url_secret="b")
+    Settings(environment="production", nlg_token="a", audio_url_secret="b", rasa_token="c")
 
 
 def test_settings_come_from_prefixed_environment_variables(monkeypatch):

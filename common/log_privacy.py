@@ -1,0 +1,116 @@
+"""Personal data masked in every log record (docs/operations.md "Masking").
+
+Masks e-mail addresses, phone numbers and card-like numbers (13-19 digits, spaces or dashes
+allowed, Luhn-valid). Our own identifiers stay readable: 8-digit order numbers (40010002) and
+customer ids (C100001) are too short to be either.
+
+`install()` wraps the log record factory, so every record of every logger is masked when it is
+created, whatever handlers a framework (uvicorn, Sanic, Rasa) configures later. `PrivacyFilter`
+does the same as a `logging.Filter`, for a dictConfig (`()`: common.log_privacy.PrivacyFilter).
+Standard library only: the Rasa processes load it too (common/site/sitecustomize.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+EMAIL_MASK = "[email]"
+PHONE_MASK = "[phone]"
+CARD_MASK = "[card]"
+
+# Also URL-encoded (%40), as in a logged query string.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# 13-19 digits, optionally grouped by single spaces or dashes, not part of a longer number.
+_CARD = re.compile(r"(?<![\d\w])\d(?:[ \-]?\d){12,18}(?![\d\w])")
+# A phone number: an optional +country code, then digits in groups (spaces, dashes, dots,
+# brackets); 9 to 15 digits in all. Checked after cards, so card numbers are never phones.
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s\-./()]{7,}\d(?![\w])")
+_MIN_PHONE_DIGITS = 9
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def _card(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return CARD_MASK if 13 <= len(digits) <= 19 and luhn_valid(digits) else match.group(0)
+
+
+def _phone(match: re.Match[str]) -> str:
+    text = match.group(0)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < _MIN_PHONE_DIGITS or len(digits) > 15:
+        return text
+    # Only numbers dialled as phone numbers: with + / 00 or a trunk 0, e.g. +49 30 1234567,
+    # (030) 1234567, 0170-1234567. A bare long number or a date (2026-11-22 06) is left alone.
+    if not text.lstrip("(").startswith(("+", "0")):
+        return text
+    return PHONE_MASK
+
+
+def mask(text: str) -> str:
+    """The text with e-mail addresses, card-like numbers and phone numbers replaced."""
+    if not text:
+        return text
+    text = _EMAIL.sub(EMAIL_MASK, text)
+    text = _CARD.sub(_card, text)
+    return _PHONE.sub(_phone, text)
+
+
+def _mask_value(value: object) -> object:
+    return mask(value) if isinstance(value, str) else value
+
+
+def mask_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Masks the record in place: its message and its arguments (their shape is kept, as
+    formatters such as uvicorn's access log read them by position)."""
+    if getattr(record, "_privacy_masked", False):
+        return record
+    if isinstance(record.msg, str):
+        record.msg = mask(record.msg)
+    elif record.msg is not None and not isinstance(record.msg, (int, float)):
+        record.msg = mask(str(record.msg))
+    if isinstance(record.args, tuple):
+        record.args = tuple(_mask_value(arg) if isinstance(arg, str) else _masked_other(arg) for arg in record.args)
+    elif isinstance(record.args, dict):
+        record.args = {key: _mask_value(value) for key, value in record.args.items()}
+    record._privacy_masked = True
+    return record
+
+
+def _masked_other(value: object) -> object:
+    # Numbers keep their type (a %d format needs it); anything else is rendered and masked.
+    if value is None or isinstance(value, (int, float, bool)):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return mask(bytes(value).decode("utf-8", "replace"))
+    return mask(str(value))
+
+
+class PrivacyFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        mask_record(record)
+        return True
+
+
+def install() -> None:
+    """Masks every record created in this process from now on (idempotent)."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, "_privacy", False):
+        return
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        return mask_record(current(*args, **kwargs))
+
+    factory._privacy = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)

@@ -1,0 +1,130 @@
+"""The load balancer's configuration (nginx), one template for `make run-cluster` and
+docker-compose (docker/nginx.conf is this template rendered by `python -m launcher nginx-config`).
+
+Three listeners, each in front of one kind of service:
+  bridge   -> the avatar bridges    round robin; a WebSocket stays on the instance it opened on
+  rasa     -> the Rasa servers      consistent hash on the conversation id (header
+                                    X-Conversation-Id, else the id in /conversations/<id>/...),
+                                    because Rasa's Redis lock store is not safe across servers
+  actions  -> the action servers    round robin (stateless)
+A request that could not be sent (instance down) goes to the next instance; one that was sent is
+not repeated (a turn must not run twice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONVERSATION_HEADER = "X-Conversation-Id"
+
+
+@dataclass(frozen=True)
+class BalancerConfig:
+    listen_host: str
+    bridge_port: int
+    rasa_port: int
+    action_port: int
+    bridges: tuple[str, ...]  # "host:port" of each instance (a DNS name may stand for several)
+    rasa_servers: tuple[str, ...]
+    action_servers: tuple[str, ...]
+    # Where the pid file and nginx's temporary files go (nginx creates the temp directories).
+    work_dir: str
+    error_log: str
+    access_log: str
+
+    @classmethod
+    def for_compose(cls) -> BalancerConfig:
+        """docker-compose: service names, which Docker's DNS resolves to every scaled replica."""
+        return cls(
+            listen_host="0.0.0.0", bridge_port=8765, rasa_port=5005, action_port=5055,
+            bridges=("avatar-bridge:8765",), rasa_servers=("rasa:5005",), action_servers=("action-server:5055",),
+            work_dir="/tmp", error_log="/dev/stderr", access_log="/dev/stdout",
+        )
+
+    def render(self) -> str:
+        return f"""# The load balancer of the multi-instance mode; rendered by launcher/balancer.py, do not edit.
+daemon off;
+worker_processes 1;
+pid {self.work_dir}/nginx.pid;
+error_log {self.error_log} warn;
+
+events {{
+    worker_connections 4096;
+}}
+
+http {{
+    # Which instance served what: port, conversation, instance(s) tried, status.
+    log_format cluster '$server_port conversation=$conversation upstream=$upstream_addr status=$status $request_method $uri';
+    access_log {self.access_log} cluster;
+    client_body_temp_path {self.work_dir}/nginx-body;
+    proxy_temp_path {self.work_dir}/nginx-proxy;
+    fastcgi_temp_path {self.work_dir}/nginx-fastcgi;
+    uwsgi_temp_path {self.work_dir}/nginx-uwsgi;
+    scgi_temp_path {self.work_dir}/nginx-scgi;
+    client_max_body_size 1m;
+
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        ''      '';
+    }}
+    # The conversation a Rasa request belongs to: the bridge's header, else the tracker URL's id.
+    map $uri $conversation_in_uri {{
+        ~^/conversations/(?<cid>[^/]+)/ $cid;
+        default "";
+    }}
+    map $http_x_conversation_id $conversation {{
+        ""      $conversation_in_uri;
+        default $http_x_conversation_id;
+    }}
+
+    upstream rasa {{
+        hash $conversation consistent;
+{_servers(self.rasa_servers)}
+    }}
+    upstream action_servers {{
+{_servers(self.action_servers)}
+    }}
+    upstream bridges {{
+{_servers(self.bridges)}
+    }}
+
+    proxy_http_version 1.1;
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_connect_timeout 2s;
+    proxy_next_upstream error timeout http_502 http_503;
+    proxy_next_upstream_tries 3;
+
+    server {{
+        listen {self.listen_host}:{self.rasa_port};
+        location / {{
+            proxy_pass http://rasa;
+            proxy_set_header Connection "";
+            proxy_read_timeout 60s;
+        }}
+    }}
+    server {{
+        listen {self.listen_host}:{self.action_port};
+        location / {{
+            proxy_pass http://action_servers;
+            proxy_set_header Connection "";
+            proxy_read_timeout 60s;
+        }}
+    }}
+    server {{
+        listen {self.listen_host}:{self.bridge_port};
+        location / {{
+            proxy_pass http://bridges;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+        }}
+    }}
+}}
+"""
+
+
+def _servers(addresses: tuple[str, ...]) -> str:
+    # After a failure an instance is left out for 10 s; its requests go to the next one.
+    return "\n".join(f"        server {address} max_fails=1 fail_timeout=10s;" for address in addresses)
