@@ -52,6 +52,19 @@ class GuardLimits:
     exempt_paths: frozenset[str] = frozenset()
     key_prefix: str = "ratelimit"
 
+    @classmethod
+    def from_settings(cls, settings: Any, exempt_paths: frozenset[str]) -> "GuardLimits":
+        """The limits from a service's settings; every service names them the same way."""
+        return cls(
+            max_body_bytes=settings.max_request_bytes,
+            requests_per_second=settings.ip_requests_per_second,
+            request_burst=settings.ip_request_burst,
+            connections_per_second=settings.ip_connections_per_second,
+            connection_burst=settings.ip_connection_burst,
+            exempt_paths=exempt_paths,
+            key_prefix=settings.key("ratelimit"),
+        )
+
 
 @dataclass
 class GuardHooks:

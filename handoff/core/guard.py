@@ -27,15 +27,7 @@ def _redis(app: Any) -> Any:
 
 
 def guard_config(settings: HandoffSettings, metrics: ServiceMetrics) -> tuple[GuardLimits, GuardHooks]:
-    limits = GuardLimits(
-        max_body_bytes=settings.max_request_bytes,
-        requests_per_second=settings.ip_requests_per_second,
-        request_burst=settings.ip_request_burst,
-        connections_per_second=settings.ip_connections_per_second,
-        connection_burst=settings.ip_connection_burst,
-        exempt_paths=EXEMPT_PATHS,
-        key_prefix=settings.key("ratelimit"),
-    )
+    limits = GuardLimits.from_settings(settings, EXEMPT_PATHS)
     hooks = GuardHooks(redis=_redis, headers=headers_for,
                        on_status=metrics.observe_status, on_refused=metrics.observe_refused)
     return limits, hooks
