@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup train run run-cluster test test-fast bench eval clean
+.PHONY: help setup train run run-cluster test test-fast bench soak eval clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ test: train ## run every test: data validation, unit, story, integration and bro
 
 bench: train ## measure latency and memory; writes docs/benchmarks.md
 	@scripts/bench.sh
+
+soak: train ## load and soak test through nginx, 1 and 2 instances (SOAK_ARGS="--customers 60 --duration 210")
+	@scripts/soak.sh $(SOAK_ARGS)
 
 eval: train ## evaluate on the public dev data in ../shared/data when it is there
 	@scripts/eval.sh

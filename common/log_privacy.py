@@ -5,15 +5,22 @@ allowed, Luhn-valid). Our own identifiers stay readable: 8-digit order numbers (
 customer ids (C100001) are too short to be either.
 
 `install()` wraps the log record factory, so every record of every logger is masked when it is
-created, whatever handlers a framework (uvicorn, Sanic, Rasa) configures later. `PrivacyFilter`
-does the same as a `logging.Filter`, for a dictConfig (`()`: common.log_privacy.PrivacyFilter).
+created, whatever handlers a framework (uvicorn, Sanic, Rasa) configures later: the message, its
+arguments, the traceback of a logged exception (rendered and masked right away, because an
+exception's own text often carries what the customer typed) and the stack text. It also puts a
+masking writer in front of stdout and stderr, for what bypasses logging: `print`, warnings and
+the traceback of an exception nobody caught. `PrivacyFilter` masks records as a
+`logging.Filter`, for a dictConfig (`()`: common.log_privacy.PrivacyFilter).
 Standard library only: the Rasa processes load it too (common/site/sitecustomize.py).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
+import sys
+import threading
 
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
@@ -41,7 +48,13 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+# A Redis stream entry id (millisecond time, dash, sequence): logged often, never a card.
+_STREAM_ID = re.compile(r"\d{13}-\d{1,4}")
+
+
 def _card(match: re.Match[str]) -> str:
+    if _STREAM_ID.fullmatch(match.group(0)):
+        return match.group(0)
     digits = re.sub(r"\D", "", match.group(0))
     return CARD_MASK if 13 <= len(digits) <= 19 and luhn_valid(digits) else match.group(0)
 
@@ -84,8 +97,19 @@ def mask_record(record: logging.LogRecord) -> logging.LogRecord:
         record.args = tuple(_mask_value(arg) if isinstance(arg, str) else _masked_other(arg) for arg in record.args)
     elif isinstance(record.args, dict):
         record.args = {key: _mask_value(value) for key, value in record.args.items()}
+    if record.exc_info and not record.exc_text:
+        record.exc_text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = mask(record.exc_text)
+        # Formatters append exc_text as it is; without exc_info none can render the raw text again.
+        record.exc_info = None
+    if record.stack_info:
+        record.stack_info = mask(record.stack_info)
     record._privacy_masked = True
     return record
+
+
+_TRACEBACK_FORMATTER = logging.Formatter()
 
 
 def _masked_other(value: object) -> object:
@@ -103,8 +127,68 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
+class MaskedStream:
+    """A text stream that masks what is written to it, a line at a time (a number or an address
+    written in pieces is masked once its line is complete). Everything else is the wrapped stream's."""
+
+    # Text without a newline is passed on after this many characters anyway.
+    _MAX_PENDING = 8192
+
+    def __init__(self, stream: object) -> None:
+        self._stream = stream
+        self._pending = ""
+        self._lock = threading.Lock()
+
+    @property
+    def wrapped(self) -> object:
+        return self._stream
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            self._pending += text
+            complete, newline, rest = self._pending.rpartition("\n")
+            if newline:
+                self._pending = rest
+                self._stream.write(mask(complete + newline))  # type: ignore[attr-defined]
+            if len(self._pending) > self._MAX_PENDING:
+                self._stream.write(mask(self._pending))  # type: ignore[attr-defined]
+                self._pending = ""
+        return len(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._pending:
+                self._stream.write(mask(self._pending))  # type: ignore[attr-defined]
+                self._pending = ""
+        self._stream.flush()  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:  # fileno, isatty, encoding, buffer, ...
+        return getattr(self._stream, name)
+
+
+def _mask_standard_streams() -> None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, MaskedStream):
+            masked = MaskedStream(stream)
+            setattr(sys, name, masked)
+            atexit.register(_flush_quietly, masked)
+
+
+def _flush_quietly(stream: MaskedStream) -> None:
+    try:
+        stream.flush()
+    except (ValueError, OSError):  # the stream underneath was closed first
+        pass
+
+
 def install() -> None:
-    """Masks every record created in this process from now on (idempotent)."""
+    """Masks every record created in this process from now on, and stdout and stderr (idempotent)."""
+    _mask_standard_streams()
     current = logging.getLogRecordFactory()
     if getattr(current, "_privacy", False):
         return

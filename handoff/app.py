@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from redis.exceptions import RedisError
 
 from common.http_guard import HttpGuard
 from handoff.auth.tokens import TokenStore
@@ -94,6 +95,13 @@ def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = T
             for item in error.errors()
         ]
         return JSONResponse({"detail": "The request is not valid.", "problems": problems}, status_code=422)
+
+    @app.exception_handler(RedisError)
+    async def redis_unavailable(_request: Request, error: RedisError) -> JSONResponse:
+        # Redis is away (restarting) beyond the client's retries: a clear "try again", not a 500.
+        logger.warning("request failed: Redis unavailable (%s)", type(error).__name__)
+        return JSONResponse({"detail": "The service is briefly unavailable; please try again in a few seconds."},
+                            status_code=503, headers={"Retry-After": "3"})
 
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)

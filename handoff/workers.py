@@ -1,7 +1,6 @@
 """The service's background tasks, started and stopped by the app's lifespan."""
 
 import asyncio
-import contextlib
 import logging
 
 from fastapi import FastAPI
@@ -15,7 +14,7 @@ from handoff.queue.service import HandoffService
 
 logger = logging.getLogger(__name__)
 GROUP = "handoff"
-CONSUMER = "handoff-1"  # one instance; a stable name lets a restart pick up its pending entries
+STOP_TIMEOUT_SECONDS = 5.0
 
 
 class Workers:
@@ -29,10 +28,13 @@ class Workers:
         rejected = settings.key("rejected")
         self.sweeper = BotSessionSweeper(redis, app.state.session_factory, settings.idle_end_seconds,
                                          settings.key("swept"))
+        # The instance's own consumer name (HANDOFF_INSTANCE_ID), stable so that a restart picks up
+        # the entries it had read but not acknowledged.
+        consumer = settings.instance_id
         self.consumers = [
-            StreamConsumer(redis, settings.requests_stream, GROUP, CONSUMER, handlers.handoff_request, rejected),
-            StreamConsumer(redis, settings.bridge_key("agent_inbox"), GROUP, CONSUMER, handlers.agent_inbox, rejected),
-            StreamConsumer(redis, settings.bridge_key("csat"), GROUP, CONSUMER, handlers.csat, rejected),
+            StreamConsumer(redis, settings.requests_stream, GROUP, consumer, handlers.handoff_request, rejected),
+            StreamConsumer(redis, settings.bridge_key("agent_inbox"), GROUP, consumer, handlers.agent_inbox, rejected),
+            StreamConsumer(redis, settings.bridge_key("csat"), GROUP, consumer, handlers.csat, rejected),
         ]
 
     def start(self) -> None:
@@ -44,9 +46,14 @@ class Workers:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # Bounded: a task cancelled inside a Redis client call that never returns (seen when the
+        # service stops within a second of starting) must not hold up the shutdown forever.
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_SECONDS)
+        for task in pending:
+            logger.warning("background task %r did not stop within %s s; leaving it", task.get_name(),
+                           STOP_TIMEOUT_SECONDS)
         self._tasks.clear()
 
     async def _housekeeping(self) -> None:

@@ -8,8 +8,9 @@ import sys
 import time
 
 from launcher.balancer import BalancerConfig
-from launcher.cluster import Cluster, ClusterLayout, cluster_services
-from launcher.process import ServiceFailed, port_is_open
+from launcher.cluster import Cluster, ClusterLayout, cluster_services, with_current_model
+from launcher.process import ManagedProcess, ServiceFailed, port_is_open
+from launcher.restarts import InstanceRestarter, RestartBackoff
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
@@ -103,16 +104,26 @@ def run_cluster(instances: int) -> int:
     print(f"  Action servers      {settings.action_server_url}  -> ports {layout.action_ports}")
     print(f"  Agent console       {settings.handoff_url}/agent  (one handoff service)")
     print("Press Ctrl-C to stop.", flush=True)
+
+    def refresh(process: ManagedProcess) -> None:
+        try:
+            process.spec = with_current_model(process.spec, settings)
+        except FileNotFoundError as error:  # models/CURRENT gone: keep the model it had
+            print(f"\n{process.spec.name}: {error}; restarting with its previous model", file=sys.stderr)
+
+    # One instance down is what the cluster is for: report it, restart it with backoff, keep serving.
+    # Redis and nginx too: Redis comes back with its data (append-only file) and every service
+    # reconnects by itself (docs/operations.md, "Fault behaviour"); nginx re-reads its config.
+    restarter = InstanceRestarter(RestartBackoff(), lambda line: print(f"\n{line}", file=sys.stderr, flush=True),
+                                  refresh)
     while not stopping:
         dead = cluster.failed()
         if dead:
-            # One instance down is what the cluster is for: report it and keep serving.
-            for process in dead:
-                print(f"\n{process.spec.name} stopped unexpectedly:\n{process.log_tail(10)}", file=sys.stderr)
-            if any(p.spec.name in ("redis", "nginx") for p in dead) or len(dead) == len(cluster.processes):
+            if len(dead) == len(cluster.processes):
+                for process in dead:
+                    print(f"\n{process.spec.name} stopped unexpectedly:\n{process.log_tail(10)}", file=sys.stderr)
                 break
-            for process in dead:
-                process.start()  # restart the instance; nginx sends it traffic once it answers
+            restarter.step(dead, time.monotonic())
         time.sleep(1)
     print("\nStopping ...", flush=True)
     cluster.stop()

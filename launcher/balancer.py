@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CONVERSATION_HEADER = "X-Conversation-Id"
-
 
 @dataclass(frozen=True)
 class BalancerConfig:
@@ -62,6 +60,11 @@ http {{
     uwsgi_temp_path {self.work_dir}/nginx-uwsgi;
     scgi_temp_path {self.work_dir}/nginx-scgi;
     client_max_body_size 1m;
+    # No temporary files: a worker that dropped root privileges (nginx started as root runs its
+    # workers as `nobody`) cannot write under a private var dir, and every POST body over the
+    # default 8k buffer (Rasa's NLG and action calls carry the whole tracker) failed with 500.
+    client_body_buffer_size 1m;
+    proxy_max_temp_file_size 0;
 
     map $http_upgrade $connection_upgrade {{
         default upgrade;

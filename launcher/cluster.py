@@ -95,7 +95,10 @@ def cluster_services(
     `settings`' bridge, Rasa and action-server ports are nginx's; every service is given those
     URLs, so all traffic between services goes through the load balancer too."""
     specs: list[ServiceSpec] = [redis_spec(settings)] if start_redis else []
-    specs.append(handoff_spec(settings))
+    handoff = handoff_spec(settings)
+    # The admin console switches models on every Rasa server, not on the one nginx picks.
+    rasa_instances = ",".join(f"http://127.0.0.1:{port}" for port in layout.rasa_ports)
+    specs.append(dataclasses.replace(handoff, env={**handoff.env, "HANDOFF_RASA_INSTANCE_URLS": rasa_instances}))
     for index, port in enumerate(layout.bridge_ports, start=1):
         spec = avatar_bridge_spec(dataclasses.replace(settings, bridge_port=port))
         # AVATAR_BRIDGE_RASA_URL stays nginx's: the spec only moved the bridge's own port.
@@ -113,6 +116,16 @@ def cluster_services(
         ))
     specs.append(nginx_spec(settings, layout))
     return specs
+
+
+def with_current_model(spec: ServiceSpec, settings: LauncherSettings) -> ServiceSpec:
+    """A Rasa server's spec loading the model models/CURRENT names now: a server restarted after
+    the admin console switched models must not come back on the model the cluster started with."""
+    if "--model" not in spec.command:
+        return spec
+    command = list(spec.command)
+    command[command.index("--model") + 1] = str(settings.current_model())
+    return dataclasses.replace(spec, command=command)
 
 
 class Cluster(System):

@@ -63,6 +63,11 @@ class ManagedProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def exit_code(self) -> int | None:
+        """The exit status once the process has ended (negative: the signal that ended it)."""
+        return self._process.poll() if self._process else None
+
     def is_running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

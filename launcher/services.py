@@ -7,6 +7,13 @@ import os
 from launcher.process import ServiceSpec
 from launcher.settings import LauncherSettings
 
+# Durable: conversations, handoffs and queues survive a Redis restart or crash. Every write goes
+# to the append-only file before Redis answers (a killed Redis loses nothing it acknowledged);
+# the file is fsynced every second (a power cut loses at most about a second), plus a snapshot
+# each minute something changed. docker-compose.yml uses the same flags (a test checks);
+# docs/operations.md ("Fault behaviour") says why not `appendfsync always`.
+REDIS_PERSISTENCE = ("--appendonly", "yes", "--appendfsync", "everysec", "--save", "60 1")
+
 
 def redis_spec(settings: LauncherSettings) -> ServiceSpec:
     data_dir = settings.var_dir / "redis"
@@ -18,10 +25,7 @@ def redis_spec(settings: LauncherSettings) -> ServiceSpec:
             "--bind", "127.0.0.1",
             "--port", str(settings.redis_port),
             "--dir", str(data_dir),
-            # Durable: conversations and handoffs survive a Redis restart.
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "60 1",
+            *REDIS_PERSISTENCE,
         ],
         cwd=settings.root,
         ready_port=settings.redis_port,
@@ -105,6 +109,8 @@ def avatar_bridge_spec(settings: LauncherSettings) -> ServiceSpec:
             "AVATAR_BRIDGE_HOST": "127.0.0.1",
             "AVATAR_BRIDGE_PORT": str(settings.bridge_port),
             "AVATAR_BRIDGE_RASA_URL": settings.rasa_url,
+            # Probed (GET /health) to tell the customer plainly when lookups are down.
+            "AVATAR_BRIDGE_ACTION_SERVER_URL": settings.action_server_url,
             "AVATAR_BRIDGE_REDIS_URL": settings.redis_url,
             "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
             "AVATAR_BRIDGE_SPEECH_CACHE_DIR": str(settings.var_dir / "avatar_bridge" / "speech"),

@@ -30,6 +30,17 @@ class Settings(BaseSettings):
     rasa_url: AnyHttpUrl = AnyHttpUrl("http://localhost:5005")
     rasa_token: SecretStr | None = None  # Rasa's --auth-token, needed for /conversations
     rasa_timeout_s: float = Field(20.0, gt=0)
+    # The action server (its /health is probed to tell "lookups are down" apart; docs/operations.md
+    # "Fault behaviour"). In cluster mode this is the load balancer's URL. None: never probed.
+    action_server_url: AnyHttpUrl | None = AnyHttpUrl("http://localhost:5055")
+    # How long one probe result is trusted, so a turn costs no probe of its own.
+    action_server_probe_s: float = Field(5.0, gt=0)
+
+    # When Rasa or the action server is down the bridge offers a person and can queue the handoff
+    # itself (avatar_bridge/dialogue/fallback.py): the handoff service's request stream, and how
+    # long a typed "yes" still counts as accepting the offer.
+    handoff_requests_stream: str = "handoff:requests"
+    fallback_offer_ttl_s: int = Field(1800, ge=10)
 
     # Redis holds the session state, replay buffers and the empathy ledger.
     redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")
@@ -117,3 +128,7 @@ class Settings(BaseSettings):
     @property
     def rasa_base(self) -> str:
         return str(self.rasa_url).rstrip("/")
+
+    @property
+    def action_server_base(self) -> str | None:
+        return str(self.action_server_url).rstrip("/") if self.action_server_url is not None else None

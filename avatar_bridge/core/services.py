@@ -14,6 +14,9 @@ from redis.asyncio import Redis
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.core.metrics import BridgeMetrics, MeteredCodec
+from avatar_bridge.core.redis import bridge_redis
+from avatar_bridge.dialogue.action_server import ActionServerHealth, custom_action_names
+from avatar_bridge.dialogue.fallback import FallbackDesk
 from avatar_bridge.dialogue.rasa_client import RasaClient
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.expression.planner import ExpressionPlanner
@@ -59,7 +62,7 @@ class BridgeServices:
         # The hub's frames go through the metrics (error frames by code, turn latency).
         hub_codec = MeteredCodec(codec, metrics) if metrics is not None else codec
 
-        redis = Redis.from_url(str(settings.redis_url), decode_responses=True)
+        redis = bridge_redis(str(settings.redis_url))  # retries a command once Redis is back
         http = httpx.AsyncClient(
             timeout=settings.rasa_timeout_s,
             limits=httpx.Limits(max_connections=256, max_keepalive_connections=128),
@@ -71,7 +74,18 @@ class BridgeServices:
 
         store = SessionStore(redis, settings)
         hub = SessionHub(store, hub_codec, settings, inline_audio=speech.audio_base64 if speech else _no_audio)
-        turn_handler = TurnRunner(hub, rasa, planner, reply_kinds, playbooks, speech, settings).run
+        turn_handler = TurnRunner(
+            hub,
+            rasa,
+            planner,
+            reply_kinds,
+            playbooks,
+            speech,
+            settings,
+            FallbackDesk(redis, store, playbooks, settings),
+            ActionServerHealth(settings.action_server_base, http, settings.action_server_probe_s),
+            custom_action_names(settings.response_paths),
+        ).run
         hub.set_turn_handler(metrics.wrap_turn_handler(turn_handler) if metrics is not None else turn_handler)
         ledger = EmpathyLedger(redis, settings.redis_key_prefix, settings.session_ttl_s)
         nlg = NlgComposer(

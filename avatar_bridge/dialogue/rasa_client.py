@@ -4,12 +4,9 @@ import logging
 
 import httpx
 
+from common.conversation_routing import conversation_headers
+
 logger = logging.getLogger(__name__)
-
-
-# Sent with every request about a conversation: a load balancer in front of several Rasa servers
-# hashes on it, so one conversation always reaches the same server (docs/deployment.md).
-CONVERSATION_HEADER = "X-Conversation-Id"
 
 
 class DialogueUnavailable(Exception):
@@ -28,7 +25,7 @@ class RasaClient:
             response = await self._http.post(
                 f"{self._base_url}/webhooks/rest/webhook",
                 json={"sender": sender, "message": text, "metadata": metadata},
-                headers={CONVERSATION_HEADER: sender},
+                headers=conversation_headers(sender),
             )
         except httpx.HTTPError as error:
             raise DialogueUnavailable(f"Rasa unreachable: {type(error).__name__}") from error
@@ -48,7 +45,7 @@ class RasaClient:
             response = await self._http.get(
                 f"{self._base_url}/conversations/{sender}/tracker",
                 params={**self._params, "include_events": "NONE"},
-                headers={CONVERSATION_HEADER: sender},
+                headers=conversation_headers(sender),
             )
         except httpx.HTTPError as error:
             logger.warning("tracker of a conversation unavailable: %s", type(error).__name__)
@@ -57,6 +54,39 @@ class RasaClient:
             logger.warning("tracker request answered HTTP %s", response.status_code)
             return None
         return response.json()
+
+    async def tracker_with_events(self, sender: str) -> dict | None:
+        """The tracker with the events of the current session (after the latest restart), or None."""
+        try:
+            response = await self._http.get(
+                f"{self._base_url}/conversations/{sender}/tracker",
+                params={**self._params, "include_events": "AFTER_RESTART"},
+                headers=conversation_headers(sender),
+            )
+        except httpx.HTTPError as error:
+            logger.warning("tracker of a conversation unavailable: %s", type(error).__name__)
+            return None
+        if response.status_code != 200:
+            logger.warning("tracker request answered HTTP %s", response.status_code)
+            return None
+        return response.json()
+
+    async def append_events(self, sender: str, events: list[dict]) -> bool:
+        """Append events to the conversation's tracker (Rasa's HTTP API); False when that failed."""
+        try:
+            response = await self._http.post(
+                f"{self._base_url}/conversations/{sender}/tracker/events",
+                params={**self._params, "include_events": "NONE"},
+                json=events,
+                headers=conversation_headers(sender),
+            )
+        except httpx.HTTPError as error:
+            logger.warning("could not append tracker events: %s", type(error).__name__)
+            return False
+        if response.status_code != 200:
+            logger.warning("appending tracker events answered HTTP %s", response.status_code)
+            return False
+        return True
 
     async def is_reachable(self) -> bool:
         try:

@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     DUPLICATE_MESSAGE = "duplicate_message"
     DIALOGUE_UNAVAILABLE = "dialogue_unavailable"
     TURN_INTERRUPTED = "turn_interrupted"
+    TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     INTERNAL_ERROR = "internal_error"
 
 

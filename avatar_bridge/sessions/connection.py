@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 
+from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from avatar_bridge.core.config import Settings
@@ -36,11 +37,19 @@ from avatar_bridge.protocol.messages import (
 )
 from avatar_bridge.sessions.hub import SessionHub, SessionRuntime
 from avatar_bridge.sessions.rate_limit import TokenBucket
-from avatar_bridge.sessions.store import apply_capabilities
+from avatar_bridge.sessions.store import CAPABILITY_FIELDS, apply_capabilities
 
 logger = logging.getLogger(__name__)
 # At most one "slow down" error per this many seconds, so a flood cannot make us flood back.
 _FLOOD_NOTICE_INTERVAL_S = 1.0
+# When to send a message again that Redis could not take (a restart takes a few seconds).
+_STORE_RETRY_AFTER_MS = 3000
+_STORE_UNAVAILABLE = {
+    "en": "I couldn't take this message just now because part of our system is restarting. "
+          "Your conversation is safe; please send it again in a few seconds.",
+    "de": "Ich konnte diese Nachricht gerade nicht annehmen, weil ein Teil unseres Systems neu startet. "
+          "Ihr Gespräch ist sicher; bitte senden Sie sie in ein paar Sekunden noch einmal.",
+}
 
 
 class SocketSink:
@@ -99,11 +108,23 @@ class CustomerConnection:
         if wait_s:
             await self._refuse_during_flood(raw, wait_s)
             return
+        message: ClientMessage | None = None
         try:
             message = self._codec.decode(raw)
             await self._dispatch(message)
         except ProtocolError as error:
             await self._error(error.code, error.message, error.reply_to)
+        except RedisError as error:
+            # Redis (sessions, turns) is away, e.g. restarting: the frame was not taken, so the
+            # client may simply send it again (docs/operations.md, "Fault behaviour").
+            logger.warning("could not handle a client frame: Redis unavailable (%s)", type(error).__name__)
+            language = self._runtime.record.language if self._runtime is not None else "en"
+            await self._error(
+                ErrorCode.TEMPORARILY_UNAVAILABLE,
+                _STORE_UNAVAILABLE.get(language, _STORE_UNAVAILABLE["en"]),
+                message.id if isinstance(message, UserMessage) else None,
+                retry_after_ms=_STORE_RETRY_AFTER_MS,
+            )
         except Exception:
             logger.exception("could not handle a client frame")
             await self._error(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; please try again.")
@@ -130,13 +151,13 @@ class CustomerConnection:
             pass  # the avatar's listening cues are client-side; nothing to answer
         elif isinstance(message, UpdateCapabilities):
             apply_capabilities(runtime.record, Capabilities(message.audio, message.audio_delivery))
-            await store.save(runtime.record)
+            await store.save(runtime.record, *CAPABILITY_FIELDS)
         elif isinstance(message, CsatFeedback):
             await store.record_csat(runtime.record, message.score, message.comment)
             await self._hub.send_transient(self._sink, FeedbackReceived(score=message.score), runtime)
         elif isinstance(message, EndSession):
             runtime.record.ended = True
-            await store.save(runtime.record)
+            await store.save(runtime.record, "ended")
             await self._hub.send_transient(self._sink, SessionEnded(session_id=runtime.session_id), runtime)
             self._closing = True
             await self._sink.close(CloseCode.NORMAL, "session ended")
@@ -179,7 +200,7 @@ class CustomerConnection:
         if record.ended:
             raise ProtocolError(ErrorCode.SESSION_ENDED, "This session has ended; start a new one.")
         apply_capabilities(record, message.capabilities)
-        await store.save(record)
+        await store.save(record, *CAPABILITY_FIELDS)
         await store.touch(record.session_id)
         runtime = self._hub.runtime(record)
         # Only a token the session is bound to (checked by may_resume) goes on to Rasa.

@@ -98,7 +98,7 @@ class DeliveryListener:
             GROUP, self._consumer, {self._stream: start}, count=50, block=block_ms
         )
         for _stream, entries in batches or []:
-            await self._handle(entries)
+            await self._handle(entries, replayed=start != ">")
 
     async def _claim_abandoned(self) -> None:
         """Take over entries earlier consumers read but never acknowledged (oldest first)."""
@@ -113,16 +113,20 @@ class DeliveryListener:
             if not claimed or start in ("0-0", b"0-0"):
                 return
 
-    async def _handle(self, entries: list) -> None:
+    async def _handle(self, entries: list, replayed: bool) -> None:
         for entry_id, fields in entries:
             if fields is None:  # deleted from the stream meanwhile
                 await self._redis.xack(self._stream, GROUP, entry_id)
                 continue
-            await self.deliver(fields.get("payload", ""))
+            await self.deliver(fields.get("payload", ""), replayed=replayed)
             await self._redis.xack(self._stream, GROUP, entry_id)
 
-    async def deliver(self, payload: str) -> bool:
-        """Deliver one entry; a malformed one is logged and dropped (never retried forever)."""
+    async def deliver(self, payload: str, replayed: bool = False) -> bool:
+        """Deliver one entry; a malformed one is logged and dropped (never retried forever).
+
+        `replayed`: the entry was read before and never acknowledged (Redis or the consuming
+        instance went away between storing the frame and the acknowledgement); an agent message
+        already in the session's outbox is then not stored a second time."""
         try:
             entry = json.loads(payload)
             session_id = entry["session_id"]
@@ -134,6 +138,9 @@ class DeliveryListener:
         if record is None:
             logger.warning("dropping a delivery for an unknown or expired session")
             return False
+        if replayed and isinstance(frame, AgentMessage) and await self._stored_already(session_id, frame.message_id):
+            logger.info("an agent message read again after a restart was delivered already")
+            return True
         if isinstance(frame, Status):
             routing = "agent" if frame.state in AGENT_STATES else "bot"
             if record.routing != routing:
@@ -141,6 +148,15 @@ class DeliveryListener:
                 await self._hub.store.save(record)
         await self._hub.emit_to_session(record, frame)
         return True
+
+    async def _stored_already(self, session_id: str, message_id: str) -> bool:
+        for _seq, stored in await self._hub.store.numbered_frames_after(session_id, 0):
+            if f'"{AgentMessage.TYPE}"' not in stored:
+                continue
+            document = json.loads(stored)
+            if document.get("type") == AgentMessage.TYPE and document.get("message_id") == message_id:
+                return True
+        return False
 
 
 def _frame_from(document: dict, schemas: SchemaRegistry) -> ServerFrame:

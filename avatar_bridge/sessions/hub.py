@@ -11,6 +11,10 @@ running after the customer reconnected elsewhere). Numbering and storing a frame
 per-session Redis lock, so stored frames appear in sequence order; each stored frame is announced
 on a pub/sub channel, and the instance holding the socket sends every stored frame above the last
 one it sent (``sent_seq``) -- so each frame reaches the socket once and in order.
+
+A session has one socket at a time, whichever instance holds it: every attach takes the next
+socket number of the session in Redis and announces it; an instance holding an older socket of
+that session sends it ``session_taken_over`` and closes it with 4001 (``socket_taken_over``).
 """
 
 import asyncio
@@ -49,6 +53,8 @@ class SessionRuntime:
         self.emit_lock = asyncio.Lock()
         # The highest frame seq sent to `sink` (set when a socket attaches).
         self.sent_seq = 0
+        # The session's socket number (SessionStore.next_socket_number) of `sink`.
+        self.socket_number = 0
         # The customer's token as the client sent it with start/resume, passed on to Rasa with
         # every turn. Only in this process's memory (Redis keeps a hash); never logged.
         self.customer_token: str | None = None
@@ -110,19 +116,8 @@ class SessionHub:
         async with runtime.emit_lock:
             previous = runtime.sink
             if previous is not None and previous is not sink:
-                await self._send(
-                    previous,
-                    runtime,
-                    self._codec.encode(
-                        ErrorFrame(
-                            code=ErrorCode.SESSION_TAKEN_OVER,
-                            ts=time.time(),
-                            fatal=True,
-                            message="This session was resumed on another connection.",
-                        )
-                    ),
-                )
-                await previous.close(CloseCode.TAKEN_OVER, "session taken over")
+                await self._close_taken_over(runtime, previous)
+            socket_number = await self._store.next_socket_number(runtime.session_id)
             frames: list[str] = []
             gap = False
             # Under the frame lock every numbered frame is stored: none is missed in between.
@@ -135,6 +130,39 @@ class SessionHub:
                 await self._send(sink, runtime, payload)
             runtime.sink = sink
             runtime.sent_seq = last_seq
+            runtime.socket_number = socket_number
+        if socket_number > 1:  # an earlier socket may be open on another instance
+            await self._store.announce_takeover(runtime.session_id, socket_number)
+
+    async def socket_taken_over(self, session_id: str, socket_number: int) -> None:
+        """Some instance attached socket `socket_number`: close this process's older socket, if any."""
+        runtime = self._runtimes.get(session_id)
+        if runtime is None or runtime.sink is None or runtime.socket_number >= socket_number:
+            return
+        async with runtime.emit_lock:
+            sink = runtime.sink
+            if sink is None or runtime.socket_number >= socket_number:
+                return
+            await self._close_taken_over(runtime, sink)
+            runtime.sink = None
+        self._retire_if_unused(runtime)
+
+    async def close_taken_over_sockets(self) -> None:
+        """Close sockets taken over while takeover announcements could not arrive (Redis was away)."""
+        for runtime in list(self._runtimes.values()):
+            if runtime.sink is not None:
+                current = await self._store.current_socket_number(runtime.session_id)
+                await self.socket_taken_over(runtime.session_id, current)
+
+    async def _close_taken_over(self, runtime: SessionRuntime, sink: FrameSink) -> None:
+        error = ErrorFrame(
+            code=ErrorCode.SESSION_TAKEN_OVER,
+            ts=time.time(),
+            fatal=True,
+            message="This session was resumed on another connection.",
+        )
+        await self._send(sink, runtime, self._codec.encode(error))
+        await sink.close(CloseCode.TAKEN_OVER, "session taken over")
 
     def detach(self, runtime: SessionRuntime, sink: FrameSink) -> None:
         if runtime.sink is sink:

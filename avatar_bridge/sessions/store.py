@@ -7,7 +7,9 @@ Keys (prefix ``bridge`` by default; all expire ``session_ttl_s`` after the last 
   {p}:session:{id}:turns    hash: client message id -> accepted | done | failed
   {p}:session:{id}:rate     hash: the session's user-message token bucket (expires when full)
   {p}:session:{id}:emit     lock held while a frame is numbered and stored (any instance)
+  {p}:session:{id}:socket   counter: one number per socket the session was attached to
 Pub/sub channel {p}:frames: "<session id> <seq>" after each stored frame (bridge instances).
+Pub/sub channel {p}:takeovers: "<session id> <socket number>" when a socket takes a session over.
 Streams shared with other services: {p}:csat (feedback), {p}:agent_inbox (messages for agents).
 Tokens are stored as SHA-256 hashes only.
 """
@@ -59,7 +61,8 @@ class SessionStore:
         return self._settings.key("session", session_id, part) if part else self._settings.key("session", session_id)
 
     def _all_keys(self, session_id: str) -> list[str]:
-        return [self._key(session_id), *(self._key(session_id, part) for part in ("seq", "outbox", "turns"))]
+        parts = ("seq", "outbox", "turns", "socket")
+        return [self._key(session_id), *(self._key(session_id, part) for part in parts)]
 
     # --- the session record -------------------------------------------------------------------
 
@@ -78,7 +81,10 @@ class SessionStore:
         await self.save(record)
         return record, resume_token
 
-    async def save(self, record: SessionRecord) -> None:
+    async def save(self, record: SessionRecord, *only: str) -> None:
+        """Writes the record, or just the fields named in `only`. A socket's copy of the record can
+        be stale in a field another instance owns (routing, changed by whichever bridge reads
+        bridge:deliveries), so a change of capabilities or the end writes only its own fields."""
         key = self._key(record.session_id)
         fields: dict[str, str | int] = {
             "language": record.language,
@@ -89,6 +95,8 @@ class SessionStore:
             "resume_token_hash": record.resume_token_hash,
             "customer_token_hash": record.customer_token_hash,
         }
+        if only:
+            fields = {name: fields[name] for name in only}
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=fields)  # type: ignore[arg-type]
             pipe.expire(key, self._settings.session_ttl_s)
@@ -217,6 +225,22 @@ class SessionStore:
     async def instance_alive(self, instance_id: str) -> bool:
         return bool(await self._redis.exists(self._settings.key("instance", instance_id)))
 
+    async def next_socket_number(self, session_id: str) -> int:
+        """Numbers the sockets a session is attached to, across instances: the highest is the
+        session's current socket, every lower one has been taken over."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(self._key(session_id, "socket"))
+            pipe.expire(self._key(session_id, "socket"), self._settings.session_ttl_s)
+            number, _ = await pipe.execute()
+        return int(number)
+
+    async def current_socket_number(self, session_id: str) -> int:
+        return int(await self._redis.get(self._key(session_id, "socket")) or 0)
+
+    async def announce_takeover(self, session_id: str, socket_number: int) -> None:
+        """Tell every bridge instance that socket `socket_number` now holds the session."""
+        await self._redis.publish(self._settings.key("takeovers"), f"{session_id} {socket_number}")
+
     # --- streams other services read -------------------------------------------------------------
 
     async def record_csat(self, record: SessionRecord, score: int, comment: str | None) -> None:
@@ -228,6 +252,10 @@ class SessionStore:
     async def forward_to_agent(self, session_id: str, message_id: str, text: str) -> None:
         entry = {"session_id": session_id, "message_id": message_id, "text": text, "ts": time.time()}
         await self._redis.xadd(self._settings.key("agent_inbox"), {"payload": json.dumps(entry, ensure_ascii=False)})
+
+
+# The record's fields that a client's capabilities set (see apply_capabilities).
+CAPABILITY_FIELDS = ("audio", "audio_delivery")
 
 
 def apply_capabilities(record: SessionRecord, capabilities: Capabilities | None) -> None:

@@ -3,15 +3,43 @@
 Every accepted user message ends with exactly one terminal frame: ``turn_complete`` or an
 ``error`` naming it in ``reply_to``. Text cues go out the moment Rasa answers; synthesis for
 all of a turn's messages starts before the first cue is sent and the speech frames follow in
-message order.
+message order. When Rasa or the action server is down, the turn's answer is the bridge's own
+offer of a person (dialogue/fallback.py; docs/operations.md "Fault behaviour").
 """
 
 import asyncio
+import dataclasses
 import logging
 from dataclasses import dataclass
 
+from redis.exceptions import RedisError
+
 from avatar_bridge.core.config import Settings
-from avatar_bridge.dialogue.emotion import EMOTION_LABELS, NEUTRAL, EmotionReading, emotion_from_tracker
+from avatar_bridge.dialogue.action_server import (
+    RESET_LOOP_EVENTS,
+    ActionServerHealth,
+    turn_needed_action_server,
+)
+from avatar_bridge.dialogue.bridge_handoff import (
+    ASSISTANT_UNAVAILABLE,
+    LOOKUPS_UNAVAILABLE,
+)
+from avatar_bridge.dialogue.emotion import (
+    EMOTION_LABELS,
+    NEUTRAL,
+    EmotionReading,
+    emotion_from_tracker,
+)
+from avatar_bridge.dialogue.fallback import (
+    TALK_TO_PERSON,
+    TRY_AGAIN,
+    UNKNOWN_EMOTION,
+    Choice,
+    FallbackDesk,
+    Offer,
+    choice_of,
+    offer_reply,
+)
 from avatar_bridge.dialogue.rasa_client import DialogueUnavailable, RasaClient
 from avatar_bridge.dialogue.replies import BotReply, replies_from_rest
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
@@ -32,6 +60,14 @@ from avatar_bridge.wording.playbooks import Playbook
 
 logger = logging.getLogger(__name__)
 LANGUAGES = ("en", "de")
+# The terminal frame's text when Rasa did not answer (the offer before it says it to the customer).
+DIALOGUE_UNAVAILABLE_TEXT = "The assistant is not reachable right now. Please send your message again in a moment."
+# Said straight to the socket when Redis went away during a turn: nothing can be numbered or
+# stored for replay (the same code as a message refused while Redis is away, connection.py).
+STORAGE_UNAVAILABLE_TEXT = (
+    "I couldn't finish answering this message because part of our system is unavailable. "
+    "Your conversation is safe; please send it again in a few seconds."
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +90,9 @@ class TurnRunner:
         playbooks: dict[str, Playbook],
         speech: SpeechService | None,
         settings: Settings,
+        fallback: FallbackDesk,
+        action_server: ActionServerHealth,
+        custom_actions: frozenset[str],
     ) -> None:
         self._hub = hub
         self._rasa = rasa
@@ -62,47 +101,150 @@ class TurnRunner:
         self._playbooks = playbooks
         self._speech = speech
         self._settings = settings
+        self._fallback = fallback
+        self._action_server = action_server
+        self._custom_actions = custom_actions
 
     async def run(self, runtime: SessionRuntime, message: UserMessage) -> None:
         try:
+            # The bridge instance consuming bridge:deliveries switches the routing in Redis; the
+            # one holding this socket may be another, so its copy of the record can be stale.
+            stored = await self._hub.store.load(runtime.session_id)
+            if stored is not None:
+                runtime.record.routing = stored.routing
             if runtime.record.routing == "agent":
                 await self._hub.store.forward_to_agent(runtime.session_id, message.id, message.text)
-                terminal = TurnComplete(reply_to=message.id, messages=0, routed_to="agent")
+                terminal: TurnComplete | ErrorFrame = TurnComplete(reply_to=message.id, messages=0, routed_to="agent")
             else:
                 terminal = await self._run_with_bot(runtime, message)
-        except DialogueUnavailable as error:
-            logger.warning("turn failed: %s", error)
-            await self._fail(
-                runtime,
-                message,
-                ErrorCode.DIALOGUE_UNAVAILABLE,
-                "The assistant is not reachable right now. Please send your message again in a moment.",
-            )
-            return
         except Exception:
             logger.exception("turn failed unexpectedly")
             await self._fail(runtime, message, ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.")
             return
         # The terminal frame goes out exactly once; what follows may fail without a second one.
-        await self._hub.emit(runtime, terminal)
         try:
-            await self._hub.store.finish_turn(runtime.session_id, message.id, TURN_DONE)
+            await self._hub.emit(runtime, terminal)
+        except (RedisError, OSError):
+            await self._tell_socket_storage_is_down(runtime, message)
+            return
+        try:
+            state = TURN_FAILED if isinstance(terminal, ErrorFrame) else TURN_DONE
+            await self._hub.store.finish_turn(runtime.session_id, message.id, state)
         except Exception:
             logger.exception("could not record a finished turn")
 
     async def _fail(self, runtime: SessionRuntime, message: UserMessage, code: ErrorCode, text: str) -> None:
-        await self._hub.emit(runtime, ErrorFrame(code=code, message=text, reply_to=message.id, retry_after_ms=2000))
-        await self._hub.store.finish_turn(runtime.session_id, message.id, TURN_FAILED)
+        try:
+            await self._hub.emit(
+                runtime, ErrorFrame(code=code, message=text, reply_to=message.id, retry_after_ms=2000)
+            )
+            await self._hub.store.finish_turn(runtime.session_id, message.id, TURN_FAILED)
+        except (RedisError, OSError):
+            await self._tell_socket_storage_is_down(runtime, message)
 
-    async def _run_with_bot(self, runtime: SessionRuntime, message: UserMessage) -> TurnComplete:
-        metadata = {"language": runtime.record.language, "source": "avatar_bridge"}
+    async def _tell_socket_storage_is_down(self, runtime: SessionRuntime, message: UserMessage) -> None:
+        """Redis is away: no frame can be numbered or kept for replay, so say it on the socket itself."""
+        logger.warning("Redis unavailable; the turn's end goes straight to the socket")
+        sink = runtime.sink
+        if sink is None:
+            return  # the client gets turn_interrupted when it resumes
+        frame = ErrorFrame(
+            code=ErrorCode.TEMPORARILY_UNAVAILABLE,
+            message=STORAGE_UNAVAILABLE_TEXT,
+            reply_to=message.id,
+            retry_after_ms=3000,
+        )
+        await self._hub.send_transient(sink, frame, runtime)
+
+    async def _run_with_bot(self, runtime: SessionRuntime, message: UserMessage) -> TurnComplete | ErrorFrame:
+        session_id, language = runtime.session_id, runtime.record.language
+        wording = self._fallback.wording(language)
+        offer = await self._fallback.standing_offer(session_id)
+        text = message.text
+        if offer is not None:
+            choice = choice_of(message.text, wording)
+            if choice is Choice.ACCEPT:
+                return await self._hand_over(runtime, message, offer)
+            if choice is Choice.RETRY and offer.failed_text:
+                text = offer.failed_text
+        elif message.text.strip() == TRY_AGAIN:
+            # A "Try again" button from an offer that is gone: nothing to send, but never silence.
+            cue = {"reply_kind": "question", "language": language, "emotion": UNKNOWN_EMOTION}
+            reply = BotReply(text=wording.nothing_to_retry, cue=cue)
+            return await self._deliver(runtime, message, [reply])
+        metadata = {"language": language, "source": "avatar_bridge"}
         if runtime.customer_token:
             metadata["customer_token"] = runtime.customer_token  # for actions; see docs/dialogue-contract.md
-        rest_messages = await self._rasa.send_message(runtime.session_id, message.text, metadata)
+        try:
+            rest_messages = await self._rasa.send_message(session_id, text, metadata)
+        except DialogueUnavailable as error:
+            logger.warning("turn failed: %s", error)
+            if message.text.strip() == TALK_TO_PERSON:
+                # The "Talk to a person" button of an offer that ran out: asking again is no use.
+                return await self._hand_over(runtime, message, Offer(ASSISTANT_UNAVAILABLE, text, language))
+            await self._fallback.make_offer(session_id, Offer(ASSISTANT_UNAVAILABLE, text, language))
+            emotion = await self._fallback.last_customer_emotion(session_id)
+            # The full explanation once; the same failure again gets a short one (no repetition).
+            repeated = offer is not None and offer.reason == ASSISTANT_UNAVAILABLE
+            said = wording.still_unavailable if repeated else wording.assistant_unavailable
+            await self._deliver(runtime, message, [offer_reply(wording, said, language, emotion)])
+            return ErrorFrame(
+                code=ErrorCode.DIALOGUE_UNAVAILABLE,
+                message=DIALOGUE_UNAVAILABLE_TEXT,
+                reply_to=message.id,
+                retry_after_ms=2000,
+            )
         replies = replies_from_rest(rest_messages)
+        lookups_offer = await self._offer_if_lookups_down(runtime, text, offer)
+        if lookups_offer is not None:
+            replies = [lookups_offer]
+        elif offer is not None:
+            await self._fallback.withdraw(session_id)  # answered normally: the offer is over
         if not replies:
             logger.warning("Rasa sent no message for a turn; answering with the playbook's no_reply")
-            replies = [BotReply(text=self._playbook(runtime.record.language).no_reply, cue={"reply_kind": "apology"})]
+            replies = [BotReply(text=self._playbook(language).no_reply, cue={"reply_kind": "apology"})]
+        return await self._deliver(runtime, message, replies)
+
+    async def _offer_if_lookups_down(self, runtime: SessionRuntime, text: str, offer: Offer | None) -> BotReply | None:
+        """The action server is down and this turn needed it: end any stuck form and say so plainly.
+
+        The form is ended through Rasa's HTTP API (an ``active_loop`` null event): Rasa itself
+        would keep asking the form's question and ignore every answer until the validation action
+        is back. Once it is, the customer's next request starts the form afresh."""
+        if not await self._action_server.is_down():
+            return None
+        session_id, language = runtime.session_id, runtime.record.language
+        tracker = await self._rasa.tracker_with_events(session_id)
+        if not turn_needed_action_server(tracker, self._custom_actions):
+            return None
+        assert tracker is not None
+        if (tracker.get("active_loop") or {}).get("name"):
+            await self._rasa.append_events(session_id, RESET_LOOP_EVENTS)
+        await self._fallback.make_offer(session_id, Offer(LOOKUPS_UNAVAILABLE, text, language))
+        reading = emotion_from_tracker(tracker, self._settings.emotion_min_confidence)
+        emotion = {"label": reading.label, "intensity": reading.intensity, "confidence": reading.confidence}
+        wording = self._fallback.wording(language)
+        repeated = offer is not None and offer.reason == LOOKUPS_UNAVAILABLE
+        said = wording.still_unavailable if repeated else wording.lookups_unavailable
+        return offer_reply(wording, said, language, emotion)
+
+    async def _hand_over(self, runtime: SessionRuntime, message: UserMessage, offer: Offer) -> TurnComplete:
+        language = runtime.record.language
+        wording = self._fallback.wording(language)
+        try:
+            await self._fallback.hand_over(runtime.record, offer)
+        except (RedisError, OSError):
+            logger.warning("could not queue the bridge's handoff: Redis unavailable")
+            cue = {"reply_kind": "apology", "language": language, "emotion": UNKNOWN_EMOTION}
+            reply = BotReply(text=wording.handoff_failed, cue=cue)
+            return await self._deliver(runtime, message, [reply])
+        emotion = await self._fallback.last_customer_emotion(runtime.session_id)
+        cue = {"reply_kind": "handoff", "language": language, "emotion": emotion}
+        done = await self._deliver(runtime, message, [BotReply(text=wording.handed_over, cue=cue)])
+        return dataclasses.replace(done, routed_to="agent")
+
+    async def _deliver(self, runtime: SessionRuntime, message: UserMessage, replies: list[BotReply]) -> TurnComplete:
+        """Text cues at once, then the speech frames in order; the turn_complete to send after them."""
         planned = await self._plan(runtime, message, replies)
         speech_tasks = [self._start_speech(runtime, item) for item in planned]
         speech_failed: list[str] = []

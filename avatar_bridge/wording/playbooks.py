@@ -24,6 +24,23 @@ class Markers(_Strict):
     apology: tuple[str, ...]
 
 
+class FallbackWording(_Strict):
+    """What the bridge itself says when Rasa or the action server is down (dialogue/fallback.py)."""
+
+    assistant_unavailable: str  # Rasa is down: say so, offer a person or another try
+    lookups_unavailable: str  # the action server is down: no orders, accounts, invoices
+    still_unavailable: str  # the same failure again while the offer stands: shorter, not a repeat
+    handed_over: str  # the bridge queued the handoff itself
+    handoff_failed: str  # ... and could not
+    nothing_to_retry: str  # "Try again" with no failed message waiting
+    talk_to_person: str  # button titles
+    try_again: str
+    # Typed answers that accept the offer or ask for another try, compared after lower-casing
+    # and dropping punctuation ("Yes, please!" -> "yes please").
+    accept_phrases: frozenset[str] = Field(min_length=1)
+    retry_phrases: frozenset[str] = Field(min_length=1)
+
+
 class Playbook(_Strict):
     language: str
     tone: str
@@ -32,6 +49,7 @@ class Playbook(_Strict):
     apologies: tuple[str, ...] = Field(min_length=1)
     markers: Markers
     no_reply: str
+    fallback: FallbackWording
 
     def min_band(self, emotion: str) -> str | None:
         """The weakest band that gets an acknowledgement; None: this emotion never does."""

@@ -87,7 +87,9 @@ class ActionHandoff(Action):
             # An escalation can interrupt a form: the person takes over the whole request.
             closed_offer += [ActiveLoop(None), SlotSet("requested_slot", None)]
         try:
-            entry_id = publish(record)
+            # In a thread: while Redis is unreachable the client waits, and the action server's
+            # event loop must keep serving other conversations meanwhile.
+            entry_id = await asyncio.to_thread(publish, record)
         except (redis.RedisError, OSError) as error:
             logger.error("handoff %s not queued: %s", record["handoff_id"], type(error).__name__)
             dispatcher.utter_message(response="utter_handoff_unavailable")

@@ -37,7 +37,9 @@ def get_admin(request: Request) -> AdminServices:
         handoff_settings = state.settings
         intents = IntentService(settings, state.session_factory)
         training = TrainingService(settings, state.redis, state.session_factory, handoff_settings.rasa_url,
-                                   intents, handoff_settings.key_prefix)
+                                   intents, handoff_settings.key_prefix,
+                                   rasa_instance_urls=handoff_settings.rasa_instances(),
+                                   rasa_token=handoff_settings.rasa_token_value())
         redis_client = sync_redis(handoff_settings.redis_url)
         escalation = EscalationConfigStore(redis_client)
         services = state.admin = AdminServices(settings, intents, training, escalation, redis_client,

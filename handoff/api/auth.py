@@ -1,12 +1,14 @@
 """Sign-in, sign-out and who am I."""
 
 import asyncio
+import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
-from handoff.api.deps import CurrentUser, DbSession, Tokens, bearer_token
+from handoff.api.deps import CurrentUser, DbSession, RedisClient, Settings, Tokens, bearer_token
+from handoff.auth.sign_in_limits import SignInGuard, SignInLimits
 from handoff.auth.tokens import AuthUser
 from handoff.auth.users import authenticate
 
@@ -23,12 +25,31 @@ class LoginResponse(BaseModel):
     user: dict
 
 
+def _sign_in_guard(settings: Settings, redis: RedisClient) -> SignInGuard:
+    limits = SignInLimits(settings.login_failures_per_user, settings.login_failures_per_address,
+                          settings.login_failure_window_seconds)
+    return SignInGuard(redis, limits, settings.key_prefix)
+
+
 @router.post("/login")
-async def login(body: LoginRequest, tokens: Tokens, db: DbSession) -> LoginResponse:
+async def login(body: LoginRequest, request: Request, tokens: Tokens, db: DbSession,
+                guard: Annotated[SignInGuard, Depends(_sign_in_guard)]) -> LoginResponse:
+    address = request.client.host if request.client else "unknown"
+    wait_s = await guard.attempt(body.username, address)
+    if wait_s:
+        minutes = math.ceil(wait_s / 60)
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"Too many failed sign-ins. For your account's safety, please wait {minutes} "
+            f"minute{'s' if minutes != 1 else ''} before trying again, or ask an administrator to reset "
+            "your password.",
+            headers={"Retry-After": str(wait_s)},
+        )
     # scrypt and the SQL read are blocking: keep them off the event loop.
     user = await asyncio.to_thread(authenticate, db, body.username, body.password)
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Unknown username or wrong password.")
+    await guard.succeeded(body.username, address)
     auth_user = AuthUser(username=user.username, display_name=user.display_name, role=user.role,
                          skills=list(user.skills or []), languages=list(user.languages or []))
     token = await tokens.issue(auth_user)

@@ -7,7 +7,7 @@ shared ``CUSTOMER_DB_URL``. In production mode there are no development defaults
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +30,14 @@ class HandoffSettings(BaseSettings):
     )
     bridge_url: str = "http://127.0.0.1:8765"
     rasa_url: str = "http://127.0.0.1:5005"
+    # Every Rasa server behind rasa_url (comma separated), so that the admin console switches a
+    # model on all of them; empty: rasa_url is the only server (docs/admin.md "Several Rasa servers").
+    rasa_instance_urls: str = ""
+
+    # This instance's consumer name in the Redis stream groups. Stable across restarts: a restarted
+    # instance re-reads the entries it had read but not finished. Give each instance its own
+    # (docs/deployment.md says what else two instances would still share badly).
+    instance_id: str = Field("handoff-1", pattern=r"^[A-Za-z0-9._-]{1,64}$")
 
     # Redis streams shared with the bot and the bridge (docs/protocol.md §9, dialogue-contract).
     requests_stream: str = "handoff:requests"
@@ -69,6 +77,11 @@ class HandoffSettings(BaseSettings):
     ip_connections_per_second: float = Field(2.0, gt=0)
     ip_connection_burst: int = Field(30, ge=1)
     max_message_chars: int = Field(2000, ge=1)
+    # Failed sign-ins (handoff/auth/sign_in_limits.py): attempts per username and per client
+    # address within the window; over either, sign-in answers 429 until the window has passed.
+    login_failures_per_user: int = Field(5, ge=1)
+    login_failures_per_address: int = Field(20, ge=1)
+    login_failure_window_seconds: int = Field(900, ge=1)
 
     # Bot-only conversations with no activity for this long are recorded as ended by the bot.
     idle_end_seconds: int = Field(1800, ge=10)
@@ -76,6 +89,14 @@ class HandoffSettings(BaseSettings):
     admin_bootstrap_password: SecretStr | None = None
     # Rasa's --auth-token, for the tracker API (handing a conversation back); required in production.
     rasa_token: SecretStr | None = None
+
+    @field_validator("rasa_instance_urls")
+    @classmethod
+    def _instance_urls_are_http(cls, value: str) -> str:
+        for url in (part.strip() for part in value.split(",")):
+            if url and not url.startswith(("http://", "https://")):
+                raise ValueError(f"HANDOFF_RASA_INSTANCE_URLS: {url!r} is not an http(s) URL")
+        return value
 
     @model_validator(mode="after")
     def _production_has_no_demo_data(self) -> "HandoffSettings":
@@ -87,6 +108,9 @@ class HandoffSettings(BaseSettings):
         if self.rasa_token is None or not self.rasa_token.get_secret_value():
             raise ValueError("production mode needs secrets from the configuration, missing: HANDOFF_RASA_TOKEN")
         return self
+
+    def rasa_instances(self) -> list[str]:
+        return [url.strip() for url in self.rasa_instance_urls.split(",") if url.strip()] or [self.rasa_url]
 
     def rasa_token_value(self) -> str | None:
         return self.rasa_token.get_secret_value() if self.rasa_token is not None else None

@@ -48,6 +48,15 @@ REASON_TEXTS = {
     "customer_distress": (
         "The customer is strongly upset or their distress keeps rising; take over with care."
     ),
+    # Queued by the avatar bridge itself (avatar_bridge/dialogue/bridge_handoff.py): no Rasa tracker.
+    "assistant_unavailable": (
+        "The assistant was down, so the customer could not get an answer and accepted a person. "
+        "The transcript is what the customer's window showed; intents and slots are unknown."
+    ),
+    "lookups_unavailable": (
+        "The assistant could not look anything up (its action server was down), so the customer "
+        "accepted a person. Nothing was checked or changed for them; the customer is not verified."
+    ),
 }
 
 

@@ -12,6 +12,8 @@ import logging
 
 import httpx
 
+from common.conversation_routing import conversation_headers
+
 logger = logging.getLogger(__name__)
 
 HANDED_BACK_EVENTS = [
@@ -28,7 +30,8 @@ async def mark_back_with_bot(rasa_url: str, conversation_id: str, *, timeout_s: 
     try:
         async with httpx.AsyncClient(timeout=timeout_s) as client:
             params = {"include_events": "NONE"} | ({"token": token} if token else {})  # Rasa's --auth-token
-            response = await client.post(url, json=HANDED_BACK_EVENTS, params=params)
+            response = await client.post(url, json=HANDED_BACK_EVENTS, params=params,
+                                         headers=conversation_headers(conversation_id))
             response.raise_for_status()
     except httpx.HTTPError as error:
         logger.warning("could not reset the handoff slots in Rasa: %s", type(error).__name__)

@@ -83,6 +83,7 @@ def bridge_settings(redis_url: str, rasa_url: str, port: int, cache_dir: Path, *
         response_paths=[FIXTURE_DOMAIN],
         validate_outgoing=True,
         rasa_timeout_s=10.0,
+        action_server_url=None,  # no action server here: never probe a default port
     )
     values.update(overrides)
     return Settings(**values)

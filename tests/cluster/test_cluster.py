@@ -5,18 +5,29 @@ leaves one Rasa server for the rest of the run."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 import redis
+from redis.asyncio import Redis
 from websockets.exceptions import ConnectionClosed
 
+from handoff.admin.training.fleet import FleetSwitchFailed
 from launcher.cluster import Cluster, ClusterLayout
+from launcher.process import free_port
 from launcher.settings import LauncherSettings
 from tests.avatar_bridge.bridge_support.client import BridgeClient, of_type
+from tests.cluster.model_switch_support import (
+    models_folder,
+    refusing_rasa_stand_in,
+    served_model,
+    training_service,
+)
 
 TURN_TIMEOUT = 90.0
 
@@ -107,6 +118,97 @@ def test_an_agent_message_reaches_the_customer_on_the_instance_that_does_not_con
     with pytest.raises(TimeoutError):
         customer.recv(timeout=1.0)  # each exactly once
     customer.close()
+
+
+def test_resuming_on_the_other_bridge_instance_takes_the_open_socket_over(
+    cluster: Cluster, layout: ClusterLayout, redis_client: redis.Redis
+) -> None:
+    first_port, second_port = layout.bridge_ports
+    old = _customer(first_port)
+    _answered(old.ask("hello", timeout=TURN_TIMEOUT))
+
+    new = BridgeClient(f"ws://127.0.0.1:{second_port}/ws/v1")
+    assert new.resume(old)["type"] == "session_resumed"
+    notice = old.recv(timeout=10)
+    assert (notice["type"], notice["code"], notice["fatal"]) == ("error", "session_taken_over", True)
+    with pytest.raises(ConnectionClosed) as closed:
+        old.recv(timeout=5)  # nothing after the notice: the socket closes
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+
+    # Every later frame reaches the new socket once, a turn and an agent message alike.
+    frames = new.ask("where is my order?", timeout=TURN_TIMEOUT)
+    _answered(frames)
+    frame = {"type": "agent_message", "message_id": "takeover-1", "agent": {"display_name": "Mia"},
+             "text": "Mia here, I can see your order."}
+    redis_client.xadd("bridge:deliveries", {"payload": json.dumps({"session_id": new.session_id, "frame": frame})})
+    assert new.recv(timeout=20)["text"] == "Mia here, I can see your order."
+    with pytest.raises(TimeoutError):
+        new.recv(timeout=1.0)
+    seqs = [f["seq"] for f in new.received if "seq" in f]
+    assert seqs == list(range(old.last_seq + 1, old.last_seq + 1 + len(seqs)))  # no gap, no repeat
+    new.close()
+
+
+def test_the_admin_console_switches_every_rasa_server_and_rolls_all_back(
+    cluster: Cluster, settings: LauncherSettings, layout: ClusterLayout, tmp_path: Path
+) -> None:
+    original, copy = models_folder(settings, tmp_path / "models", "assistant-cluster-copy.tar.gz")
+    assert [served_model(port) for port in layout.rasa_ports] == [original.name, original.name]
+
+    async def switch_and_roll_back() -> tuple[str | None, list[str], dict, list[str]]:
+        redis = Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
+        service = training_service(settings, copy.parent, redis, [
+            f"http://127.0.0.1:{port}" for port in layout.rasa_ports])
+        try:
+            before = await service.switch_to("alex", "activate", copy)
+            during = [served_model(port) for port in layout.rasa_ports]
+            back = await service.rollback("alex")
+            return before, during, back, [s["action"] for s in service.switches()]
+        finally:
+            await redis.aclose()
+
+    before, during, back, actions = asyncio.run(switch_and_roll_back())
+    assert before == original.name
+    assert during == [copy.name, copy.name]  # both servers, not only the one nginx picks
+    assert back == {"model": original.name, "previous_model": copy.name}
+    assert [served_model(port) for port in layout.rasa_ports] == [original.name, original.name]
+    assert (copy.parent / "CURRENT").read_text() == f"{original.name}\n"
+    assert actions == ["rollback", "activate"]
+    # The rolled-back fleet still answers a conversation.
+    customer = _customer(settings.bridge_port)
+    _answered(customer.ask("hello", timeout=TURN_TIMEOUT))
+    customer.close()
+
+
+def test_a_rasa_server_refusing_the_model_puts_the_others_back(
+    cluster: Cluster, settings: LauncherSettings, layout: ClusterLayout, tmp_path: Path
+) -> None:
+    original, copy = models_folder(settings, tmp_path / "models", "assistant-cluster-copy.tar.gz")
+    real = [f"http://127.0.0.1:{port}" for port in layout.rasa_ports]
+
+    async def switch(instance_urls: list[str]) -> str:
+        redis = Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
+        service = training_service(settings, copy.parent, redis, instance_urls)
+        try:
+            with pytest.raises(FleetSwitchFailed) as failure:
+                await service.switch_to("alex", "activate", copy)
+            assert service.switches() == []  # nothing recorded
+            return str(failure.value)
+        finally:
+            await redis.aclose()
+
+    with refusing_rasa_stand_in(original.name) as refusing:
+        # The refusing server comes last: both real servers had switched and are put back.
+        error = asyncio.run(switch([*real, refusing]))
+    assert f"Rasa at {refusing} refused {copy.name} (500)" in error
+    assert "every server is back on the model it had" in error
+    assert [served_model(port) for port in layout.rasa_ports] == [original.name, original.name]
+    assert not (copy.parent / "CURRENT").exists()
+
+    # A server that does not answer at all: nothing is switched in the first place.
+    error = asyncio.run(switch([real[0], f"http://127.0.0.1:{free_port()}"]))
+    assert "Rasa does not answer at http://127.0.0.1:" in error
+    assert served_model(layout.rasa_ports[0]) == original.name
 
 
 def test_a_customer_whose_bridge_instance_dies_resumes_through_nginx_on_the_other(

@@ -87,7 +87,10 @@ def test_secrets_have_no_defaults(secret: str) -> None:
 
 
 def test_redis_is_durable_and_ports_stay_on_loopback(compose: dict) -> None:
-    assert "--appendonly" in compose["services"]["redis"]["command"]
+    from launcher.services import REDIS_PERSISTENCE
+
+    # The same persistence as `make run` / `make run-cluster` (docs/operations.md, "Fault behaviour").
+    assert compose["services"]["redis"]["command"] == ["redis-server", *REDIS_PERSISTENCE]
     for name, service in compose["services"].items():
         for port in service.get("ports", []):
             assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"

@@ -33,6 +33,8 @@ def test_every_service_is_doubled_and_talks_to_the_load_balancer(settings: Launc
         assert specs[name].env["AVATAR_BRIDGE_NLG_URL"] == "http://127.0.0.1:18765/nlg"
     assert "--port" in specs["rasa-2"].command and "15007" in specs["rasa-2"].command
     assert specs["handoff"].env["HANDOFF_RASA_URL"] == "http://127.0.0.1:15005"
+    # The admin console's model switch reaches each Rasa server directly.
+    assert specs["handoff"].env["HANDOFF_RASA_INSTANCE_URLS"] == "http://127.0.0.1:15006,http://127.0.0.1:15007"
 
 
 def test_the_generated_nginx_config_is_valid_and_keeps_everything_under_var(settings: LauncherSettings) -> None:

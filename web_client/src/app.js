@@ -8,6 +8,7 @@ import { ChatView } from './chat/chatView.js';
 import { Captions, wordAt } from './chat/captions.js';
 import { createPortrait } from './chat/portrait.js';
 import { el } from './chat/dom.js';
+import { failedTurnNotice, quickReplyMessage } from './chat/turnReplies.js';
 import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { createAvatar } from './avatar/facade.js';
@@ -140,6 +141,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
     else view.setBanner(null);
   };
   const sentTexts = new Map();
+  const answeredTurns = new Set(); // reply_to ids that got a bot message
   let agentName = null; // the status frame names no one: the last agent who wrote does
 
   connection.on('state', (state) => {
@@ -170,6 +172,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
         break;
       case 'bot_message':
         botTexts.set(frame.message_id, frame.text);
+        answeredTurns.add(frame.reply_to);
         view.addMessage(frame.message_id, 'bot', frame.text);
         view.setQuickReplies(frame.buttons || []);
         if (!replayed) {
@@ -215,26 +218,31 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
           const text = sentTexts.get(frame.reply_to);
           sentTexts.delete(frame.reply_to);
           sentTexts.set(connection.sendText(text), text);
-        } else if (frame.code === 'dialogue_unavailable') view.addNotice(t('dialogueUnavailable'));
-        else if (frame.reply_to) view.setStatus(frame.reply_to, 'failed', frame.message);
+        } else if (frame.code === 'dialogue_unavailable') {
+          const notice = failedTurnNotice(frame, answeredTurns);
+          if (notice) view.addNotice(t(notice));
+        } else if (frame.reply_to) view.setStatus(frame.reply_to, 'failed', frame.message);
         break;
       default:
         break;
     }
   });
 
-  function send(text) {
+  function send(text, shown = text) {
     stopSpeech();
     captions.clear();
     view.setQuickReplies([]);
     const id = connection.sendText(text);
     sentTexts.set(id, text);
     customerSpoke = true;
-    view.addMessage(id, 'customer', text, { status: 'sending' });
+    view.addMessage(id, 'customer', shown, { status: 'sending' });
     player.unlock(); // a send is a user gesture: lets audio start
   }
   view.on('send', send);
-  view.on('quick_reply', ({ payload, title }) => send(payload.startsWith('/') ? payload : title));
+  view.on('quick_reply', (button) => {
+    const { send: text, show } = quickReplyMessage(button);
+    send(text, show);
+  });
   view.on('typing', (active) => { connection.sendTyping(active); avatar?.setTyping(active); });
   view.on('voice', (on) => {
     voice = on;

@@ -2,8 +2,9 @@
 
 Nothing is half-applied: the candidate is written outside the models folder until it has passed
 the comparison, Rasa swaps models only after the new one has loaded (PUT /model), and
-models/CURRENT is written only after Rasa reports the new model as active. A failure at any step
-leaves the running assistant on the model it had.
+models/CURRENT is written only after every Rasa server reports the new model as active (fleet.py:
+with several servers, one that fails puts the others back). A failure at any step leaves the
+running assistant on the model it had.
 """
 
 import asyncio
@@ -13,6 +14,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -29,6 +31,7 @@ from handoff.admin.models import ModelSwitch
 from handoff.admin.settings import REPOSITORY_ROOT, AdminSettings
 from handoff.admin.training import evaluation
 from handoff.admin.training.fingerprint import model_name
+from handoff.admin.training.fleet import RasaFleet
 
 logger = logging.getLogger(__name__)
 LOG_TAIL_CHARS = 4000
@@ -44,11 +47,16 @@ class RollbackImpossible(Exception):
 
 class TrainingService:
     def __init__(self, settings: AdminSettings, redis: Redis, session_factory: sessionmaker,
-                 rasa_url: str, intents: IntentService, key_prefix: str = "handoff") -> None:
+                 rasa_url: str, intents: IntentService, key_prefix: str = "handoff",
+                 rasa_instance_urls: Sequence[str] = (), rasa_token: str | None = None) -> None:
         self._settings = settings
         self._redis = redis
         self._sessions = session_factory
+        # The evaluation asks one server (through the load balancer in cluster mode); a model is
+        # switched on every server (default: that same one).
         self._rasa_url = rasa_url.rstrip("/")
+        self._rasa_params = {"token": rasa_token} if rasa_token else {}
+        self.fleet = RasaFleet(rasa_instance_urls or [self._rasa_url], settings.models_dir, rasa_token)
         self._intents = intents
         self._state_key = f"{key_prefix}:admin:training"
         self._lock_key = f"{key_prefix}:admin:training:lock"
@@ -118,9 +126,9 @@ class TrainingService:
                 await asyncio.to_thread(self._snapshot, snapshot)
             await self._set(model=f"{name}.tar.gz")
             target = settings.models_dir / f"{name}.tar.gz"
-            async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30) as rasa:
-                active = await self._active_model(rasa)
-                if active == target.name:
+            async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30, params=self._rasa_params) as rasa:
+                await self._active_model(rasa)  # the server the evaluation asks answers
+                if set((await self.fleet.active_models()).values()) == {target.name}:
                     return {"status": "unchanged", "stage": "done", "error": None,
                             "evaluation": {"reason": "the active model was trained from these inputs"}}
                 # Trained into the models folder's file system so that placing it is one rename.
@@ -142,8 +150,7 @@ class TrainingService:
                         await asyncio.to_thread(os.replace, candidate, target)
                 finally:
                     await asyncio.to_thread(shutil.rmtree, out, True)
-                await self._activate(rasa, target)
-        await asyncio.to_thread(self._record, actor, "activate", target.name, active, report)
+        await self.switch_to(actor, "activate", target, report)
         return {"status": "succeeded", "stage": "done", "evaluation": report, "error": None}
 
     def _snapshot(self, snapshot: Path) -> None:
@@ -216,15 +223,15 @@ class TrainingService:
         except httpx.HTTPError as error:
             raise RuntimeError(f"Rasa does not answer at {self._rasa_url}: {error}") from None
 
-    async def _activate(self, rasa: httpx.AsyncClient, model: Path) -> None:
-        # Rasa loads the new model next to the old one and swaps only when it has loaded.
-        model_file = await asyncio.to_thread(os.path.abspath, model)
-        response = await rasa.put("/model", json={"model_file": model_file}, timeout=600)
-        if response.status_code >= 300:
-            raise RuntimeError(f"Rasa refused the model ({response.status_code}): {response.text[:500]}")
-        if await self._active_model(rasa) != model.name:
-            raise RuntimeError("Rasa did not report the new model as active")
+    async def switch_to(self, actor: str, action: str, model: Path, report: dict | None = None) -> str | None:
+        """Puts every Rasa server on `model`, then models/CURRENT and the record; returns the
+        model served before (by the first server). On FleetSwitchFailed nothing is written and the
+        servers are back on their models (the error says so, or says which are not)."""
+        previous = await self.fleet.activate(model)
         await asyncio.to_thread(yamlio.write_atomic, self._settings.models_dir / "CURRENT", f"{model.name}\n")
+        before = previous[self.fleet.servers[0]]
+        await asyncio.to_thread(self._record, actor, action, model.name, before, report)
+        return before
 
     def _record(self, actor: str, action: str, model: str, previous: str | None, report: dict | None) -> None:
         with self._sessions() as session, session.begin():
@@ -248,10 +255,7 @@ class TrainingService:
             target = self._settings.models_dir / switches[0]["previous_model"]
             if not await asyncio.to_thread(target.exists):
                 raise RollbackImpossible(f"the earlier model {target.name} is no longer in the models folder")
-            async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30) as rasa:
-                active = await self._active_model(rasa)
-                await self._activate(rasa, target)
-            await asyncio.to_thread(self._record, actor, "rollback", target.name, active, None)
+            active = await self.switch_to(actor, "rollback", target)
             return {"model": target.name, "previous_model": active}
         finally:
             await self._redis.delete(self._lock_key)

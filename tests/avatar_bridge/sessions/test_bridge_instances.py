@@ -9,6 +9,7 @@ import time
 import pytest
 import redis
 from bridge_support.client import BridgeClient, of_type
+from websockets.exceptions import ConnectionClosed
 
 _prefixes = itertools.count(1)
 
@@ -72,6 +73,48 @@ def test_a_reply_finished_on_the_old_instance_reaches_the_new_socket_once(pair) 
     seqs = [f["seq"] for f in frames if "seq" in f]
     assert seqs == sorted(set(seqs))
     again.close()
+
+
+def _assert_taken_over(old: BridgeClient) -> None:
+    """`old` gets session_taken_over (fatal), then the socket closes with 4001: nothing else."""
+    notice = old.recv(timeout=10)
+    assert (notice["type"], notice["code"], notice["fatal"]) == ("error", "session_taken_over", True)
+    with pytest.raises(ConnectionClosed) as closed:
+        old.recv(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+
+
+def test_resuming_on_the_other_instance_takes_the_session_over_and_back(pair) -> None:
+    first, second = pair
+    old = BridgeClient(first.ws_url)
+    old.start("en")
+    assert of_type(old.ask("hello"), "bot_message")
+
+    new = BridgeClient(second.ws_url)
+    assert new.resume(old)["type"] == "session_resumed"
+    _assert_taken_over(old)
+    frames = new.ask("where is my order")
+    assert of_type(frames, "bot_message") and frames[-1]["type"] == "turn_complete"
+
+    # And back: the second instance's socket is the older one now.
+    back = BridgeClient(first.ws_url)
+    assert back.resume(new)["type"] == "session_resumed"
+    _assert_taken_over(new)
+    assert of_type(back.ask("thanks"), "bot_message")
+    with pytest.raises(TimeoutError):
+        back.recv(timeout=1.0)  # every frame once
+    back.close()
+
+
+def test_a_socket_that_is_no_longer_the_newest_is_not_closed_by_an_older_takeover(pair, redis_client) -> None:
+    first, second = pair
+    customer = BridgeClient(first.ws_url)
+    customer.start("en")
+    # A late announcement of socket number 1 (the start itself) must not close anything.
+    redis_client.publish(first.settings.key("takeovers"), f"{customer.session_id} 1")
+    redis_client.publish(first.settings.key("takeovers"), "malformed announcement")
+    assert of_type(customer.ask("hello"), "bot_message")
+    customer.close()
 
 
 def _agent_message(redis_client, stream: str, session_id: str, index: int) -> None:

@@ -1,0 +1,55 @@
+"""The real system for the fault tests: Redis, the handoff service, the bridge, the action server
+and Rasa with the trained model, on free loopback ports, with a freshly seeded customer database.
+
+Module scope and its own ports and files: these tests kill and restart Rasa and the action server,
+so they must not share a system with other modules (tests/support/system.py's is session-wide)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from customer_db.seed import seed_database
+from customer_db.sql import SqlCustomerConnector
+from launcher.process import free_port
+from launcher.services import local_services
+from launcher.settings import LauncherSettings
+from launcher.system import System
+
+
+@pytest.fixture(scope="module")
+def fault_settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
+    work = tmp_path_factory.mktemp("faults")
+    return LauncherSettings.from_env(
+        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
+        bridge_port=free_port(), handoff_port=free_port(),
+        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+    )
+
+
+@pytest.fixture(scope="module")
+def fault_system(fault_settings: LauncherSettings) -> Iterator[System]:
+    connector = SqlCustomerConnector(fault_settings.customer_db_url)
+    connector.create_schema()
+    seed_database(connector)
+    with System(local_services(fault_settings), Path(fault_settings.var_dir) / "log") as running:
+        # The demo agents, as `make setup` creates them (scripts/setup.d/30-handoff.sh), in the
+        # handoff service's own database.
+        handoff = running["handoff"].spec
+        subprocess.run([sys.executable, "-m", "handoff.users", "seed-demo"], cwd=handoff.cwd,
+                       env={**os.environ, **handoff.env}, check=True, capture_output=True, timeout=60)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def fault_redis(fault_system: System, fault_settings: LauncherSettings) -> Iterator[redis.Redis]:
+    client = redis.Redis(host=fault_settings.redis_host, port=fault_settings.redis_port,
+                         db=fault_settings.redis_db, decode_responses=True)
+    yield client
+    client.close()

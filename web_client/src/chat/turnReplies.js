@@ -1,0 +1,27 @@
+/**
+ * Small decisions about a turn's replies, kept out of app.js so they can be tested:
+ * what a quick reply sends and shows, and whether a failed turn still needs a notice.
+ */
+
+/**
+ * A quick reply sends its payload when it is one ("/request_human"), else its title; the chat
+ * always shows the title, never the payload.
+ * @param {{title: string, payload: string}} button
+ * @returns {{send: string, show: string}}
+ */
+export function quickReplyMessage({ title, payload }) {
+  const send = typeof payload === 'string' && payload.startsWith('/') ? payload : String(title ?? '');
+  return { send, show: String(title ?? send) };
+}
+
+/**
+ * The i18n key of the notice a failed turn needs, or null. When Rasa is down the bridge answers
+ * with a bot message first (it says what is wrong and offers a person), so that turn needs no
+ * second, vaguer notice.
+ * @param {{code: string, reply_to?: string}} frame  the terminal error frame
+ * @param {Set<string>} answered  reply_to ids that got a bot message
+ */
+export function failedTurnNotice(frame, answered) {
+  if (frame.code !== 'dialogue_unavailable') return null;
+  return frame.reply_to && answered.has(frame.reply_to) ? null : 'dialogueUnavailable';
+}
