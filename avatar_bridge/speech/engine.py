@@ -35,6 +35,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import log_privacy
+
 # espeak-ng's speak_lib.h: initialisation options and event types.
 _PHONEME_EVENTS = 0x0001
 _PHONEME_IPA = 0x0002
@@ -188,6 +190,9 @@ _synthesiser: PyttsxSynthesiser | None = None
 
 def initialise_worker() -> None:
     global _synthesiser
+    # A speech worker is a spawned process: it does not inherit the bridge's masked logging, and
+    # what it logs (or prints) can quote the reply's text.
+    log_privacy.install()
     _synthesiser = PyttsxSynthesiser()
 
 
