@@ -8,7 +8,7 @@ import { ChatView } from './chat/chatView.js';
 import { Captions, wordAt } from './chat/captions.js';
 import { createPortrait } from './chat/portrait.js';
 import { el } from './chat/dom.js';
-import { failedTurnNotice, quickReplyMessage } from './chat/turnReplies.js';
+import { failedTurnNotice, quickReplyMessage, rememberButtonTitles, shownCustomerText } from './chat/turnReplies.js';
 import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { createAvatar } from './avatar/facade.js';
@@ -142,6 +142,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
   };
   const sentTexts = new Map();
   const answeredTurns = new Set(); // reply_to ids that got a bot message
+  const buttonTitles = new Map(); // quick-reply payload -> title, so a replayed payload shows its title
   let agentName = null; // the status frame names no one: the last agent who wrote does
 
   connection.on('state', (state) => {
@@ -166,7 +167,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
     switch (frame.type) {
       case 'ack':
         customerSpoke = true;
-        view.addMessage(frame.reply_to, 'customer', frame.text);
+        view.addMessage(frame.reply_to, 'customer', shownCustomerText(frame.text, buttonTitles));
         view.setStatus(frame.reply_to, 'delivered');
         if (!replayed) view.showTyping(true);
         break;
@@ -175,6 +176,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
         answeredTurns.add(frame.reply_to);
         view.addMessage(frame.message_id, 'bot', frame.text);
         view.setQuickReplies(frame.buttons || []);
+        rememberButtonTitles(buttonTitles, frame.buttons);
         if (!replayed) {
           if (frame.expression && avatar && !still) avatar.setExpression(frame.expression.name, { intensity: frame.expression.intensity, durationMs: frame.expression.duration_ms });
           if (frame.gesture && avatar) avatar.gesture(frame.gesture.name, frame.gesture.intensity ?? 0.5);

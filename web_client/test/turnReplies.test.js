@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failedTurnNotice, quickReplyMessage } from '../src/chat/turnReplies.js';
+import { failedTurnNotice, quickReplyMessage, rememberButtonTitles, shownCustomerText } from '../src/chat/turnReplies.js';
 
 describe('quick replies', () => {
   it('send the payload but show the title', () => {
@@ -13,6 +13,24 @@ describe('quick replies', () => {
     expect(quickReplyMessage({ title: 'Yes', payload: 'yes' })).toEqual({ send: 'Yes', show: 'Yes' });
     expect(quickReplyMessage({ title: 'Yes', payload: undefined })).toEqual({ send: 'Yes', show: 'Yes' });
     expect(quickReplyMessage({ title: null, payload: '/affirm' })).toEqual({ send: '/affirm', show: '/affirm' });
+  });
+});
+
+describe('customer messages replayed after a reload', () => {
+  it('show the title of the quick reply whose payload they are', () => {
+    const titles = rememberButtonTitles(new Map(), [
+      { title: 'Talk to a person', payload: '/request_human' }, { title: 'Try again', payload: '/try_again' },
+    ]);
+    expect(shownCustomerText('/request_human', titles)).toBe('Talk to a person');
+    expect(shownCustomerText('/try_again', titles)).toBe('Try again');
+  });
+
+  it('show typed text as typed, also text that looks like a payload nobody offered', () => {
+    const titles = rememberButtonTitles(new Map(), [{ title: 'Yes', payload: 'yes' }]);
+    expect(titles.size).toBe(0);
+    expect(shownCustomerText('yes', titles)).toBe('yes');
+    expect(shownCustomerText('/restart', titles)).toBe('/restart');
+    expect(rememberButtonTitles(new Map(), undefined).size).toBe(0);
   });
 });
 

@@ -15,6 +15,30 @@ export function quickReplyMessage({ title, payload }) {
 }
 
 /**
+ * The payload -> title map of a bot message's quick replies, added to `titles` (kept for the
+ * whole conversation, so a customer message replayed after a reload can show its title).
+ * @param {Map<string, string>} titles
+ * @param {Array<{title: string, payload: string}>} buttons
+ */
+export function rememberButtonTitles(titles, buttons) {
+  for (const button of buttons || []) {
+    const { send, show } = quickReplyMessage(button);
+    if (send !== show) titles.set(send, show);
+  }
+  return titles;
+}
+
+/**
+ * What the chat shows for a customer message: the title of the quick reply whose payload it is,
+ * else the text as typed.
+ * @param {string} text
+ * @param {Map<string, string>} titles
+ */
+export function shownCustomerText(text, titles) {
+  return titles.get(text) ?? text;
+}
+
+/**
  * The i18n key of the notice a failed turn needs, or null. When Rasa is down the bridge answers
  * with a bot message first (it says what is wrong and offers a person), so that turn needs no
  * second, vaguer notice.
