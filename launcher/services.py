@@ -47,6 +47,7 @@ def _service_env(settings: LauncherSettings) -> dict[str, str]:
         "CUSTOMER_DB_URL": settings.customer_db_url,
         "AVATAR_BRIDGE_NLG_URL": f"{settings.bridge_url}/nlg",
         "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
+        "RASA_TRACKER_RETENTION_S": str(settings.tracker_retention_s),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

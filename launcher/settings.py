@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEVELOPMENT_NLG_TOKEN = "local-development-token"
+# Rasa keeps a conversation this long after its last message: 30 days.
+DEFAULT_TRACKER_RETENTION_S = 30 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,12 @@ class LauncherSettings:
     # NLG token (docs/operations.md "Secrets").
     rasa_token: str | None = None
     production: bool = False
+    # How long Rasa keeps a conversation's tracker in Redis after its last message (bot/endpoints.yml).
+    tracker_retention_s: int = DEFAULT_TRACKER_RETENTION_S
+
+    def __post_init__(self) -> None:
+        if self.tracker_retention_s < 1:
+            raise ValueError("RASA_TRACKER_RETENTION_S must be a whole number of seconds, at least 1")
 
     @property
     def redis_url(self) -> str:
@@ -70,6 +78,8 @@ class LauncherSettings:
             "handoff_port": int(os.environ.get("HANDOFF_PORT", "8780")),
             "rasa_token": os.environ.get("RASA_AUTH_TOKEN") or None,
             "production": os.environ.get("PRODUCTION", "").lower() in ("1", "true", "yes"),
+            "tracker_retention_s": int(os.environ.get("RASA_TRACKER_RETENTION_S",
+                                                      str(DEFAULT_TRACKER_RETENTION_S))),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]

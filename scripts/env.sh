@@ -16,6 +16,8 @@ export AVATAR_BRIDGE_NLG_URL="${AVATAR_BRIDGE_NLG_URL:-http://127.0.0.1:$AVATAR_
 export AVATAR_BRIDGE_NLG_TOKEN="${AVATAR_BRIDGE_NLG_TOKEN:-local-development-token}"
 # The handoff service: agent, supervisor and admin consoles (docs/handoff.md).
 export HANDOFF_PORT="${HANDOFF_PORT:-8780}"
+# Rasa keeps a conversation this long after its last message (bot/endpoints.yml): 30 days.
+export RASA_TRACKER_RETENTION_S="${RASA_TRACKER_RETENTION_S:-2592000}"
 export CUSTOMER_DB_URL="${CUSTOMER_DB_URL:-sqlite:///$ROOT/var/customer.db}"
 # Offline by default: no telemetry, no model hub look-ups.
 export RASA_TELEMETRY_ENABLED=false

@@ -44,7 +44,8 @@ def notes(runs: list[Measured]) -> list[str]:
     grown = runs[-1].redis_growth_bytes / 1024 / max(1, runs[-1].outcome.results.conversations)
     lines.append(
         f"- Redis grew by about {grown:.0f} KiB per conversation ({runs[-1].label}): Rasa's trackers are kept "
-        "without expiry (`record_exp: null` in `bot/endpoints.yml`), the bridge's session keys for 24 h. Size "
+        "for `RASA_TRACKER_RETENTION_S` after the last message (`record_exp` in `bot/endpoints.yml`, 30 days by "
+        "default), the bridge's session keys for 24 h. Size "
         "Redis's memory by conversations per day × this figure × the days trackers are kept.")
     if len(runs) >= 2:
         first, second = runs[0].outcome.results, runs[-1].outcome.results

@@ -19,7 +19,7 @@ class Measured:
     label: str
     load_before: tuple[float, float, float]
     outcome: SoakOutcome
-    # How much Redis's used memory grew during the run (Rasa keeps trackers without expiry).
+    # How much Redis's used memory grew during the run (Rasa keeps trackers for RASA_TRACKER_RETENTION_S).
     redis_growth_bytes: int = 0
 
 
