@@ -54,6 +54,10 @@ class RestartBackoff:
         return self._streak.get(name, 0)
 
 
+# Instances that nginx balances over (launcher/cluster.py names them <kind>-<n>).
+BALANCED_PREFIXES = ("avatar-bridge-", "rasa-", "action-server-")
+
+
 class InstanceRestarter:
     """One round of the cluster's watch loop: schedule restarts of crashed instances, start the
     ones whose wait is over. `refresh` may give a process a new spec before it starts again (Rasa
@@ -80,6 +84,8 @@ class InstanceRestarter:
                 self._refresh(process)
                 process.start()
                 self._backoff.restarted(name, now)
-                self._log(f"{name} restarted (pid {process.pid}); nginx sends it traffic once it answers")
+                behind_nginx = name.startswith(BALANCED_PREFIXES)
+                self._log(f"{name} restarted (pid {process.pid})"
+                          + ("; nginx sends it traffic once it answers" if behind_nginx else ""))
                 started.append(process)
         return started
