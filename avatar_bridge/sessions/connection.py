@@ -35,6 +35,7 @@ from avatar_bridge.protocol.messages import (
     UpdateCapabilities,
     UserMessage,
 )
+from avatar_bridge.sessions import storage_outage
 from avatar_bridge.sessions.hub import SessionHub, SessionRuntime
 from avatar_bridge.sessions.rate_limit import TokenBucket
 from avatar_bridge.sessions.store import CAPABILITY_FIELDS, apply_capabilities
@@ -42,14 +43,6 @@ from avatar_bridge.sessions.store import CAPABILITY_FIELDS, apply_capabilities
 logger = logging.getLogger(__name__)
 # At most one "slow down" error per this many seconds, so a flood cannot make us flood back.
 _FLOOD_NOTICE_INTERVAL_S = 1.0
-# When to send a message again that Redis could not take (a restart takes a few seconds).
-_STORE_RETRY_AFTER_MS = 3000
-_STORE_UNAVAILABLE = {
-    "en": "I couldn't take this message just now because part of our system is restarting. "
-          "Your conversation is safe; please send it again in a few seconds.",
-    "de": "Ich konnte diese Nachricht gerade nicht annehmen, weil ein Teil unseres Systems neu startet. "
-          "Ihr Gespräch ist sicher; bitte senden Sie sie in ein paar Sekunden noch einmal.",
-}
 
 
 class SocketSink:
@@ -121,9 +114,9 @@ class CustomerConnection:
             language = self._runtime.record.language if self._runtime is not None else "en"
             await self._error(
                 ErrorCode.TEMPORARILY_UNAVAILABLE,
-                _STORE_UNAVAILABLE.get(language, _STORE_UNAVAILABLE["en"]),
+                storage_outage.message_not_taken(language),
                 message.id if isinstance(message, UserMessage) else None,
-                retry_after_ms=_STORE_RETRY_AFTER_MS,
+                retry_after_ms=storage_outage.RETRY_AFTER_MS,
             )
         except Exception:
             logger.exception("could not handle a client frame")

@@ -53,6 +53,7 @@ from avatar_bridge.protocol.messages import (
     TurnComplete,
     UserMessage,
 )
+from avatar_bridge.sessions import storage_outage
 from avatar_bridge.sessions.hub import SessionHub, SessionRuntime
 from avatar_bridge.sessions.store import TURN_DONE, TURN_FAILED
 from avatar_bridge.speech.service import SpeechResult, SpeechService
@@ -62,12 +63,6 @@ logger = logging.getLogger(__name__)
 LANGUAGES = ("en", "de")
 # The terminal frame's text when Rasa did not answer (the offer before it says it to the customer).
 DIALOGUE_UNAVAILABLE_TEXT = "The assistant is not reachable right now. Please send your message again in a moment."
-# Said straight to the socket when Redis went away during a turn: nothing can be numbered or
-# stored for replay (the same code as a message refused while Redis is away, connection.py).
-STORAGE_UNAVAILABLE_TEXT = (
-    "I couldn't finish answering this message because part of our system is unavailable. "
-    "Your conversation is safe; please send it again in a few seconds."
-)
 
 
 @dataclass(frozen=True)
@@ -150,9 +145,9 @@ class TurnRunner:
             return  # the client gets turn_interrupted when it resumes
         frame = ErrorFrame(
             code=ErrorCode.TEMPORARILY_UNAVAILABLE,
-            message=STORAGE_UNAVAILABLE_TEXT,
+            message=storage_outage.turn_not_finished(runtime.record.language),
             reply_to=message.id,
-            retry_after_ms=3000,
+            retry_after_ms=storage_outage.RETRY_AFTER_MS,
         )
         await self._hub.send_transient(sink, frame, runtime)
 

@@ -133,21 +133,23 @@ def test_other_messages_while_the_offer_stands_go_to_rasa_and_a_new_failure_offe
     customer.close()
 
 
-def test_redis_going_away_during_a_turn_is_said_plainly_on_the_socket(speech_cache_dir, tmp_path):
+@pytest.mark.parametrize(("language", "asks_again"), [("en", "send it again"), ("de", "noch einmal")])
+def test_redis_going_away_during_a_turn_is_said_plainly_on_the_socket(speech_cache_dir, tmp_path, language,
+                                                                      asks_again):
     # A Redis of this test's own, stopped while Rasa is still answering (FakeRasa's delay marker).
     server = RedisServer(tmp_path)
     server.start()
     bridge = start_stack(server.url, speech_cache_dir)
     try:
         customer = BridgeClient(bridge.ws_url)
-        customer.start("en")
+        customer.start(language)
         message_id = customer.say("hello [delay=1.5]")
         assert customer.recv(timeout=15)["type"] == "ack"
         server.stop()
         error = customer.recv(timeout=30)
         assert (error["type"], error["code"], error["reply_to"]) == ("error", "temporarily_unavailable", message_id)
         assert "seq" not in error and error["retry_after_ms"] > 0  # nothing could be stored
-        assert "send it again" in error["message"]
+        assert asks_again in error["message"]  # in the session's language
         server.start()  # same port and files: the session is still there
         frames = customer.ask("hello")
         assert frames[-1]["type"] == "turn_complete" and of_type(frames, "bot_message")
