@@ -41,26 +41,17 @@ class RasaClient:
 
     async def tracker(self, sender: str) -> dict | None:
         """The tracker state without events (slots and latest_message), or None when unavailable."""
-        try:
-            response = await self._http.get(
-                f"{self._base_url}/conversations/{sender}/tracker",
-                params={**self._params, "include_events": "NONE"},
-                headers=conversation_headers(sender),
-            )
-        except httpx.HTTPError as error:
-            logger.warning("tracker of a conversation unavailable: %s", type(error).__name__)
-            return None
-        if response.status_code != 200:
-            logger.warning("tracker request answered HTTP %s", response.status_code)
-            return None
-        return response.json()
+        return await self._tracker(sender, "NONE")
 
     async def tracker_with_events(self, sender: str) -> dict | None:
         """The tracker with the events of the current session (after the latest restart), or None."""
+        return await self._tracker(sender, "AFTER_RESTART")
+
+    async def _tracker(self, sender: str, include_events: str) -> dict | None:
         try:
             response = await self._http.get(
                 f"{self._base_url}/conversations/{sender}/tracker",
-                params={**self._params, "include_events": "AFTER_RESTART"},
+                params={**self._params, "include_events": include_events},
                 headers=conversation_headers(sender),
             )
         except httpx.HTTPError as error:

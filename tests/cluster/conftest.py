@@ -13,20 +13,14 @@ import redis
 
 from customer_db.sql import SqlCustomerConnector
 from launcher.cluster import Cluster, ClusterLayout, cluster_services
-from launcher.process import free_port
 from launcher.settings import LauncherSettings
-from tests.support.system import customer_db  # noqa: F401 (shared fixture, uses `settings`)
+from tests.support.system import customer_db, settings_on_free_ports  # noqa: F401 (shared fixture, uses `settings`)
 
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
-    work = tmp_path_factory.mktemp("cluster")
     # The bridge, Rasa and action-server ports are nginx's; the instances get their own.
-    return LauncherSettings.from_env(
-        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
-        bridge_port=free_port(), handoff_port=free_port(),
-        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
-    )
+    return settings_on_free_ports(tmp_path_factory.mktemp("cluster"))
 
 
 @pytest.fixture(scope="session")

@@ -17,20 +17,15 @@ import redis
 
 from customer_db.seed import seed_database
 from customer_db.sql import SqlCustomerConnector
-from launcher.process import free_port
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
+from tests.support.system import settings_on_free_ports
 
 
 @pytest.fixture(scope="module")
 def fault_settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
-    work = tmp_path_factory.mktemp("faults")
-    return LauncherSettings.from_env(
-        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
-        bridge_port=free_port(), handoff_port=free_port(),
-        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
-    )
+    return settings_on_free_ports(tmp_path_factory.mktemp("faults"))
 
 
 @pytest.fixture(scope="module")

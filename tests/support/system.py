@@ -20,14 +20,18 @@ from launcher.settings import LauncherSettings
 from launcher.system import System
 
 
-@pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
-    work = tmp_path_factory.mktemp("system")
+def settings_on_free_ports(work: Path) -> LauncherSettings:
+    """Every service on a free loopback port, runtime files and the customer database in `work`."""
     return LauncherSettings.from_env(
         redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
         bridge_port=free_port(), handoff_port=free_port(),
         var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
     )
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
+    return settings_on_free_ports(tmp_path_factory.mktemp("system"))
 
 
 @pytest.fixture(scope="session")
