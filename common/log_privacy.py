@@ -1,7 +1,8 @@
 """Personal data masked in every log record (docs/operations.md "Masking").
 
 Masks e-mail addresses, phone numbers and card-like numbers (13-19 digits, spaces or dashes
-allowed, Luhn-valid). Our own identifiers stay readable: 8-digit order numbers (40010002) and
+allowed, Luhn-valid), and secrets: the value of a query parameter or field named like a credential
+(token, secret, password, ...), a bearer token, and anything shaped like a JWT. Our own identifiers stay readable: 8-digit order numbers (40010002) and
 customer ids (C100001) are too short to be either.
 
 `install()` wraps the log record factory, so every record of every logger is masked when it is
@@ -25,6 +26,14 @@ import threading
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
 CARD_MASK = "[card]"
+SECRET_MASK = "[secret]"
+
+# `token=abc`, `access_token: abc`, `"password": "abc"`: what follows a credential's name.
+_SECRET_FIELD = re.compile(
+    r"""(?i)(\b[\w-]*(?:token|secret|password|passwd|api[_-]?key|jwt)["']?\s*[=:]\s*["']?)([^\s&"',;}]+)""")
+_BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
+# header.payload.signature, each base64url; the first two start with "eyJ" ('{"').
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 # Also URL-encoded (%40), as in a logged query string.
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -72,9 +81,12 @@ def _phone(match: re.Match[str]) -> str:
 
 
 def mask(text: str) -> str:
-    """The text with e-mail addresses, card-like numbers and phone numbers replaced."""
+    """The text with secrets, e-mail addresses, card-like numbers and phone numbers replaced."""
     if not text:
         return text
+    text = _JWT.sub(SECRET_MASK, text)
+    text = _BEARER.sub(lambda match: match.group(1) + SECRET_MASK, text)
+    text = _SECRET_FIELD.sub(lambda match: match.group(1) + SECRET_MASK, text)
     text = _EMAIL.sub(EMAIL_MASK, text)
     text = _CARD.sub(_card, text)
     return _PHONE.sub(_phone, text)

@@ -17,7 +17,7 @@ class ServiceMetrics:
             ["status_class"], registry=self.registry,
         )
         self.http_refused = Counter(
-            f"{service}_http_refused_total", "Requests the guard refused: rate_limited (429), too_large (413).",
+            f"{service}_http_refused_total", "Requests the guard refused: rate_limited (429), too_large (413), unavailable (503: a limit could not be checked).",
             ["reason"], registry=self.registry,
         )
 

@@ -8,4 +8,5 @@ COPY customer_db /app/customer_db
 COPY common /app/common
 ENV PYTHONPATH=/app:/app/common/site
 USER 1001
-CMD ["start", "--actions", "bot.actions", "--port", "5055"]
+# Our entry point instead of the image's `start`: it answers only Rasa (bot/server/actions.py).
+ENTRYPOINT ["python", "-m", "bot.server.actions"]

@@ -21,7 +21,7 @@ from handoff.core.config import PACKAGE_DIR, HandoffSettings
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from handoff.core.guard import guard_config
 from handoff.core.metrics import HandoffMetrics
-from handoff.core.redis import async_redis
+from handoff.core.redis import app_redis
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = T
         create_schema(engine)
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
-        app.state.redis = async_redis(settings.redis_url)
+        app.state.redis = app_redis(settings)
         app.state.tokens = TokenStore(app.state.redis, settings.key_prefix, settings.token_ttl_seconds)
         from handoff.queue.store import QueueStore
 

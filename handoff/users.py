@@ -50,7 +50,7 @@ def _revoke_sign_ins(settings: HandoffSettings, username: str) -> bool:
 
     from handoff.core.redis import sync_redis
 
-    client = sync_redis(settings.redis_url)
+    client = sync_redis(settings.redis_url, password=settings.redis_password_value())
     try:
         digests = client.smembers(settings.key("user_tokens", username))
         if digests:

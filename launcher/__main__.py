@@ -47,11 +47,11 @@ def run() -> int:
     if not stopping:
         print("\nThe assistant is running:")
         print(f"  Redis               {settings.redis_url}" + ("  (already running, reused)" if reuse_redis else ""))
-        print(f"  Action server       {settings.action_server_url}")
+        print(f"  Action server       {settings.action_server_url}  (answers Rasa only)")
         print(f"  Web client          {settings.bridge_url}/  (embed: <script src=\"{settings.bridge_url}/widget.js\" defer></script>)")
         print(f"  Avatar bridge       ws://127.0.0.1:{settings.bridge_port}/ws/v1  (protocol: docs/protocol.md)")
         print(f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook")
-        print(f"  Rasa HTTP API       {settings.rasa_url}/status")
+        print(f"  Rasa HTTP API       {settings.rasa_url}/status  (JWT: TOKEN=$(.venv/bin/python -m common.service_auth))")
         print(f"  Agent console       {settings.handoff_url}/agent")
         print(f"  Supervisor view     {settings.handoff_url}/supervisor")
         print(f"  Admin console       {settings.handoff_url}/admin")

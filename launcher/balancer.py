@@ -9,11 +9,25 @@ Three listeners, each in front of one kind of service:
   actions  -> the action servers    round robin (stateless)
 A request that could not be sent (instance down) goes to the next instance; one that was sent is
 not repeated (a turn must not run twice).
+
+Client addresses: the instances limit requests per client address, and believe X-Forwarded-For
+only from the balancer's own address (AVATAR_BRIDGE_TRUSTED_PROXIES). So nginx connects to them
+from an address no ordinary client has (`proxy_bind`: 127.0.0.2 in the local cluster, its fixed
+address on the internal network in docker-compose) and sends the address it saw itself
+(`$remote_addr`), not a client's X-Forwarded-For with it appended.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+# The load balancer's fixed address on docker-compose's internal network (docker-compose.yml):
+# the one address the bridge replicas trust for X-Forwarded-For.
+COMPOSE_BALANCER_ADDRESS = "172.28.5.10"
+# The local cluster's: nginx connects from this loopback address, every other local client from
+# 127.0.0.1 (Linux routes all of 127.0.0.0/8 to loopback).
+LOCAL_BALANCER_ADDRESS = "127.0.0.2"
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,8 @@ class BalancerConfig:
     work_dir: str
     error_log: str
     access_log: str
+    # The address nginx connects to the instances from, the one they trust for X-Forwarded-For.
+    upstream_source: str
 
     @classmethod
     def for_compose(cls) -> BalancerConfig:
@@ -37,6 +53,7 @@ class BalancerConfig:
             listen_host="0.0.0.0", bridge_port=8765, rasa_port=5005, action_port=5055,
             bridges=("avatar-bridge:8765",), rasa_servers=("rasa:5005",), action_servers=("action-server:5055",),
             work_dir="/tmp", error_log="/dev/stderr", access_log="/dev/stdout",
+            upstream_source=COMPOSE_BALANCER_ADDRESS,
         )
 
     def render(self) -> str:
@@ -92,8 +109,9 @@ http {{
     }}
 
     proxy_http_version 1.1;
-    proxy_set_header Host $host;
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    # From the one source address the instances believe X-Forwarded-For from. The headers are
+    # set in each location: a location with proxy_set_header of its own inherits none from here.
+    proxy_bind {self.upstream_source};
     proxy_connect_timeout 2s;
     proxy_next_upstream error timeout http_502 http_503;
     proxy_next_upstream_tries 3;
@@ -102,7 +120,7 @@ http {{
         listen {self.listen_host}:{self.rasa_port};
         location / {{
             proxy_pass http://rasa;
-            proxy_set_header Connection "";
+{_FORWARDED}            proxy_set_header Connection "";
             proxy_read_timeout 60s;
         }}
     }}
@@ -110,7 +128,7 @@ http {{
         listen {self.listen_host}:{self.action_port};
         location / {{
             proxy_pass http://action_servers;
-            proxy_set_header Connection "";
+{_FORWARDED}            proxy_set_header Connection "";
             proxy_read_timeout 60s;
         }}
     }}
@@ -118,13 +136,20 @@ http {{
         listen {self.listen_host}:{self.bridge_port};
         location / {{
             proxy_pass http://bridges;
-            proxy_set_header Upgrade $http_upgrade;
+{_FORWARDED}            proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 1h;
             proxy_send_timeout 1h;
         }}
     }}
 }}
+"""
+
+
+# The client's address as nginx saw it, replacing whatever X-Forwarded-For the client sent.
+_FORWARDED = """\
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
 """
 
 

@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from launcher.balancer import BalancerConfig
+from launcher.balancer import LOCAL_BALANCER_ADDRESS, BalancerConfig
 from launcher.process import ManagedProcess, ServiceSpec, free_port
 from launcher.services import (
     action_server_spec,
@@ -67,6 +67,7 @@ def nginx_spec(settings: LauncherSettings, layout: ClusterLayout) -> ServiceSpec
         bridges=_loopback(layout.bridge_ports), rasa_servers=_loopback(layout.rasa_ports),
         action_servers=_loopback(layout.action_ports),
         work_dir=str(work_dir), error_log=str(work_dir / "error.log"), access_log=str(work_dir / "access.log"),
+        upstream_source=LOCAL_BALANCER_ADDRESS,
     ).render())
     return ServiceSpec(
         name="nginx",
@@ -101,8 +102,10 @@ def cluster_services(
     specs.append(dataclasses.replace(handoff, env={**handoff.env, "HANDOFF_RASA_INSTANCE_URLS": rasa_instances}))
     for index, port in enumerate(layout.bridge_ports, start=1):
         spec = avatar_bridge_spec(dataclasses.replace(settings, bridge_port=port))
-        # AVATAR_BRIDGE_RASA_URL stays nginx's: the spec only moved the bridge's own port.
-        specs.append(_renamed(spec, f"avatar-bridge-{index}", AVATAR_BRIDGE_INSTANCE_ID=f"bridge-{index}"))
+        # AVATAR_BRIDGE_RASA_URL stays nginx's: the spec only moved the bridge's own port. Customers
+        # come through nginx: its X-Forwarded-For, and nobody else's, names their address.
+        specs.append(_renamed(spec, f"avatar-bridge-{index}", AVATAR_BRIDGE_INSTANCE_ID=f"bridge-{index}",
+                              AVATAR_BRIDGE_TRUSTED_PROXIES=LOCAL_BALANCER_ADDRESS))
     for index, port in enumerate(layout.action_ports, start=1):
         spec = action_server_spec(dataclasses.replace(settings, action_server_port=port))
         specs.append(_renamed(spec, f"action-server-{index}"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from launcher.process import ServiceSpec
 from launcher.settings import LauncherSettings
@@ -15,6 +16,18 @@ from launcher.settings import LauncherSettings
 REDIS_PERSISTENCE = ("--appendonly", "yes", "--appendfsync", "everysec", "--save", "60 1")
 
 
+def _redis_config(settings: LauncherSettings, data_dir: Path) -> list[str]:
+    """A config file holding the password (readable by this user only), so that it never appears
+    on a command line; none in development."""
+    if not settings.redis_password:
+        return []
+    config = data_dir / "redis-auth.conf"
+    config.touch(mode=0o600, exist_ok=True)
+    config.chmod(0o600)
+    config.write_text(f'requirepass "{settings.redis_password}"\n')
+    return [str(config)]
+
+
 def redis_spec(settings: LauncherSettings) -> ServiceSpec:
     data_dir = settings.var_dir / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -22,6 +35,7 @@ def redis_spec(settings: LauncherSettings) -> ServiceSpec:
         name="redis",
         command=[
             "redis-server",
+            *_redis_config(settings, data_dir),
             "--bind", "127.0.0.1",
             "--port", str(settings.redis_port),
             "--dir", str(data_dir),
@@ -43,57 +57,60 @@ def _service_env(settings: LauncherSettings) -> dict[str, str]:
         "REDIS_PORT": str(settings.redis_port),
         "REDIS_DB": str(settings.redis_db),
         "REDIS_URL": settings.redis_url,
+        "REDIS_PASSWORD": settings.redis_password,
         "ACTION_SERVER_URL": settings.action_server_url,
+        "ACTION_SERVER_TOKEN": settings.action_server_token,
         "CUSTOMER_DB_URL": settings.customer_db_url,
         "AVATAR_BRIDGE_NLG_URL": f"{settings.bridge_url}/nlg",
-        "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
         "RASA_TRACKER_RETENTION_S": str(settings.tracker_retention_s),
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PRODUCTION": "true" if settings.production else "false",
     }
 
 
-def _secret_env(settings: LauncherSettings, token_name: str, mode_name: str, mode_value: str) -> dict[str, str]:
-    """Rasa's auth token and production mode for one of our services (only when configured)."""
-    env = {token_name: settings.rasa_token} if settings.rasa_token else {}
+def _secret_env(settings: LauncherSettings, prefix: str, mode_name: str, mode_value: str) -> dict[str, str]:
+    """Rasa's JWT secret, the Redis password and production mode for one of our services."""
+    env = {f"{prefix}RASA_JWT_SECRET": settings.rasa_jwt_secret, f"{prefix}REDIS_PASSWORD": settings.redis_password}
     if settings.production:
         env[mode_name] = mode_value
     return env
 
 
 def action_server_spec(settings: LauncherSettings) -> ServiceSpec:
-    rasa = settings.root / ".venv-rasa" / "bin" / "rasa"
+    python = settings.root / ".venv-rasa" / "bin" / "python"
     return ServiceSpec(
         name="action-server",
-        command=[str(rasa), "run", "actions", "--actions", "bot.actions",
-                 "--port", str(settings.action_server_port)],
+        # Our entry point: loopback only, and only Rasa's calls (bot/server/actions.py).
+        command=[str(python), "-m", "bot.server.actions"],
         cwd=settings.root,
-        env=_service_env(settings),
+        env={**_service_env(settings), "ACTION_SERVER_HOST": "127.0.0.1",
+             "ACTION_SERVER_PORT": str(settings.action_server_port)},
         ready_url=f"http://127.0.0.1:{settings.action_server_port}/health",
         ready_timeout=90,
     )
 
 
 def rasa_spec(settings: LauncherSettings) -> ServiceSpec:
-    rasa = settings.root / ".venv-rasa" / "bin" / "rasa"
+    python = settings.root / ".venv-rasa" / "bin" / "python"
     return ServiceSpec(
         name="rasa",
+        # `rasa run --enable-api` with its API behind JWT (bot/server/rasa.py); loopback only,
+        # because Rasa's channel webhooks are not covered by the API's authentication.
         command=[
-            str(rasa), "run",
-            "--enable-api",
+            str(python), "-m", "bot.server.rasa",
             "--interface", "127.0.0.1",
             "--port", str(settings.rasa_port),
             "--model", str(settings.current_model()),
             "--endpoints", "bot/endpoints.yml",
             "--credentials", "bot/credentials.yml",
-            "--cors", "*",
-            *(("--auth-token", settings.rasa_token) if settings.rasa_token else ()),
         ],
         cwd=settings.root,
-        env=_service_env(settings),
-        # /status answers only once the model is loaded.
-        ready_url=f"{settings.rasa_url}/status",
+        env={**_service_env(settings), "RASA_JWT_SECRET": settings.rasa_jwt_secret,
+             "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token},
+        # Rasa loads the model before it listens, so its open root answers only once it is loaded.
+        ready_url=f"{settings.rasa_url}/",
         ready_timeout=240,
         public_url=f"{settings.rasa_url}/webhooks/rest/webhook",
     )
@@ -115,7 +132,7 @@ def avatar_bridge_spec(settings: LauncherSettings) -> ServiceSpec:
             "AVATAR_BRIDGE_REDIS_URL": settings.redis_url,
             "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
             "AVATAR_BRIDGE_SPEECH_CACHE_DIR": str(settings.var_dir / "avatar_bridge" / "speech"),
-            **_secret_env(settings, "AVATAR_BRIDGE_RASA_TOKEN", "AVATAR_BRIDGE_ENVIRONMENT", "production"),
+            **_secret_env(settings, "AVATAR_BRIDGE_", "AVATAR_BRIDGE_ENVIRONMENT", "production"),
         },
         # /readyz waits for Rasa, which starts after the bridge (Rasa renders replies through it).
         ready_url=f"{settings.bridge_url}/healthz",
@@ -140,7 +157,7 @@ def handoff_spec(settings: LauncherSettings) -> ServiceSpec:
             "HANDOFF_BRIDGE_URL": settings.bridge_url,
             "HANDOFF_RASA_URL": settings.rasa_url,
             "CUSTOMER_DB_URL": settings.customer_db_url,
-            **_secret_env(settings, "HANDOFF_RASA_TOKEN", "HANDOFF_PRODUCTION", "true"),
+            **_secret_env(settings, "HANDOFF_", "HANDOFF_PRODUCTION", "true"),
         },
         ready_url=f"{settings.handoff_url}/readyz",
         ready_timeout=60,

@@ -6,7 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-DEVELOPMENT_NLG_TOKEN = "local-development-token"
+from common.service_auth import (
+    DEVELOPMENT_ACTION_SERVER_TOKEN,
+    DEVELOPMENT_NLG_TOKEN,
+    DEVELOPMENT_RASA_JWT_SECRET,
+    require_production_secrets,
+)
+
 # Rasa keeps a conversation this long after its last message: 30 days.
 DEFAULT_TRACKER_RETENTION_S = 30 * 24 * 3600
 
@@ -27,10 +33,13 @@ class LauncherSettings:
     var_dir: Path
     # The handoff service (agent and supervisor consoles); its SQL database lives in var_dir.
     handoff_port: int = 8780
-    # Rasa's --auth-token for its HTTP API (RASA_AUTH_TOKEN), handed to the bridge and the handoff
-    # service. Production mode (PRODUCTION=true) refuses to start without it and without a real
-    # NLG token (docs/operations.md "Secrets").
-    rasa_token: str | None = None
+    # Secrets between our services (docs/operations.md "Threat model"): Rasa's JWT secret (its HTTP
+    # API; the bridge and the handoff service sign tokens with it), the action server's bearer
+    # token (only Rasa calls it), and Redis's password. Development mode uses public values and
+    # no Redis password; production mode (PRODUCTION=true) refuses to start without real ones.
+    rasa_jwt_secret: str = DEVELOPMENT_RASA_JWT_SECRET
+    action_server_token: str = DEVELOPMENT_ACTION_SERVER_TOKEN
+    redis_password: str = ""
     production: bool = False
     # How long Rasa keeps a conversation's tracker in Redis after its last message (bot/endpoints.yml).
     tracker_retention_s: int = DEFAULT_TRACKER_RETENTION_S
@@ -41,6 +50,7 @@ class LauncherSettings:
 
     @property
     def redis_url(self) -> str:
+        """Without the password: services get it separately, so it never sits in a URL or a log."""
         return f"redis://{self.redis_host}:{self.redis_port}/{self.redis_db}"
 
     @property
@@ -76,7 +86,9 @@ class LauncherSettings:
             ),
             "var_dir": root / "var",
             "handoff_port": int(os.environ.get("HANDOFF_PORT", "8780")),
-            "rasa_token": os.environ.get("RASA_AUTH_TOKEN") or None,
+            "rasa_jwt_secret": os.environ.get("RASA_JWT_SECRET") or DEVELOPMENT_RASA_JWT_SECRET,
+            "action_server_token": os.environ.get("ACTION_SERVER_TOKEN") or DEVELOPMENT_ACTION_SERVER_TOKEN,
+            "redis_password": os.environ.get("REDIS_PASSWORD", ""),
             "production": os.environ.get("PRODUCTION", "").lower() in ("1", "true", "yes"),
             "tracker_retention_s": int(os.environ.get("RASA_TRACKER_RETENTION_S",
                                                       str(DEFAULT_TRACKER_RETENTION_S))),
@@ -90,12 +102,12 @@ class LauncherSettings:
         """In production mode every secret comes from the configuration, never a default."""
         if not self.production:
             return
-        missing = [name for name, present in (
-            ("RASA_AUTH_TOKEN", bool(self.rasa_token)),
-            ("AVATAR_BRIDGE_NLG_TOKEN", bool(self.nlg_token) and self.nlg_token != DEVELOPMENT_NLG_TOKEN),
-        ) if not present]
-        if missing:
-            raise ValueError(f"production mode needs secrets from the configuration, missing: {', '.join(missing)}")
+        require_production_secrets({
+            "RASA_JWT_SECRET": self.rasa_jwt_secret,
+            "ACTION_SERVER_TOKEN": self.action_server_token,
+            "AVATAR_BRIDGE_NLG_TOKEN": self.nlg_token,
+            "REDIS_PASSWORD": self.redis_password,
+        })
 
     def current_model(self) -> Path:
         """The model `make train` produced last (models/CURRENT names it)."""

@@ -12,8 +12,13 @@ export ACTION_SERVER_PORT="${ACTION_SERVER_PORT:-5055}"
 export ACTION_SERVER_URL="${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_SERVER_PORT/webhook}"
 export AVATAR_BRIDGE_PORT="${AVATAR_BRIDGE_PORT:-8765}"
 export AVATAR_BRIDGE_NLG_URL="${AVATAR_BRIDGE_NLG_URL:-http://127.0.0.1:$AVATAR_BRIDGE_PORT/nlg}"
-# A development token; production mode of the bridge refuses to start without a real one.
+# Development secrets between our own services (public values, common/service_auth.py);
+# production mode refuses to start with them (docs/operations.md "Threat model").
 export AVATAR_BRIDGE_NLG_TOKEN="${AVATAR_BRIDGE_NLG_TOKEN:-local-development-token}"
+export RASA_JWT_SECRET="${RASA_JWT_SECRET:-development-rasa-jwt-secret-not-for-production}"
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-development-action-server-token}"
+# No Redis password in development (Redis listens on loopback only); production requires one.
+export REDIS_PASSWORD="${REDIS_PASSWORD:-}"
 # The handoff service: agent, supervisor and admin consoles (docs/handoff.md).
 export HANDOFF_PORT="${HANDOFF_PORT:-8780}"
 # Rasa keeps a conversation this long after its last message (bot/endpoints.yml): 30 days.

@@ -1,13 +1,13 @@
 """FastAPI dependencies, as Annotated aliases."""
 
-import hmac
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, status
+from fastapi import Depends, Header, HTTPException, status
 from starlette.requests import HTTPConnection
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.core.services import BridgeServices
+from common.service_auth import bearer_matches
 
 
 def get_services(connection: HTTPConnection) -> BridgeServices:
@@ -22,11 +22,12 @@ ServicesDep = Annotated[BridgeServices, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def require_nlg_token(settings: SettingsDep, token: Annotated[str | None, Query()] = None) -> None:
-    """Rasa's EndpointConfig sends `token` as a query parameter."""
-    expected = settings.nlg_token.get_secret_value() if settings.nlg_token else ""
-    if expected and not hmac.compare_digest(expected, token or ""):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong or missing token")
+def require_nlg_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Rasa sends `Authorization: Bearer <token>` (bot/endpoints.yml); a token in the query string
+    is not accepted (query strings end up in access logs)."""
+    if not bearer_matches(authorization, settings.nlg_token.get_secret_value()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong or missing token",
+                            headers={"WWW-Authenticate": "Bearer"})
 
 
 NlgTokenChecked = Annotated[None, Depends(require_nlg_token)]

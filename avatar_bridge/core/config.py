@@ -11,11 +11,17 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.http_guard import TrustedProxies
+from common.service_auth import (
+    DEVELOPMENT_AUDIO_URL_SECRET,
+    DEVELOPMENT_NLG_TOKEN,
+    DEVELOPMENT_RASA_JWT_SECRET,
+    require_production_secrets,
+)
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPOSITORY_ROOT = PACKAGE_DIR.parent
 
-# Only for local development: a production start without real secrets fails (see below).
-_DEVELOPMENT_SECRET = "development-only-not-secret"
 
 
 class Settings(BaseSettings):
@@ -25,10 +31,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8765, ge=1, le=65535)
     log_level: str = "info"
+    # Load balancers whose X-Forwarded-For is believed (IPs or CIDRs, comma separated): it then
+    # gives the client address the per-address limits use. Empty: nobody's (docs/operations.md).
+    trusted_proxies: TrustedProxies = ""
 
     # Rasa (REST channel + HTTP API).
     rasa_url: AnyHttpUrl = AnyHttpUrl("http://localhost:5005")
-    rasa_token: SecretStr | None = None  # Rasa's --auth-token, needed for /conversations
+    # Rasa's JWT secret: the bridge signs short-lived tokens for Rasa's HTTP API (tracker reads and
+    # writes; common/service_auth.py). Required: Rasa's API refuses requests without one.
+    rasa_jwt_secret: SecretStr = SecretStr(DEVELOPMENT_RASA_JWT_SECRET)
+    # Redis's password, kept out of redis_url so it never shows in one; required in production.
+    redis_password: SecretStr | None = None
     rasa_timeout_s: float = Field(20.0, gt=0)
     # The action server (its /health is probed to tell "lookups are down" apart; docs/operations.md
     # "Fault behaviour"). In cluster mode this is the load balancer's URL. None: never probed.
@@ -45,14 +58,18 @@ class Settings(BaseSettings):
     # Redis holds the session state, replay buffers and the empathy ledger.
     redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")
     redis_key_prefix: str = "bridge"
+    # Redis's connection pool (common/redis_pool.py): its size (None: sized from the per-address
+    # limits below) and how long a command waits for a free connection before it fails.
+    redis_max_connections: int | None = Field(None, ge=4)
+    redis_pool_timeout_s: float = Field(2.0, gt=0)
     # This instance's name when several bridges share Redis (its consumer name on the deliveries
     # stream; docs/deployment.md). Keep it stable across restarts of the same instance.
     instance_id: str = Field("bridge", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     session_ttl_s: int = Field(24 * 3600, gt=0)
     replay_buffer_frames: int = Field(200, ge=10)
 
-    # The NLG endpoint Rasa calls (query parameter `token`, as Rasa's EndpointConfig sends it).
-    nlg_token: SecretStr | None = None
+    # The NLG endpoint Rasa calls: `Authorization: Bearer <token>` (bot/endpoints.yml `headers`).
+    nlg_token: SecretStr = SecretStr(DEVELOPMENT_NLG_TOKEN)
     # Keys the speech cache, so audio URLs cannot be derived from a guessed text.
     audio_url_secret: SecretStr | None = None
 
@@ -106,20 +123,17 @@ class Settings(BaseSettings):
     def _secrets_in_production(self) -> "Settings":
         if self.environment != "production":
             return self
-        missing = [
-            name
-            for name in ("nlg_token", "audio_url_secret", "rasa_token")
-            if getattr(self, name) is None or not getattr(self, name).get_secret_value()
-        ]
-        if missing:
-            names = ", ".join(f"AVATAR_BRIDGE_{name.upper()}" for name in missing)
-            raise ValueError(f"production mode needs secrets from the configuration, missing: {names}")
+        require_production_secrets({
+            f"AVATAR_BRIDGE_{name.upper()}": (value.get_secret_value() if value is not None else None)
+            for name, value in (("nlg_token", self.nlg_token), ("audio_url_secret", self.audio_url_secret),
+                                ("rasa_jwt_secret", self.rasa_jwt_secret), ("redis_password", self.redis_password))
+        })
         return self
 
     def audio_secret(self) -> bytes:
         if self.audio_url_secret is not None:
             return self.audio_url_secret.get_secret_value().encode()
-        return _DEVELOPMENT_SECRET.encode()
+        return DEVELOPMENT_AUDIO_URL_SECRET.encode()
 
     def key(self, *parts: str) -> str:
         """A Redis key under this bridge's prefix."""

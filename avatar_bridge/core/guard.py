@@ -17,7 +17,7 @@ from typing import Any
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.protocol.errors import ErrorCode
-from common.http_guard import API_CSP, BASE_HEADERS, GuardHooks, GuardLimits
+from common.http_guard import API_CSP, BASE_HEADERS, RATE_LIMITED, UNAVAILABLE, GuardHooks, GuardLimits
 from common.metrics import ServiceMetrics
 
 WEB_CLIENT_CSP = (
@@ -36,12 +36,20 @@ def headers_for(path: str) -> Mapping[str, str]:
     return {**BASE_HEADERS, "Content-Security-Policy": API_CSP, "X-Frame-Options": "DENY"}
 
 
-def _refusal_frame(wait_s: float) -> str:
-    """A protocol error frame (docs/protocol.md §7) for a refused connection."""
+# Why the guard refused a new socket -> the protocol error (docs/protocol.md §6) that says so.
+_REFUSALS = {
+    RATE_LIMITED: (ErrorCode.RATE_LIMITED, "Too many new connections from your address; please try again shortly."),
+    UNAVAILABLE: (ErrorCode.TEMPORARILY_UNAVAILABLE,
+                  "The assistant is briefly unavailable; please try again in a few seconds."),
+}
+
+
+def _refusal_frame(refusal: str, wait_s: float) -> str:
+    """A protocol error frame (docs/protocol.md §6) for a refused connection; it is then closed."""
+    code, message = _REFUSALS[refusal]
     return json.dumps({
-        "v": 1, "type": "error", "ts": time.time(), "code": ErrorCode.RATE_LIMITED.value, "fatal": True,
-        "message": "Too many new connections from your address; please try again shortly.",
-        "retry_after_ms": math.ceil(wait_s * 1000),
+        "v": 1, "type": "error", "ts": time.time(), "code": code.value, "fatal": True,
+        "message": message, "retry_after_ms": math.ceil(wait_s * 1000),
     })
 
 

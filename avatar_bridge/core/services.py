@@ -33,6 +33,7 @@ from avatar_bridge.wording.domain_responses import DomainResponses
 from avatar_bridge.wording.empathy_ledger import EmpathyLedger
 from avatar_bridge.wording.nlg import NlgComposer
 from avatar_bridge.wording.playbooks import load_playbooks
+from common.service_auth import RasaJwt
 
 logger = logging.getLogger(__name__)
 
@@ -62,14 +63,12 @@ class BridgeServices:
         # The hub's frames go through the metrics (error frames by code, turn latency).
         hub_codec = MeteredCodec(codec, metrics) if metrics is not None else codec
 
-        redis = bridge_redis(str(settings.redis_url))  # retries a command once Redis is back
+        redis = bridge_redis(settings)  # retries a command once Redis is back; pool sized from the limits
         http = httpx.AsyncClient(
             timeout=settings.rasa_timeout_s,
             limits=httpx.Limits(max_connections=256, max_keepalive_connections=128),
         )
-        rasa = RasaClient(
-            settings.rasa_base, http, settings.rasa_token.get_secret_value() if settings.rasa_token else None
-        )
+        rasa = RasaClient(settings.rasa_base, http, RasaJwt(settings.rasa_jwt_secret.get_secret_value(), "avatar-bridge"))
         speech = SpeechService.create(settings) if settings.speech_enabled else None
 
         store = SessionStore(redis, settings)

@@ -5,6 +5,7 @@ import logging
 import httpx
 
 from common.conversation_routing import conversation_headers
+from common.service_auth import RasaJwt
 
 logger = logging.getLogger(__name__)
 
@@ -14,10 +15,13 @@ class DialogueUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, http: httpx.AsyncClient, token: str | None = None) -> None:
+    def __init__(self, base_url: str, http: httpx.AsyncClient, jwt: RasaJwt) -> None:
         self._base_url = base_url.rstrip("/")
         self._http = http
-        self._params = {"token": token} if token else {}
+        self._jwt = jwt  # Rasa's HTTP API (tracker) wants a JWT; its REST channel does not look
+
+    def _api_headers(self, sender: str) -> dict[str, str]:
+        return {**conversation_headers(sender), **self._jwt.headers()}
 
     async def send_message(self, sender: str, text: str, metadata: dict) -> list[dict]:
         """One user turn through the REST channel; Rasa's bot messages in order."""
@@ -51,8 +55,8 @@ class RasaClient:
         try:
             response = await self._http.get(
                 f"{self._base_url}/conversations/{sender}/tracker",
-                params={**self._params, "include_events": include_events},
-                headers=conversation_headers(sender),
+                params={"include_events": include_events},
+                headers=self._api_headers(sender),
             )
         except httpx.HTTPError as error:
             logger.warning("tracker of a conversation unavailable: %s", type(error).__name__)
@@ -67,9 +71,9 @@ class RasaClient:
         try:
             response = await self._http.post(
                 f"{self._base_url}/conversations/{sender}/tracker/events",
-                params={**self._params, "include_events": "NONE"},
+                params={"include_events": "NONE"},
                 json=events,
-                headers=conversation_headers(sender),
+                headers=self._api_headers(sender),
             )
         except httpx.HTTPError as error:
             logger.warning("could not append tracker events: %s", type(error).__name__)

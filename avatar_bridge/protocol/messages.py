@@ -4,6 +4,7 @@ The wire format (JSON, field names, which fields may be null) lives in ``codec.p
 schemas in ``schemas/`` are the contract both sides check against.
 """
 
+import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -118,7 +119,8 @@ CLIENT_MESSAGE_CLASSES: tuple[type, ...] = (
 
 
 # --- server -> client -------------------------------------------------------------------------
-# `seq` is set only on conversation frames (stored for replay); `ts` is stamped when sent.
+# `seq` is set only on conversation frames (stored for replay); `ts` is stamped again when sent
+# (the hub), and a frame is never without one: the schema promises server time, not 0.
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,7 +129,7 @@ class ServerFrame:
     # Fields that go on the wire as null instead of being left out.
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
     seq: int | None = None
-    ts: float = 0.0
+    ts: float = field(default_factory=time.time)
 
 
 @dataclass(frozen=True, kw_only=True)

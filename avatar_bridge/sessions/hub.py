@@ -125,7 +125,8 @@ class SessionHub:
                 if replay_after is not None:
                     frames, gap = await self._store.frames_after(runtime.session_id, replay_after)
                 last_seq = await self._store.last_seq(runtime.session_id)
-            await self._send(sink, runtime, self._codec.encode(header(len(frames), gap, last_seq)))
+            opening = dataclasses.replace(header(len(frames), gap, last_seq), ts=time.time())
+            await self._send(sink, runtime, self._codec.encode(opening))
             for payload in frames:
                 await self._send(sink, runtime, payload)
             runtime.sink = sink

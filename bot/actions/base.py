@@ -111,6 +111,7 @@ def get_redis():
     settings = get_settings()
     return redis.Redis.from_url(
         settings.redis_url,
+        password=settings.redis_password or None,
         socket_connect_timeout=settings.redis_timeout_seconds,
         socket_timeout=settings.redis_timeout_seconds,
     )

@@ -21,6 +21,8 @@ class ActionSettings(BaseSettings):
 
     customer_db_url: str = Field(DEFAULT_CUSTOMER_DB_URL, env="CUSTOMER_DB_URL")
     redis_url: str = Field("redis://localhost:6379/0", env="REDIS_URL")
+    # Apart from the URL, so that it never shows in one; empty in development.
+    redis_password: str = Field("", env="REDIS_PASSWORD")
     reset_link_base_url: AnyHttpUrl = Field(
         "http://localhost:8000/reset-password", env="RESET_LINK_BASE_URL"
     )

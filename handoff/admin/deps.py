@@ -39,8 +39,8 @@ def get_admin(request: Request) -> AdminServices:
         training = TrainingService(settings, state.redis, state.session_factory, handoff_settings.rasa_url,
                                    intents, handoff_settings.key_prefix,
                                    rasa_instance_urls=handoff_settings.rasa_instances(),
-                                   rasa_token=handoff_settings.rasa_token_value())
-        redis_client = sync_redis(handoff_settings.redis_url)
+                                   rasa_auth=handoff_settings.rasa_auth())
+        redis_client = sync_redis(handoff_settings.redis_url, password=handoff_settings.redis_password_value())
         escalation = EscalationConfigStore(redis_client)
         services = state.admin = AdminServices(settings, intents, training, escalation, redis_client,
                                                      state.session_factory)

@@ -4,7 +4,7 @@ import asyncio
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from handoff.api.deps import CurrentUser, DbSession, RedisClient, Settings, Tokens, bearer_token
@@ -13,6 +13,9 @@ from handoff.auth.tokens import AuthUser
 from handoff.auth.users import authenticate
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+# A response carrying a sign-in token must not be kept by a browser or proxy cache.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 class LoginRequest(BaseModel):
@@ -32,8 +35,9 @@ def _sign_in_guard(settings: Settings, redis: RedisClient) -> SignInGuard:
 
 
 @router.post("/login")
-async def login(body: LoginRequest, request: Request, tokens: Tokens, db: DbSession,
+async def login(body: LoginRequest, request: Request, response: Response, tokens: Tokens, db: DbSession,
                 guard: Annotated[SignInGuard, Depends(_sign_in_guard)]) -> LoginResponse:
+    response.headers.update(NO_STORE)
     address = request.client.host if request.client else "unknown"
     wait_s = await guard.attempt(body.username, address)
     if wait_s:

@@ -11,8 +11,9 @@ attempt has passed (429 with Retry-After).
 A successful sign-in clears the username's count and takes its own attempt back from the
 address's count; it does not clear the address's failures, or an attacker with one account of
 their own could clear them between guesses at other accounts.
-If Redis does not answer, sign-ins go on unlimited with a warning (the general limits and the
-password hashing's cost remain), as the other limits do.
+If Redis does not answer, the sign-in is refused (the app answers 503 with Retry-After), as every
+limit that cannot be checked is (fail closed; common/http_guard.py): an attacker must not get
+unlimited guesses by overloading Redis.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ class SignInGuard:
                 keys=[self._user_key(username), self._address_key(address)],
                 args=[limits.window_seconds, limits.window_seconds])
         except (RedisError, OSError) as error:
-            logger.warning("sign-in limits unavailable, not applied (%s)", error)
-            return 0
+            logger.warning("sign-in limits unavailable, refusing the sign-in (%s)", type(error).__name__)
+            raise
         waits = [ttl for count, ttl, limit in ((user_count, user_ttl, limits.failures_per_user),
                                                (address_count, address_ttl, limits.failures_per_address))
                  if count > limit]

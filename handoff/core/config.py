@@ -10,6 +10,10 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.http_guard import TrustedProxies
+from common.rasa_http import RasaApiAuth
+from common.service_auth import DEVELOPMENT_RASA_JWT_SECRET, require_production_secrets
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPOSITORY_ROOT = PACKAGE_DIR.parent
 
@@ -21,8 +25,15 @@ class HandoffSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8780, ge=1, le=65535)
     log_level: str = "info"
+    # Proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma separated): it then gives the
+    # client address the per-address limits use. Empty: nobody's (docs/operations.md).
+    trusted_proxies: TrustedProxies = ""
 
     redis_url: str = "redis://127.0.0.1:6390/0"
+    # Redis's connection pool (common/redis_pool.py): its size (None: sized from the per-address
+    # limits below) and how long a command waits for a free connection before it fails.
+    redis_max_connections: int | None = Field(None, ge=4)
+    redis_pool_timeout_s: float = Field(2.0, gt=0)
     database_url: str = f"sqlite:///{REPOSITORY_ROOT / 'var' / 'handoff.db'}"
     customer_db_url: str = Field(
         f"sqlite:///{REPOSITORY_ROOT / 'var' / 'customer.db'}",
@@ -87,8 +98,11 @@ class HandoffSettings(BaseSettings):
     idle_end_seconds: int = Field(1800, ge=10)
 
     admin_bootstrap_password: SecretStr | None = None
-    # Rasa's --auth-token, for the tracker API (handing a conversation back); required in production.
-    rasa_token: SecretStr | None = None
+    # Rasa's JWT secret: the service signs short-lived tokens for Rasa's HTTP API (handing a
+    # conversation back, switching models; common/service_auth.py). A real one in production.
+    rasa_jwt_secret: SecretStr = SecretStr(DEVELOPMENT_RASA_JWT_SECRET)
+    # Redis's password, kept out of redis_url so it never shows in one; required in production.
+    redis_password: SecretStr | None = None
 
     @field_validator("rasa_instance_urls")
     @classmethod
@@ -105,15 +119,20 @@ class HandoffSettings(BaseSettings):
         if self.seed_demo_users and "seed_demo_users" in self.model_fields_set:
             raise ValueError("production mode never seeds the demo users: unset HANDOFF_SEED_DEMO_USERS")
         self.seed_demo_users = False
-        if self.rasa_token is None or not self.rasa_token.get_secret_value():
-            raise ValueError("production mode needs secrets from the configuration, missing: HANDOFF_RASA_TOKEN")
+        require_production_secrets({
+            "HANDOFF_RASA_JWT_SECRET": self.rasa_jwt_secret.get_secret_value(),
+            "HANDOFF_REDIS_PASSWORD": self.redis_password.get_secret_value() if self.redis_password else None,
+        })
         return self
 
     def rasa_instances(self) -> list[str]:
         return [url.strip() for url in self.rasa_instance_urls.split(",") if url.strip()] or [self.rasa_url]
 
-    def rasa_token_value(self) -> str | None:
-        return self.rasa_token.get_secret_value() if self.rasa_token is not None else None
+    def redis_password_value(self) -> str | None:
+        return self.redis_password.get_secret_value() if self.redis_password is not None else None
+
+    def rasa_auth(self) -> RasaApiAuth:
+        return RasaApiAuth(self.rasa_jwt_secret.get_secret_value(), "handoff")
 
     def key(self, *parts: str) -> str:
         return ":".join((self.key_prefix, *parts))

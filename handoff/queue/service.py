@@ -286,7 +286,7 @@ class HandoffService:
         language = row.get("language", "en")
         name = row.get("agent_display") or user.display_name
         if back_to_bot:
-            await mark_back_with_bot(self.settings.rasa_url, cid, token=self.settings.rasa_token_value())
+            await mark_back_with_bot(self.settings.rasa_url, cid, self.settings.rasa_auth())
             await self.deliveries.back_to_bot(cid, language, name)
         else:
             await self.deliveries.agent_left(cid, language, name)

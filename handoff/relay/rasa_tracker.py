@@ -23,14 +23,13 @@ HANDED_BACK_EVENTS = [
 ]
 
 
-async def mark_back_with_bot(rasa_url: str, conversation_id: str, *, timeout_s: float = 10.0,
-                             token: str | None = None) -> bool:
+async def mark_back_with_bot(rasa_url: str, conversation_id: str, auth: httpx.Auth, *,
+                             timeout_s: float = 10.0) -> bool:
     """Clear the handoff slots in the conversation's tracker; False (and a warning) when Rasa is away."""
     url = f"{rasa_url.rstrip('/')}/conversations/{conversation_id}/tracker/events"
     try:
-        async with httpx.AsyncClient(timeout=timeout_s) as client:
-            params = {"include_events": "NONE"} | ({"token": token} if token else {})  # Rasa's --auth-token
-            response = await client.post(url, json=HANDED_BACK_EVENTS, params=params,
+        async with httpx.AsyncClient(timeout=timeout_s, auth=auth) as client:
+            response = await client.post(url, json=HANDED_BACK_EVENTS, params={"include_events": "NONE"},
                                          headers=conversation_headers(conversation_id))
             response.raise_for_status()
     except httpx.HTTPError as error:

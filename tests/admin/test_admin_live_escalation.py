@@ -14,6 +14,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from common.service_auth import DEVELOPMENT_ACTION_SERVER_TOKEN, bearer_header
 from handoff.admin.settings import REPOSITORY_ROOT
 from handoff.escalation.config import default_config
 from launcher.process import ManagedProcess, ServiceSpec, free_port
@@ -25,10 +26,10 @@ def action_server(redis_server: RedisServer, tmp_path: Path) -> Iterator[str]:  
     port = free_port()
     spec = ServiceSpec(
         name="action-server",
-        command=[str(REPOSITORY_ROOT / ".venv-rasa/bin/rasa"), "run", "actions", "--actions", "bot.actions",
-                 "--port", str(port)],
+        command=[str(REPOSITORY_ROOT / ".venv-rasa/bin/python"), "-m", "bot.server.actions"],
         cwd=REPOSITORY_ROOT,
-        env={"PYTHONPATH": str(REPOSITORY_ROOT), "REDIS_URL": redis_server.url,
+        env={"PYTHONPATH": str(REPOSITORY_ROOT), "REDIS_URL": redis_server.url, "ACTION_SERVER_PORT": str(port),
+             "ACTION_SERVER_TOKEN": DEVELOPMENT_ACTION_SERVER_TOKEN,
              "CUSTOMER_DB_URL": f"sqlite:///{tmp_path / 'customer.db'}", "RASA_TELEMETRY_ENABLED": "false"},
         ready_url=f"http://127.0.0.1:{port}/health", ready_timeout=120,
     )
@@ -62,7 +63,8 @@ def customer_turn(sender: str, intent: str, label: str, intensity: float) -> dic
 
 
 def escalation_slot(action_server: str, payload: dict) -> dict | None:
-    response = httpx.post(f"{action_server}/webhook", json=payload, timeout=30)
+    response = httpx.post(f"{action_server}/webhook", json=payload, timeout=30,
+                          headers=bearer_header(DEVELOPMENT_ACTION_SERVER_TOKEN))  # as Rasa sends it
     assert response.status_code == 200, response.text
     slots = {e["name"]: e["value"] for e in response.json()["events"] if e.get("event") == "slot"}
     return slots.get("escalation")

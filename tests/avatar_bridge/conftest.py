@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bridge_support.fake_rasa import FakeRasa
 from bridge_support.servers import RedisServer, ThreadedServer, free_port
 
+from avatar_bridge.__main__ import uvicorn_options
 from avatar_bridge.app import create_app
 from avatar_bridge.core.config import Settings
 
@@ -50,7 +51,7 @@ class BridgeStack:
         """Stop this bridge process's app and serve a brand-new app instance on the same port."""
         self.server.stop()
         self.settings = self.settings.model_copy(update=overrides)
-        self.server = ThreadedServer(create_app(self.settings), self.server.port)
+        self.server = serve(self.settings)
         self.server.start()
 
     def stop(self) -> None:
@@ -93,9 +94,14 @@ def start_stack(redis_url: str, cache_dir: Path, **overrides) -> BridgeStack:
     bridge_port, rasa_port = free_port(), free_port()
     fake = FakeRasa(rasa_port, nlg_url=f"http://127.0.0.1:{bridge_port}/nlg").start()
     settings = bridge_settings(redis_url, fake.url, bridge_port, cache_dir, **overrides)
-    server = ThreadedServer(create_app(settings), bridge_port)
+    server = serve(settings)
     server.start()
     return BridgeStack(settings, fake, server)
+
+
+def serve(settings: Settings) -> ThreadedServer:
+    """The bridge app as `python -m avatar_bridge` serves it (trusted proxies included)."""
+    return ThreadedServer(create_app(settings), settings.port, uvicorn_options(settings))
 
 
 @pytest.fixture(scope="session")

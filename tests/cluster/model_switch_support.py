@@ -22,6 +22,7 @@ from handoff.admin.settings import AdminSettings
 from handoff.admin.training.job import TrainingService
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from launcher.settings import LauncherSettings
+from tests.support.rasa_api import rasa_api_auth
 
 
 def served_model(port: int) -> str:
@@ -49,7 +50,7 @@ def training_service(settings: LauncherSettings, models_dir: Path, redis: Redis,
     sessions = make_session_factory(engine)
     return TrainingService(admin, redis, sessions, settings.rasa_url, IntentService(admin, sessions),
                            key_prefix=f"model-switch-test-{models_dir.parent.name}",
-                           rasa_instance_urls=instance_urls)
+                           rasa_instance_urls=instance_urls, rasa_auth=rasa_api_auth(settings))
 
 
 class _RefusingRasaHandler(BaseHTTPRequestHandler):

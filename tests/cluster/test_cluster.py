@@ -23,6 +23,7 @@ from launcher.process import free_port
 from launcher.settings import LauncherSettings
 from tests.avatar_bridge.bridge_support.client import BridgeClient, of_type
 from tests.cluster.model_switch_support import (
+from tests.support.rasa_api import rasa_api_auth
     models_folder,
     refusing_rasa_stand_in,
     served_model,
@@ -52,7 +53,7 @@ def _rasa_upstreams(settings: LauncherSettings, conversation: str) -> list[str]:
 
 
 def _user_texts(settings: LauncherSettings, conversation: str) -> list[str]:
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
     return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
 
 
@@ -72,7 +73,7 @@ def test_conversations_are_spread_over_both_rasa_servers(
 ) -> None:
     # Consistent hashing on the conversation id: fresh ids land on both servers.
     for index in range(16):
-        response = httpx.get(f"{settings.rasa_url}/conversations/spread-{index}/tracker", timeout=30)
+        response = httpx.get(f"{settings.rasa_url}/conversations/spread-{index}/tracker", timeout=30, auth=rasa_api_auth(settings))
         assert response.status_code == 200
     used = {upstream for index in range(16) for upstream in _rasa_upstreams(settings, f"spread-{index}")}
     assert used == {f"127.0.0.1:{port}" for port in layout.rasa_ports}
@@ -244,7 +245,7 @@ def test_a_conversation_survives_killing_its_rasa_server(
     assert not of_type(frames, "error")
     # The other server continued the same tracker: both messages, once each, in one session.
     assert _user_texts(settings, customer.session_id) == ["Hallo", "Wo ist meine Bestellung?"]
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{customer.session_id}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{settings.rasa_url}/conversations/{customer.session_id}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
     starts = [e for e in tracker["events"] if e["event"] == "action" and e.get("name") == "action_session_start"]
     assert len(starts) == 1
     later = _rasa_upstreams(settings, customer.session_id)[-1]

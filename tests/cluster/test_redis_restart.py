@@ -33,6 +33,7 @@ from handoff.outcomes.model import ConversationOutcome
 from launcher.cluster import Cluster, ClusterLayout
 from launcher.settings import LauncherSettings
 from tests.avatar_bridge.bridge_support.client import BridgeClient, of_type
+from tests.support.rasa_api import rasa_api_auth
 
 TURN_TIMEOUT = 90.0
 BILLING_DISPUTE = "You charged me twice for the same order, I want my money back!"
@@ -201,7 +202,7 @@ def _restart_redis(cluster: Cluster, settings: LauncherSettings, layout: Cluster
 
 
 def _user_texts(settings: LauncherSettings, conversation_id: str) -> list[str]:
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{conversation_id}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{settings.rasa_url}/conversations/{conversation_id}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
     return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
 
 
@@ -219,7 +220,7 @@ def _hand_back_and_talk_to_the_bot(agent: Agent, handoff: Handoff, settings: Lau
     assert response.status_code == 200, response.text
     _frames_until(handoff.customer, lambda f: f["type"] == "status" and f["state"] == "bot")
     # The handoff service reset the handoff in Rasa's tracker (through nginx, after the restart).
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{handoff.conversation_id}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{settings.rasa_url}/conversations/{handoff.conversation_id}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
     assert tracker["slots"]["handoff_requested"] is False, tracker["slots"]
     frames = handoff.customer.ask("where is my order?", timeout=TURN_TIMEOUT)
     assert frames[-1]["type"] == "turn_complete" and frames[-1].get("routed_to") != "agent", frames

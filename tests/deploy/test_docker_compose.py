@@ -4,6 +4,7 @@ every reference in it must resolve inside the repository and agree with the loca
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,8 @@ def test_rasa_gets_every_variable_its_endpoints_use(compose: dict) -> None:
     assert used and used <= given, f"missing for rasa: {used - given}"
 
 
-@pytest.mark.parametrize("secret", ["POSTGRES_PASSWORD", "AVATAR_BRIDGE_NLG_TOKEN", "AVATAR_BRIDGE_AUDIO_URL_SECRET"])
+@pytest.mark.parametrize("secret", ["POSTGRES_PASSWORD", "AVATAR_BRIDGE_NLG_TOKEN", "AVATAR_BRIDGE_AUDIO_URL_SECRET",
+                                    "RASA_JWT_SECRET", "ACTION_SERVER_TOKEN", "REDIS_PASSWORD"])
 def test_secrets_have_no_defaults(secret: str) -> None:
     text = COMPOSE.read_text()
     assert re.search(r"\$\{%s:\?" % secret, text)
@@ -89,8 +91,12 @@ def test_secrets_have_no_defaults(secret: str) -> None:
 def test_redis_is_durable_and_ports_stay_on_loopback(compose: dict) -> None:
     from launcher.services import REDIS_PERSISTENCE
 
-    # The same persistence as `make run` / `make run-cluster` (docs/operations.md, "Fault behaviour").
-    assert compose["services"]["redis"]["command"] == ["redis-server", *REDIS_PERSISTENCE]
+    # The same persistence as `make run` / `make run-cluster` (docs/operations.md, "Fault behaviour"),
+    # and a password from the environment (the shell expands it inside the container).
+    shell, flag, script = compose["services"]["redis"]["command"]
+    assert (shell, flag) == ("sh", "-c")
+    # `$$` is compose's escape for a `$` the container's shell expands.
+    assert shlex.split(script) == ["exec", "redis-server", "--requirepass", "$$REDIS_PASSWORD", *REDIS_PERSISTENCE]
     for name, service in compose["services"].items():
         for port in service.get("ports", []):
             assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every interface"
@@ -149,3 +155,36 @@ def test_load_balancer_uses_the_launchers_template_for_compose(compose: dict) ->
     assert "hash $conversation consistent;" in config
     for upstream in ("avatar-bridge:8765", "rasa:5005", "action-server:5055"):
         assert f"server {upstream} " in config
+
+
+def test_only_the_customer_entry_and_the_consoles_are_published(compose: dict) -> None:
+    """docs/operations.md "Threat model": Rasa's channel webhooks have no authentication of their
+    own, so neither Rasa nor the action server may be reachable from outside."""
+    services = compose["services"]
+    published = {name: service.get("ports", []) for name, service in services.items() if service.get("ports")}
+    assert published == {"load-balancer": ["127.0.0.1:8765:8765"], "handoff": ["127.0.0.1:8780:8780"]}
+    assert compose["networks"]["internal"]["internal"] is True
+    for name in ("redis", "postgres", "rasa", "action-server", "avatar-bridge", "setup"):
+        assert services[name]["networks"] == ["internal"], name
+
+
+def test_internal_services_run_in_production_mode_with_their_secrets(compose: dict) -> None:
+    services = compose["services"]
+    for name in ("rasa", "action-server"):
+        environment = services[name]["environment"]
+        assert environment["PRODUCTION"] == "true"
+        assert environment["ACTION_SERVER_TOKEN"].startswith("${ACTION_SERVER_TOKEN:?")
+        assert environment["REDIS_PASSWORD"].startswith("${REDIS_PASSWORD:?")
+    assert services["rasa"]["environment"]["RASA_JWT_SECRET"].startswith("${RASA_JWT_SECRET:?")
+    bridge = services["avatar-bridge"]["environment"]
+    assert bridge["AVATAR_BRIDGE_RASA_JWT_SECRET"].startswith("${RASA_JWT_SECRET:?")
+    assert bridge["AVATAR_BRIDGE_REDIS_PASSWORD"].startswith("${REDIS_PASSWORD:?")
+    assert services["handoff"]["environment"]["HANDOFF_RASA_JWT_SECRET"].startswith("${RASA_JWT_SECRET:?")
+    # Forwarded headers are trusted from the load balancer's fixed address only.
+    balancer_address = services["load-balancer"]["networks"]["internal"]["ipv4_address"]
+    assert bridge["AVATAR_BRIDGE_TRUSTED_PROXIES"] == balancer_address
+
+
+def test_the_rasa_processes_start_through_our_entry_points() -> None:
+    assert "python -m bot.server.rasa" in (ROOT / "docker" / "rasa-start.sh").read_text()
+    assert 'ENTRYPOINT ["python", "-m", "bot.server.actions"]' in (ROOT / "docker" / "actions.Dockerfile").read_text()

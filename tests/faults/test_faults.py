@@ -23,6 +23,7 @@ from handoff.escalation.rules import reason_text
 from launcher.settings import LauncherSettings
 from launcher.system import System
 from tests.avatar_bridge.bridge_support.client import BridgeClient, of_type
+from tests.support.rasa_api import rasa_api_auth
 
 TURN_TIMEOUT = 90.0
 # The bridge trusts one action-server probe this long (AVATAR_BRIDGE_ACTION_SERVER_PROBE_S default).
@@ -99,7 +100,7 @@ def _wait_for(customer: BridgeClient, frame_type: str, timeout: float = 30.0, **
 
 
 def _tracker(settings: LauncherSettings, conversation: str) -> dict:
-    response = httpx.get(f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30)
+    response = httpx.get(f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30, auth=rasa_api_auth(settings))
     response.raise_for_status()
     return response.json()
 

@@ -161,8 +161,9 @@ def test_demo_users_are_refused_in_production(settings) -> None:  # noqa: ANN001
     from handoff.core.config import HandoffSettings
     from handoff.users import seed_demo
 
-    dumped = settings.model_dump(exclude={"seed_demo_users", "rasa_token"})
-    production = HandoffSettings(**{**dumped, "production": True, "rasa_token": "configured"})
+    dumped = settings.model_dump(exclude={"seed_demo_users", "rasa_jwt_secret", "redis_password"})
+    production = HandoffSettings(**{**dumped, "production": True, "rasa_jwt_secret": "configured-" + "x" * 20,
+                                    "redis_password": "configured-" + "y" * 20})
     assert production.seed_demo_users is False
     with pytest.raises(UserError):
         seed_demo(None, production)

@@ -100,11 +100,12 @@ def test_metrics_show_queue_length_and_handoffs(client, settings, redis_client) 
     assert (_metric(text, "handoff_http_responses_total", status_class="2xx") or 0) > 0
 
 
-def test_production_refuses_demo_users_and_missing_rasa_token(settings) -> None:  # noqa: ANN001
-    base = settings.model_dump(exclude={"seed_demo_users", "rasa_token", "production"})
-    with pytest.raises(ValidationError, match="missing: HANDOFF_RASA_TOKEN"):
-        HandoffSettings(**base, production=True)
+def test_production_refuses_demo_users_and_development_secrets(settings) -> None:  # noqa: ANN001
+    base = settings.model_dump(exclude={"seed_demo_users", "rasa_jwt_secret", "redis_password", "production"})
+    real = {"rasa_jwt_secret": "t" * 32, "redis_password": "p" * 32}
+    with pytest.raises(ValidationError, match=r"HANDOFF_RASA_JWT_SECRET \(the public development value\)"):
+        HandoffSettings(**base, production=True, redis_password="p" * 32)
     with pytest.raises(ValidationError, match="never seeds the demo users"):
-        HandoffSettings(**base, production=True, rasa_token="t", seed_demo_users=True)
-    production = HandoffSettings(**base, production=True, rasa_token="t")
-    assert production.seed_demo_users is False and production.rasa_token_value() == "t"
+        HandoffSettings(**base, production=True, seed_demo_users=True, **real)
+    production = HandoffSettings(**base, production=True, **real)
+    assert production.seed_demo_users is False and production.rasa_jwt_secret.get_secret_value() == "t" * 32

@@ -11,6 +11,7 @@ import redis
 
 from launcher.settings import LauncherSettings
 from launcher.system import System
+from tests.support.rasa_api import rasa_api_auth
 from tests.support.system import customer_db, settings, system  # noqa: F401 (shared fixtures)
 
 
@@ -23,8 +24,9 @@ def redis_client(system: System, settings: LauncherSettings) -> redis.Redis:  # 
 class Conversation:
     """One customer talking to Rasa's REST channel."""
 
-    def __init__(self, base_url: str, language: str | None = None) -> None:
+    def __init__(self, base_url: str, api_auth: httpx.Auth, language: str | None = None) -> None:
         self.base_url = base_url
+        self.api_auth = api_auth  # Rasa's HTTP API (trackers) wants our services' JWT
         self.sender = f"it-{uuid.uuid4().hex[:10]}"
         self.client = httpx.Client(base_url=base_url, timeout=60)
         # The client's language choice travels as message metadata; Rasa keeps the first
@@ -43,7 +45,7 @@ class Conversation:
         return "\n".join(reply.get("text", "") for reply in self.say(message))
 
     def tracker(self) -> dict:
-        response = self.client.get(f"/conversations/{self.sender}/tracker")
+        response = self.client.get(f"/conversations/{self.sender}/tracker", auth=self.api_auth)
         response.raise_for_status()
         return response.json()
 
@@ -54,6 +56,6 @@ class Conversation:
 @pytest.fixture
 def conversation(system: System, settings: LauncherSettings):  # noqa: F811 (shared fixtures)
     def start(language: str | None = None) -> Conversation:
-        return Conversation(settings.rasa_url, language)
+        return Conversation(settings.rasa_url, rasa_api_auth(settings), language)
 
     return start

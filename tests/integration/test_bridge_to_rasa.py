@@ -10,6 +10,7 @@ from websockets.sync.client import connect
 
 from launcher.settings import LauncherSettings
 from launcher.system import System
+from tests.support.rasa_api import rasa_api_auth
 
 TOKEN = "integration-customer-token-7Yq"
 
@@ -36,7 +37,7 @@ def test_a_turn_through_the_bridge_reaches_rasa_with_the_token_and_updates_the_t
 
     assert frames[-1]["type"] == "turn_complete", frames
     assert [frame for frame in frames if frame["type"] == "bot_message"]
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{started['session_id']}/tracker", timeout=30).json()
+    tracker = httpx.get(f"{settings.rasa_url}/conversations/{started['session_id']}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
     assert tracker["latest_message"]["metadata"]["customer_token"] == TOKEN
     slots = tracker["slots"]
     assert slots["language"] == "de"

@@ -6,10 +6,11 @@ import httpx
 import pytest
 
 from launcher.settings import LauncherSettings
+from tests.support.rasa_api import rasa_api_auth
 
 
 def parse(settings: LauncherSettings, text: str) -> dict:
-    response = httpx.post(f"{settings.rasa_url}/model/parse", json={"text": text}, timeout=30)
+    response = httpx.post(f"{settings.rasa_url}/model/parse", json={"text": text}, timeout=30, auth=rasa_api_auth(settings))
     response.raise_for_status()
     return response.json()
 

@@ -49,7 +49,7 @@ def test_personal_data_is_masked_in_every_log_and_metrics_move(system: System, s
     httpx.post(f"{settings.rasa_url}/webhooks/rest/webhook", timeout=90,
                json={"sender": "h2-rest", "message": f"my card number is {CARD_DIGITS} and mail {EMAIL}"})
     query = {"contact": EMAIL, "card": CARD_DIGITS}
-    for url in (f"{bridge}/healthz", f"{handoff}/healthz", f"{settings.rasa_url}/status",
+    for url in (f"{bridge}/healthz", f"{handoff}/healthz", f"{settings.rasa_url}/",
                 f"http://127.0.0.1:{settings.action_server_port}/health"):
         assert httpx.get(url, params=query, timeout=30).status_code == 200, url
 
@@ -76,7 +76,7 @@ def test_every_service_answers_its_health_endpoint(system: System, settings: Lau
     checks = {
         f"{settings.bridge_url}/healthz": 200, f"{settings.bridge_url}/readyz": 200,
         f"{settings.handoff_url}/healthz": 200, f"{settings.handoff_url}/readyz": 200,
-        f"{settings.rasa_url}/status": 200, f"http://127.0.0.1:{settings.action_server_port}/health": 200,
+        f"{settings.rasa_url}/": 200, f"http://127.0.0.1:{settings.action_server_port}/health": 200,
     }
     for url, status in checks.items():
         assert httpx.get(url, timeout=30).status_code == status, url

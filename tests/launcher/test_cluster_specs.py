@@ -35,6 +35,10 @@ def test_every_service_is_doubled_and_talks_to_the_load_balancer(settings: Launc
     assert specs["handoff"].env["HANDOFF_RASA_URL"] == "http://127.0.0.1:15005"
     # The admin console's model switch reaches each Rasa server directly.
     assert specs["handoff"].env["HANDOFF_RASA_INSTANCE_URLS"] == "http://127.0.0.1:15006,http://127.0.0.1:15007"
+    # X-Forwarded-For is believed from nginx's own source address only; the handoff service is not
+    # behind nginx, so it believes nobody's.
+    assert {env["AVATAR_BRIDGE_TRUSTED_PROXIES"] for env in bridges} == {"127.0.0.2"}
+    assert "HANDOFF_TRUSTED_PROXIES" not in specs["handoff"].env
 
 
 def test_the_generated_nginx_config_is_valid_and_keeps_everything_under_var(settings: LauncherSettings) -> None:
@@ -45,6 +49,8 @@ def test_the_generated_nginx_config_is_valid_and_keeps_everything_under_var(sett
         assert str(settings.var_dir) in line, line
     assert "listen 0.0.0.0" not in config and config.count("listen 127.0.0.1:") == 3
     assert "hash $conversation consistent;" in config
+    assert "proxy_bind 127.0.0.2;" in config
+    assert config.count("proxy_set_header X-Forwarded-For $remote_addr;") == 3  # in each location
     result = subprocess.run([*specs["nginx"].command, "-t"], capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 0, result.stderr
 

@@ -38,20 +38,20 @@ class RasaServer:
 
 
 class RasaFleet:
-    def __init__(self, urls: Sequence[str], models_dir: Path, token: str | None = None,
+    def __init__(self, urls: Sequence[str], models_dir: Path, auth: httpx.Auth | None = None,
                  timeout: float = 30.0, load_timeout: float = MODEL_LOAD_TIMEOUT_SECONDS) -> None:
         servers = [RasaServer(url.strip().rstrip("/")) for url in urls if url.strip()]
         if not servers:
             raise ValueError("no Rasa server to switch models on")
         self.servers = tuple(dict.fromkeys(servers))  # once each, in the configured order
         self._models_dir = models_dir
-        self._params = {"token": token} if token else {}
+        self._auth = auth  # Rasa's API wants our services' JWT (common/rasa_http.py)
         self._timeout = timeout
         self._load_timeout = load_timeout
 
     async def active_models(self) -> dict[RasaServer, str | None]:
         """The model file each server serves; fails naming the first server that does not answer."""
-        async with httpx.AsyncClient(timeout=self._timeout, params=self._params) as client:
+        async with httpx.AsyncClient(timeout=self._timeout, auth=self._auth) as client:
             return {server: await self._active_model(client, server) for server in self.servers}
 
     async def activate(self, model: Path) -> dict[RasaServer, str | None]:
@@ -61,7 +61,7 @@ class RasaFleet:
         already switched (and the failing one, if it did switch) go back to their previous model,
         and FleetSwitchFailed says which server failed and how the rollback went."""
         model_file = await asyncio.to_thread(os.path.abspath, model)
-        async with httpx.AsyncClient(timeout=self._timeout, params=self._params) as client:
+        async with httpx.AsyncClient(timeout=self._timeout, auth=self._auth) as client:
             previous = {server: await self._active_model(client, server) for server in self.servers}
             touched: list[RasaServer] = []
             for server in self.servers:

@@ -48,15 +48,15 @@ class RollbackImpossible(Exception):
 class TrainingService:
     def __init__(self, settings: AdminSettings, redis: Redis, session_factory: sessionmaker,
                  rasa_url: str, intents: IntentService, key_prefix: str = "handoff",
-                 rasa_instance_urls: Sequence[str] = (), rasa_token: str | None = None) -> None:
+                 rasa_instance_urls: Sequence[str] = (), rasa_auth: httpx.Auth | None = None) -> None:
         self._settings = settings
         self._redis = redis
         self._sessions = session_factory
         # The evaluation asks one server (through the load balancer in cluster mode); a model is
         # switched on every server (default: that same one).
         self._rasa_url = rasa_url.rstrip("/")
-        self._rasa_params = {"token": rasa_token} if rasa_token else {}
-        self.fleet = RasaFleet(rasa_instance_urls or [self._rasa_url], settings.models_dir, rasa_token)
+        self._rasa_auth = rasa_auth
+        self.fleet = RasaFleet(rasa_instance_urls or [self._rasa_url], settings.models_dir, rasa_auth)
         self._intents = intents
         self._state_key = f"{key_prefix}:admin:training"
         self._lock_key = f"{key_prefix}:admin:training:lock"
@@ -126,7 +126,7 @@ class TrainingService:
                 await asyncio.to_thread(self._snapshot, snapshot)
             await self._set(model=f"{name}.tar.gz")
             target = settings.models_dir / f"{name}.tar.gz"
-            async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30, params=self._rasa_params) as rasa:
+            async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30, auth=self._rasa_auth) as rasa:
                 await self._active_model(rasa)  # the server the evaluation asks answers
                 if set((await self.fleet.active_models()).values()) == {target.name}:
                     return {"status": "unchanged", "stage": "done", "error": None,

@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import socket
+import time
 
 import httpx
 import pytest
-from bridge_support.client import BridgeClient
+import redis
+from bridge_support.client import BridgeClient, opening_frame
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
+
+from tests.avatar_bridge.conftest import start_stack
+from tests.support.redis_server import RedisServer
 
 
 def _metric(text: str, name: str, **labels: str) -> float:
@@ -120,3 +126,118 @@ def test_metrics_move_after_a_turn_and_after_an_error_frame(bridge):
         _metric(before, "bridge_error_frames_total", code="malformed_json") + 1
     assert _metric(text, "bridge_http_responses_total", status_class="2xx") > 0
     assert "bridge_http_responses_total" in text and "bridge_turn_latency_seconds_bucket" in text
+
+
+# --- a limit that cannot be checked fails closed ------------------------------------------------
+
+
+def _first_frame_and_close(url: str, **options) -> tuple[dict, int]:
+    """A new socket's first frame, and the code it was then closed with (0: left open)."""
+    with connect(url, open_timeout=10, **options) as socket:
+        frame = json.loads(socket.recv(timeout=10))
+        try:
+            socket.recv(timeout=10)
+        except ConnectionClosed as closed:
+            return frame, closed.rcvd.code
+    return frame, 0
+
+
+def test_while_redis_is_away_requests_and_new_sockets_are_refused_never_let_through(
+        speech_cache_dir, tmp_path, caplog):
+    server = RedisServer(tmp_path)
+    server.start()
+    stack = start_stack(server.url, speech_cache_dir)
+    try:
+        assert httpx.get(f"{stack.http_url}/audio/0000.wav").status_code == 404  # checked, passed, no file
+        server.stop()
+        caplog.clear()
+        refused = httpx.get(f"{stack.http_url}/audio/0000.wav", timeout=20)
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "3"
+        assert refused.json() == {"detail": "The service is briefly unavailable; please try again in 3 s.",
+                                  "retry_after_s": 3}
+        assert refused.headers["x-content-type-options"] == "nosniff"
+
+        frame, close_code = _first_frame_and_close(stack.ws_url)
+        assert (frame["type"], frame["code"], frame["fatal"], frame["retry_after_ms"]) == \
+            ("error", "temporarily_unavailable", True, 3000)
+        assert close_code == 1013
+
+        warnings = [record.getMessage() for record in caplog.records if record.name == "common.http_guard"]
+        assert warnings == ["rate limit not checked (ConnectionError); refusing the request, retry in 3 s"] * 2
+        metrics = httpx.get(f"{stack.http_url}/metrics").text
+        assert _metric(metrics, "bridge_http_refused_total", reason="unavailable") == 2
+    finally:
+        stack.stop()
+        server.stop()
+
+
+def test_while_the_redis_pool_is_exhausted_requests_wait_briefly_then_are_refused(own_bridge, redis_server):
+    # A tiny pool, and Redis stops answering for a moment (CLIENT PAUSE, as on a stalled disk):
+    # the commands in flight hold every connection, so nobody else gets one.
+    stack = own_bridge(redis_max_connections=4, redis_pool_timeout_s=0.3)
+    pause_s = 2.0
+
+    async def timed_get(client: httpx.AsyncClient, path: str) -> tuple[httpx.Response, float]:
+        started = time.monotonic()
+        response = await client.get(path)
+        return response, time.monotonic() - started
+
+    async def scenario():
+        async with httpx.AsyncClient(base_url=stack.http_url, timeout=20) as client:
+            with redis.Redis.from_url(redis_server.url) as control:
+                control.execute_command("CLIENT", "PAUSE", int(pause_s * 1000), "ALL")
+            requests = asyncio.gather(*(timed_get(client, "/audio/0000.wav") for _ in range(8)))
+            await asyncio.sleep(0.05)  # the requests hold the pool now
+            later = asyncio.gather(timed_get(client, "/readyz"), asyncio.to_thread(_first_frame_and_close, stack.ws_url))
+            return await requests, await later
+
+    answers, ((ready, _), (frame, close_code)) = asyncio.run(scenario())
+    refused = [(response, elapsed) for response, elapsed in answers if response.status_code == 503]
+    passed = [(response, elapsed) for response, elapsed in answers if response.status_code != 503]
+    assert refused and len(refused) + len(passed) == 8
+    for response, elapsed in refused:
+        assert elapsed >= 0.3, elapsed  # it waited for a connection before giving up
+        assert response.headers["retry-after"] == "3" and "briefly unavailable" in response.json()["detail"]
+    for response, elapsed in passed:
+        # Checked once Redis answered again: none went through while its limit could not be checked.
+        assert response.status_code == 404 and elapsed >= pause_s - 0.2, (response.status_code, elapsed)
+    assert (frame["code"], frame["fatal"], close_code) == ("temporarily_unavailable", True, 1013)
+    assert ready.status_code == 503 and ready.json()["redis"] is False
+    assert ready.json()["reason"].startswith("redis pool exhausted"), ready.json()
+    assert ready.json()["redis_pool"] == {"in_use": 4, "size": 4}
+    time.sleep(pause_s)
+    assert httpx.get(f"{stack.http_url}/readyz").status_code == 200
+
+
+# --- which address the limits count: X-Forwarded-For only from a trusted proxy -----------------
+
+
+def _opens_a_session(stack, source: str, forwarded_for: str) -> bool:
+    """A new socket from `source` claiming to be `forwarded_for`: a session, or refused."""
+    frame = opening_frame(stack.ws_url, source=source, forwarded_for=forwarded_for)
+    assert frame["type"] == "session_started" or frame["code"] == "rate_limited", frame
+    return frame["type"] == "session_started"
+
+
+def _limited_addresses(stack) -> set[str]:
+    with redis.Redis.from_url(str(stack.settings.redis_url), decode_responses=True) as client:
+        return {key.rsplit(":", 1)[1] for key in client.scan_iter(f"{stack.settings.key('ratelimit', 'ws')}:*")}
+
+
+def test_x_forwarded_for_from_an_untrusted_client_changes_nothing(own_bridge):
+    stack = own_bridge(ip_connections_per_second=0.01, ip_connection_burst=2)
+    assert stack.settings.trusted_proxies == ""  # the default: nobody's X-Forwarded-For is believed
+    # Claiming other addresses neither gets a client more connections nor spends anyone else's.
+    assert [_opens_a_session(stack, "127.0.0.1", f"198.51.100.{n}") for n in (1, 2, 3)] == [True, True, False]
+    assert _limited_addresses(stack) == {"127.0.0.1"}
+
+
+def test_x_forwarded_for_from_the_configured_proxy_names_the_client(own_bridge):
+    stack = own_bridge(ip_connections_per_second=0.01, ip_connection_burst=1, trusted_proxies="127.0.0.2")
+    proxy, other = "127.0.0.2", "127.0.0.3"
+    assert _opens_a_session(stack, proxy, "198.51.100.7")
+    assert not _opens_a_session(stack, proxy, "198.51.100.7")  # the same customer, over their limit
+    assert _opens_a_session(stack, proxy, "198.51.100.8")  # another customer behind the same proxy
+    assert _opens_a_session(stack, other, "198.51.100.9")  # not the proxy: its own address counts
+    assert not _opens_a_session(stack, other, "198.51.100.10")
+    assert _limited_addresses(stack) == {"198.51.100.7", "198.51.100.8", other}

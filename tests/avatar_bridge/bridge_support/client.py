@@ -4,6 +4,7 @@ against the protocol's JSON Schemas."""
 import itertools
 import json
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
@@ -77,3 +78,17 @@ class BridgeClient:
 
 def of_type(frames: list[dict], frame_type: str) -> list[dict]:
     return [frame for frame in frames if frame["type"] == frame_type]
+
+
+def opening_frame(url: str, *, source: str = "127.0.0.1", forwarded_for: str | None = None) -> dict:
+    """What a new socket from `source` (claiming `forwarded_for`) gets for `start`: its
+    session_started, or the guard's refusal, which comes before any frame is read."""
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else None
+    with connect(url, open_timeout=10, source_address=(source, 0), additional_headers=headers) as socket:
+        try:
+            socket.send(json.dumps({"v": 1, "type": "start", "language": "en"}))
+        except ConnectionClosed:
+            pass  # refused at once; the refusal frame is still there to read
+        frame = json.loads(socket.recv(timeout=10))
+    SCHEMAS.validate(frame["type"], frame)
+    return frame

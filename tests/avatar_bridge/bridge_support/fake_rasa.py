@@ -20,6 +20,8 @@ import threading
 import time
 
 import httpx
+
+from common.service_auth import DEVELOPMENT_NLG_TOKEN, bearer_header
 from jsonschema import validate
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -198,7 +200,8 @@ class FakeRasa:
         }
         if self._http is None:  # created on the server's own event loop, reused like Rasa's session
             self._http = httpx.AsyncClient(timeout=10)
-        answer = await self._http.post(self.nlg_url, json=body)
+        # As bot/endpoints.yml makes Rasa send it.
+        answer = await self._http.post(self.nlg_url, json=body, headers=bearer_header(DEVELOPMENT_NLG_TOKEN))
         answer.raise_for_status()
         generated = answer.json()
         validate(generated, RASA_NLG_RESPONSE_SHAPE)

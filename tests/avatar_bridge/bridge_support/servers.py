@@ -17,15 +17,15 @@ def free_port() -> int:
 
 
 class ThreadedServer:
-    """An ASGI app served by a real uvicorn on 127.0.0.1:port in a background thread."""
+    """An ASGI app served by a real uvicorn on 127.0.0.1:port in a background thread; `options`
+    (e.g. a service's own uvicorn options, avatar_bridge.__main__.uvicorn_options) override the
+    defaults."""
 
-    def __init__(self, app, port: int) -> None:
+    def __init__(self, app, port: int, options: dict | None = None) -> None:
         self.port = port
-        self._server = uvicorn.Server(
-            uvicorn.Config(
-                app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=1024 * 1024, lifespan="on"
-            )
-        )
+        config = {"host": "127.0.0.1", "ws_max_size": 1024 * 1024, **(options or {}),
+                  "port": port, "log_level": "warning", "lifespan": "on"}
+        self._server = uvicorn.Server(uvicorn.Config(app, **config))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
     def start(self, timeout_s: float = 30.0) -> None:

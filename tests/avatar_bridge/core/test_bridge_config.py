@@ -4,12 +4,20 @@ from pydantic import ValidationError
 from avatar_bridge.core.config import Settings
 
 
-def test_production_refuses_to_start_without_its_secrets():
-    with pytest.raises(
-        ValidationError, match="AVATAR_BRIDGE_NLG_TOKEN, AVATAR_BRIDGE_AUDIO_URL_SECRET, AVATAR_BRIDGE_RASA_TOKEN"
-    ):
+REAL = {"nlg_token": "n" * 32, "audio_url_secret": "a" * 32, "rasa_jwt_secret": "r" * 32, "redis_password": "p" * 32}
+
+
+def test_production_refuses_to_start_with_development_or_missing_secrets():
+    with pytest.raises(ValidationError) as refused:
         Settings(environment="production")
-    Settings(environment="production", nlg_token="a", audio_url_secret="b", rasa_token="c")
+    message = str(refused.value)
+    assert "AVATAR_BRIDGE_NLG_TOKEN (the public development value)" in message
+    assert "AVATAR_BRIDGE_AUDIO_URL_SECRET (missing)" in message
+    assert "AVATAR_BRIDGE_RASA_JWT_SECRET (the public development value)" in message
+    assert "AVATAR_BRIDGE_REDIS_PASSWORD (missing)" in message
+    with pytest.raises(ValidationError, match=r"AVATAR_BRIDGE_REDIS_PASSWORD \(shorter than 16"):
+        Settings(environment="production", **{**REAL, "redis_password": "short"})
+    assert Settings(environment="production", **REAL).rasa_jwt_secret.get_secret_value() == "r" * 32
 
 
 def test_settings_come_from_prefixed_environment_variables(monkeypatch):

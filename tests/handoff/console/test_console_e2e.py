@@ -8,6 +8,7 @@ import time
 import httpx
 
 from tests.handoff.console.conftest import CustomerSocket
+from tests.support.rasa_api import rasa_api_auth
 
 WHISPER = "Offer them the 10 percent voucher"
 HOSTILE = "<img src=x onerror=\"document.title='pwned'\"> thanks for helping"
@@ -84,7 +85,7 @@ def test_customer_is_handed_over_chats_with_an_agent_and_returns_to_the_bot(
         agent.locator("#conversation").wait_for(state="hidden")
         # Rasa knows the conversation is back with the bot, so it can escalate again later.
         slots = httpx.get(f"{system_settings.rasa_url}/conversations/{session_id}/tracker",
-                          timeout=30).json()["slots"]
+                          timeout=30, auth=rasa_api_auth(system_settings)).json()["slots"]
         assert slots["handoff_requested"] is False and slots["human_offered"] is False
 
         again = customer.say("where is my order")
