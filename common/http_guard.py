@@ -50,10 +50,14 @@ CLOSE_TRY_AGAIN_LATER = 1013
 UNCHECKED_RETRY_AFTER_S = 3
 # Why a request was refused (the metrics' `reason` label; the WebSocket refusal frame's subject).
 RATE_LIMITED, TOO_LARGE, UNAVAILABLE = "rate_limited", "too_large", "unavailable"
-_CLOSE_REASONS = {RATE_LIMITED: "too many new connections from your address",
-                  UNAVAILABLE: "briefly unavailable, try again shortly"}
-_HTTP_REFUSALS = {RATE_LIMITED: (429, "Too many requests from your address; try again in {seconds} s."),
-                  UNAVAILABLE: (503, "The service is briefly unavailable; please try again in {seconds} s.")}
+_CLOSE_REASONS = {
+    RATE_LIMITED: "too many new connections from your address",
+    UNAVAILABLE: "briefly unavailable, try again shortly",
+}
+_HTTP_REFUSALS = {
+    RATE_LIMITED: (429, "Too many requests from your address; try again in {seconds} s."),
+    UNAVAILABLE: (503, "The service is briefly unavailable; please try again in {seconds} s."),
+}
 
 
 @dataclass(frozen=True)
@@ -120,23 +124,34 @@ class HttpGuard:
             self._refused(refusal)
             seconds = math.ceil(wait_s)
             status, detail = _HTTP_REFUSALS[refusal]
-            await _json_response(send, status, {"detail": detail.format(seconds=seconds), "retry_after_s": seconds},
-                                 {**headers, "Retry-After": str(seconds)}, self._hooks.on_status)
+            await _json_response(
+                send,
+                status,
+                {"detail": detail.format(seconds=seconds), "retry_after_s": seconds},
+                {**headers, "Retry-After": str(seconds)},
+                self._hooks.on_status,
+            )
             return
         receive_body = await self._checked_body(scope, receive)
         if receive_body is None:
             self._refused(TOO_LARGE)
             await _json_response(
-                send, 413, {"detail": f"The request body is larger than {self._limits.max_body_bytes} bytes."},
-                {**headers, "Connection": "close"}, self._hooks.on_status,
+                send,
+                413,
+                {"detail": f"The request body is larger than {self._limits.max_body_bytes} bytes."},
+                {**headers, "Connection": "close"},
+                self._hooks.on_status,
             )
             return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name.lower().encode("latin-1"), value.encode("latin-1"))
-                         for name, value in headers.items() if name.lower().encode("latin-1") not in present]
+                extra = [
+                    (name.lower().encode("latin-1"), value.encode("latin-1"))
+                    for name, value in headers.items()
+                    if name.lower().encode("latin-1") not in present
+                ]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
                 if self._hooks.on_status is not None:
                     self._hooks.on_status(int(message["status"]))
@@ -227,11 +242,15 @@ def _unchecked(cause: str) -> tuple[str, float]:
     return UNAVAILABLE, UNCHECKED_RETRY_AFTER_S
 
 
-async def _json_response(send: Send, status: int, body: dict, headers: Mapping[str, str],
-                         on_status: Callable[[int], None] | None) -> None:
+async def _json_response(
+    send: Send, status: int, body: dict, headers: Mapping[str, str], on_status: Callable[[int], None] | None
+) -> None:
     payload = json.dumps(body).encode()
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-           *[(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]]
+    raw = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        *[(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()],
+    ]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": payload})
     if on_status is not None:

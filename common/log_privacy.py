@@ -2,7 +2,8 @@
 
 Masks e-mail addresses, phone numbers and card-like numbers (13-19 digits, spaces or dashes
 allowed, Luhn-valid), and secrets: the value of a query parameter or field named like a credential
-(token, secret, password, ...), a bearer token, and anything shaped like a JWT. Our own identifiers stay readable: 8-digit order numbers (40010002) and
+(token, secret, password, ...), a bearer token, and anything shaped like a JWT. Our own identifiers
+stay readable: 8-digit order numbers (40010002) and
 customer ids (C100001) are too short to be either.
 
 `install()` wraps the log record factory, so every record of every logger is masked when it is
@@ -30,7 +31,8 @@ SECRET_MASK = "[secret]"
 
 # `token=abc`, `access_token: abc`, `"password": "abc"`: what follows a credential's name.
 _SECRET_FIELD = re.compile(
-    r"""(?i)(\b[\w-]*(?:token|secret|password|passwd|api[_-]?key|jwt)["']?\s*[=:]\s*["']?)([^\s&"',;}]+)""")
+    r"""(?i)(\b[\w-]*(?:token|secret|password|passwd|api[_-]?key|jwt)["']?\s*[=:]\s*["']?)([^\s&"',;}]+)"""
+)
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
 # header.payload.signature, each base64url; the first two start with "eyJ" ('{"').
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")

@@ -13,12 +13,17 @@ class ServiceMetrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.http_responses = Counter(
-            f"{service}_http_responses_total", "HTTP responses by status class (5xx: server errors).",
-            ["status_class"], registry=self.registry,
+            f"{service}_http_responses_total",
+            "HTTP responses by status class (5xx: server errors).",
+            ["status_class"],
+            registry=self.registry,
         )
         self.http_refused = Counter(
-            f"{service}_http_refused_total", "Requests the guard refused: rate_limited (429), too_large (413), unavailable (503: a limit could not be checked).",
-            ["reason"], registry=self.registry,
+            f"{service}_http_refused_total",
+            "Requests the guard refused: rate_limited (429), too_large (413), "
+            "unavailable (503: a limit could not be checked).",
+            ["reason"],
+            registry=self.registry,
         )
 
     def observe_status(self, status: int) -> None:

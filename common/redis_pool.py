@@ -69,6 +69,8 @@ class WaitingConnectionPool(BlockingConnectionPool):
         return len(self._in_use_connections)
 
 
-def waiting_pool(url: str, *, max_connections: int, timeout_s: float, **connection_options: Any) -> WaitingConnectionPool:
+def waiting_pool(
+    url: str, *, max_connections: int, timeout_s: float, **connection_options: Any
+) -> WaitingConnectionPool:
     """A pool for `url`; `connection_options` as for `redis.asyncio.Redis.from_url`."""
     return WaitingConnectionPool.from_url(url, max_connections=max_connections, timeout=timeout_s, **connection_options)

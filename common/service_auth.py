@@ -27,10 +27,14 @@ DEVELOPMENT_RASA_JWT_SECRET = "development-rasa-jwt-secret-not-for-production"
 DEVELOPMENT_ACTION_SERVER_TOKEN = "development-action-server-token"
 DEVELOPMENT_NLG_TOKEN = "local-development-token"
 DEVELOPMENT_AUDIO_URL_SECRET = "development-only-not-secret"
-DEVELOPMENT_SECRETS = frozenset({
-    DEVELOPMENT_RASA_JWT_SECRET, DEVELOPMENT_ACTION_SERVER_TOKEN, DEVELOPMENT_NLG_TOKEN,
-    DEVELOPMENT_AUDIO_URL_SECRET,
-})
+DEVELOPMENT_SECRETS = frozenset(
+    {
+        DEVELOPMENT_RASA_JWT_SECRET,
+        DEVELOPMENT_ACTION_SERVER_TOKEN,
+        DEVELOPMENT_NLG_TOKEN,
+        DEVELOPMENT_AUDIO_URL_SECRET,
+    }
+)
 # A production secret shorter than this is a typo or a placeholder, not a secret.
 MIN_SECRET_CHARS = 16
 

@@ -51,9 +51,7 @@ class CustomerConnector(Protocol):
     def get_customer(self, customer_id: str) -> Customer | None:
         """The customer with this customer number, or None."""
 
-    def verify_customer(
-        self, identifier: str, phone_last4: str, now: datetime | None = None
-    ) -> VerificationResult:
+    def verify_customer(self, identifier: str, phone_last4: str, now: datetime | None = None) -> VerificationResult:
         """Check the second factor: the last four digits of the phone number on the account.
 
         Counts failures per account in the database; ``MAX_VERIFICATION_FAILURES`` failures lock
@@ -76,9 +74,7 @@ class CustomerConnector(Protocol):
     def get_order(self, order_number: str) -> Order | None:
         """Any order by number, for agents and internal use only: not for customer-facing answers."""
 
-    def change_delivery_address(
-        self, customer_id: str, order_number: str, new_address: str
-    ) -> AddressChangeResult:
+    def change_delivery_address(self, customer_id: str, order_number: str, new_address: str) -> AddressChangeResult:
         """Redirect an order that has not been dispatched yet.
 
         Raises ``ValueError`` for an unusable address (empty, over 300 characters, control

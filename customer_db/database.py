@@ -74,6 +74,4 @@ def reader_sessions(engine: Engine) -> sessionmaker:
 
 def writer_sessions(engine: Engine) -> sessionmaker:
     """Sessions for transactions that will write: on SQLite they take the write lock up front."""
-    return sessionmaker(
-        bind=engine.execution_options(**{_WRITE_INTENT: True}), future=True, expire_on_commit=False
-    )
+    return sessionmaker(bind=engine.execution_options(**{_WRITE_INTENT: True}), future=True, expire_on_commit=False)

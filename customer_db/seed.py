@@ -50,13 +50,25 @@ _CONTACT_TEMPLATES = (
     ("email", "Wanted to return an item from order {order}; a return label was sent.", "resolved", "Maria (agent)"),
     ("phone", "Reported a damaged item in order {order}; a replacement was arranged.", "resolved", "Tom (agent)"),
     ("chat", "Could not sign in; the password reset link did not arrive, handed to an agent.", "handed_off", "bot"),
-    ("voice", "Asked whether order {order} could still be sent to a neighbour; it had left already.",
-     "unresolved", "bot"),
+    (
+        "voice",
+        "Asked whether order {order} could still be sent to a neighbour; it had left already.",
+        "unresolved",
+        "bot",
+    ),
 )
-_LATE_PARCEL_CONTACT = ("email", "Asked why order {order} is late; explained the carrier delay and the new "
-                        "delivery estimate.", "resolved", "Sarah (agent)")
-_PAYMENT_REMINDER_CONTACT = ("phone", "Talked about the payment reminder for order {order}; the customer will "
-                             "pay by bank transfer.", "unresolved", "Jonas (agent)")
+_LATE_PARCEL_CONTACT = (
+    "email",
+    "Asked why order {order} is late; explained the carrier delay and the new delivery estimate.",
+    "resolved",
+    "Sarah (agent)",
+)
+_PAYMENT_REMINDER_CONTACT = (
+    "phone",
+    "Talked about the payment reminder for order {order}; the customer will pay by bank transfer.",
+    "unresolved",
+    "Jonas (agent)",
+)
 
 
 @dataclass
@@ -87,14 +99,16 @@ def _drawn_order_plans(rng: random.Random, customers: Sequence[CustomerRow]) -> 
             drawn = next(statuses)
             low, high = PLACED_DAYS_AGO[drawn]
             delayed = drawn == "in_transit_delayed"
-            plans.setdefault(customer.customer_id, []).append(OrderPlan(
-                order_number=str(order_number),
-                status="in_transit" if delayed else drawn,
-                placed_days_ago=round(rng.uniform(low, high), 3),
-                carrier=rng.choice(CARRIERS_BY_COUNTRY[customer.country]),
-                items=random_items(rng),
-                delay_days=rng.randint(1, 5) if delayed else 0,
-            ))
+            plans.setdefault(customer.customer_id, []).append(
+                OrderPlan(
+                    order_number=str(order_number),
+                    status="in_transit" if delayed else drawn,
+                    placed_days_ago=round(rng.uniform(low, high), 3),
+                    carrier=rng.choice(CARRIERS_BY_COUNTRY[customer.country]),
+                    items=random_items(rng),
+                    delay_days=rng.randint(1, 5) if delayed else 0,
+                )
+            )
             order_number += rng.randint(1, 29)
     return plans
 
@@ -103,9 +117,14 @@ def _invoice(order: OrderRow, payment: str) -> InvoiceRow:
     issued = order.placed_at.date()
     paid = {"paid": order.total_cents, "open": 0, "unpaid": 0, "partial": order.total_cents // 2}[payment]
     return InvoiceRow(
-        invoice_number="", customer_id=order.customer_id, order_number=order.order_number,
-        issued_at=issued, due_date=issued + timedelta(days=INVOICE_PAYMENT_DAYS),
-        amount_cents=order.total_cents, amount_paid_cents=paid, currency=order.currency,
+        invoice_number="",
+        customer_id=order.customer_id,
+        order_number=order.order_number,
+        issued_at=issued,
+        due_date=issued + timedelta(days=INVOICE_PAYMENT_DAYS),
+        amount_cents=order.total_cents,
+        amount_paid_cents=paid,
+        currency=order.currency,
     )
 
 
@@ -119,8 +138,9 @@ def _drawn_payment(rng: random.Random, order: OrderRow, today) -> str:
     return rng.choices(("paid", "unpaid", "partial"), weights=(80, 15, 5))[0]
 
 
-def _contact(rng: random.Random, customer: CustomerRow, template, started_at: datetime, order_number: str,
-             now: datetime) -> ContactRow:
+def _contact(
+    rng: random.Random, customer: CustomerRow, template, started_at: datetime, order_number: str, now: datetime
+) -> ContactRow:
     channel, summary, outcome, handled_by = template
     prefix = {"chat": "chat", "voice": "chat", "email": "mail", "phone": "call"}[channel]
     return ContactRow(
@@ -145,14 +165,21 @@ def build_demo_data(now: datetime | None = None, seed: int = DEMO_SEED) -> DemoD
     by_id = {customer.customer_id: customer for customer in data.customers}
 
     for demo in DEMO_ORDERS:
-        plan = OrderPlan(demo.order_number, demo.status, demo.placed_days_ago, demo.carrier, demo.items,
-                         demo.original_estimate_in_days, demo.delay_days)
+        plan = OrderPlan(
+            demo.order_number,
+            demo.status,
+            demo.placed_days_ago,
+            demo.carrier,
+            demo.items,
+            demo.original_estimate_in_days,
+            demo.delay_days,
+        )
         customer = by_id[demo.customer_id]
         order = build_order(rng, plan, customer, currency_for_country(customer.country), moment)
         data.orders.append(order)
         data.invoices.append(_invoice(order, demo.payment))
 
-    for customer_id, plans in _drawn_order_plans(rng, data.customers[len(DEMO_CUSTOMERS):]).items():
+    for customer_id, plans in _drawn_order_plans(rng, data.customers[len(DEMO_CUSTOMERS) :]).items():
         customer = by_id[customer_id]
         for plan in plans:
             order = build_order(rng, plan, customer, currency_for_country(customer.country), moment)
@@ -170,7 +197,7 @@ def build_demo_data(now: datetime | None = None, seed: int = DEMO_SEED) -> DemoD
         _contact(rng, by_id["C100002"], _LATE_PARCEL_CONTACT, moment - timedelta(days=1.1), "40010002", moment),
         _contact(rng, by_id["C100003"], _PAYMENT_REMINDER_CONTACT, moment - timedelta(days=20.2), "40010003", moment),
     ]
-    customers_with_orders = sorted({order.customer_id for order in data.orders[len(DEMO_ORDERS):]})
+    customers_with_orders = sorted({order.customer_id for order in data.orders[len(DEMO_ORDERS) :]})
     for customer_id in rng.sample(customers_with_orders, k=min(6, len(customers_with_orders))):
         order = rng.choice([o for o in data.orders if o.customer_id == customer_id])
         started_at = order.placed_at + timedelta(days=rng.uniform(0.5, 3))
@@ -180,9 +207,7 @@ def build_demo_data(now: datetime | None = None, seed: int = DEMO_SEED) -> DemoD
     return data
 
 
-def seed_database(
-    connector: SqlCustomerConnector, *, now: datetime | None = None, reset: bool = False
-) -> SeedReport:
+def seed_database(connector: SqlCustomerConnector, *, now: datetime | None = None, reset: bool = False) -> SeedReport:
     """Fill the connector's database with the demo data, unless it already holds customers."""
     if reset:
         connector.drop_schema()
@@ -221,8 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         connector.close()
     if report.seeded:
-        print(f"Seeded {report.customers} customers, {report.orders} orders, {report.invoices} invoices "
-              f"and {report.contacts} earlier contacts into {url!r}.")
+        print(
+            f"Seeded {report.customers} customers, {report.orders} orders, {report.invoices} invoices "
+            f"and {report.contacts} earlier contacts into {url!r}."
+        )
     else:
         print(f"{url!r} already holds customers; nothing seeded (use --reset to start over).")
     return 0

@@ -98,9 +98,7 @@ def _morning(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(7, 0)) + timedelta(minutes=rng.randint(0, 150))
 
 
-def build_order(
-    rng: random.Random, plan: OrderPlan, customer: CustomerRow, currency: str, now: datetime
-) -> OrderRow:
+def build_order(rng: random.Random, plan: OrderPlan, customer: CustomerRow, currency: str, now: datetime) -> OrderRow:
     placed_at = (now - timedelta(days=plan.placed_days_ago)).replace(microsecond=0)
     today = now.date()
     warehouse = WAREHOUSE_BY_COUNTRY.get(customer.country, "Kassel")
@@ -115,40 +113,78 @@ def build_order(
     tracking: str | None = None
 
     if plan.status == "cancelled":
-        line.add(placed_at + timedelta(hours=rng.uniform(1, 5)), "cancelled", "Customer service",
-                 "Order cancelled at the customer's request; payment refunded.")
+        line.add(
+            placed_at + timedelta(hours=rng.uniform(1, 5)),
+            "cancelled",
+            "Customer service",
+            "Order cancelled at the customer's request; payment refunded.",
+        )
     elif plan.status != "processing":
         tracking = tracking_number(rng, carrier)
-        packed_at = line.add(placed_at + timedelta(hours=rng.uniform(6, 18)), "packed",
-                             f"Warehouse {warehouse}", "Parcel packed and shipping label created.")
+        packed_at = line.add(
+            placed_at + timedelta(hours=rng.uniform(6, 18)),
+            "packed",
+            f"Warehouse {warehouse}",
+            "Parcel packed and shipping label created.",
+        )
         if plan.status != "packed":
-            handed = line.add(packed_at + timedelta(hours=rng.uniform(2, 8)), "in_transit",
-                              f"Warehouse {warehouse}", f"Parcel handed over to {carrier}.")
-            at_hub = line.add(handed + timedelta(hours=rng.uniform(8, 16)), "in_transit",
-                              f"{carrier} parcel centre {hub}", "Parcel sorted at the parcel centre.")
+            handed = line.add(
+                packed_at + timedelta(hours=rng.uniform(2, 8)),
+                "in_transit",
+                f"Warehouse {warehouse}",
+                f"Parcel handed over to {carrier}.",
+            )
+            at_hub = line.add(
+                handed + timedelta(hours=rng.uniform(8, 16)),
+                "in_transit",
+                f"{carrier} parcel centre {hub}",
+                "Parcel sorted at the parcel centre.",
+            )
             original, estimated = _estimates(rng, plan, placed_at, today)
             if plan.delay_days:
-                line.add(at_hub + timedelta(hours=rng.uniform(8, 14)), "in_transit",
-                         f"{carrier} parcel centre {hub}",
-                         f"Delay in the {carrier} network; new delivery estimate {estimated.isoformat()}.")
+                line.add(
+                    at_hub + timedelta(hours=rng.uniform(8, 14)),
+                    "in_transit",
+                    f"{carrier} parcel centre {hub}",
+                    f"Delay in the {carrier} network; new delivery estimate {estimated.isoformat()}.",
+                )
             if plan.status == "lost":
-                line.add(at_hub + timedelta(days=rng.uniform(4, 6)), "lost", f"{carrier} parcel centre {hub}",
-                         "The carrier reports the parcel as lost; an investigation is open.")
+                line.add(
+                    at_hub + timedelta(days=rng.uniform(4, 6)),
+                    "lost",
+                    f"{carrier} parcel centre {hub}",
+                    "The carrier reports the parcel as lost; an investigation is open.",
+                )
             elif plan.status in ("out_for_delivery", "delivered", "returned"):
-                out_at = now - timedelta(hours=rng.uniform(0.5, 2.5)) if plan.status == "out_for_delivery" \
+                out_at = (
+                    now - timedelta(hours=rng.uniform(0.5, 2.5))
+                    if plan.status == "out_for_delivery"
                     else _morning(estimated, rng)
-                out_at = line.add(out_at, "out_for_delivery", f"{carrier} depot {customer.city}",
-                                  "Out for delivery.")
+                )
+                out_at = line.add(out_at, "out_for_delivery", f"{carrier} depot {customer.city}", "Out for delivery.")
                 if plan.status != "out_for_delivery":
-                    delivered_at = line.add(out_at + timedelta(hours=rng.uniform(1.5, 6)), "delivered",
-                                            customer.city, "Delivered to the recipient.")
+                    delivered_at = line.add(
+                        out_at + timedelta(hours=rng.uniform(1.5, 6)),
+                        "delivered",
+                        customer.city,
+                        "Delivered to the recipient.",
+                    )
                 if plan.status == "returned":
-                    line.add(delivered_at + timedelta(days=rng.uniform(5, 12)), "returned",
-                             f"Warehouse {warehouse}", "Return received at our warehouse; refund issued.")
+                    line.add(
+                        delivered_at + timedelta(days=rng.uniform(5, 12)),
+                        "returned",
+                        f"Warehouse {warehouse}",
+                        "Return received at our warehouse; refund issued.",
+                    )
 
     items = [
-        OrderItemRow(position=position, sku=sku, name=_PRODUCTS_BY_SKU[sku][0], quantity=quantity,
-                     unit_price_cents=_PRODUCTS_BY_SKU[sku][1])
+        OrderItemRow(
+            position=position,
+            sku=sku,
+            name=_PRODUCTS_BY_SKU[sku][0],
+            quantity=quantity,
+            unit_price_cents=_PRODUCTS_BY_SKU[sku][1],
+        )
         for position, (sku, quantity) in enumerate(plan.items, start=1)
     ]
     return OrderRow(
@@ -185,9 +221,17 @@ def _estimates(rng: random.Random, plan: OrderPlan, placed_at: datetime, today: 
 
 def plan_statuses(rng: random.Random, count: int, required: Sequence[str]) -> list[str]:
     """``count`` statuses: every one in ``required`` first, then drawn with realistic weights."""
-    weighted = (("delivered", 46), ("in_transit", 12), ("processing", 6), ("packed", 5),
-                ("out_for_delivery", 5), ("cancelled", 6), ("returned", 6), ("lost", 2),
-                ("in_transit_delayed", 5))
+    weighted = (
+        ("delivered", 46),
+        ("in_transit", 12),
+        ("processing", 6),
+        ("packed", 5),
+        ("out_for_delivery", 5),
+        ("cancelled", 6),
+        ("returned", 6),
+        ("lost", 2),
+        ("in_transit_delayed", 5),
+    )
     names = [name for name, _ in weighted]
     weights = [weight for _, weight in weighted]
     statuses = list(required)[:count]

@@ -60,9 +60,16 @@ def _street_postcode_city(rng: random.Random, country: str):
 def demo_customers(now: datetime) -> list[CustomerRow]:
     return [
         CustomerRow(
-            customer_id=demo.customer_id, first_name=demo.first_name, last_name=demo.last_name,
-            email=demo.email, phone=demo.phone, language=demo.language, street=demo.street,
-            postcode=demo.postcode, city=demo.city, country=demo.country,
+            customer_id=demo.customer_id,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            email=demo.email,
+            phone=demo.phone,
+            language=demo.language,
+            street=demo.street,
+            postcode=demo.postcode,
+            city=demo.city,
+            country=demo.country,
             created_at=(now - timedelta(days=demo.customer_for_days)).replace(microsecond=0),
         )
         for demo in DEMO_CUSTOMERS
@@ -87,11 +94,20 @@ def drawn_customers(rng: random.Random, now: datetime, taken_emails: set) -> lis
                 email, suffix = f"{email_local}{suffix}@{domain}", suffix + 1
             taken_emails.add(email)
             street, postcode, city = _street_postcode_city(rng, country)
-            customers.append(CustomerRow(
-                customer_id=f"C{number:06d}", first_name=first, last_name=last, email=email,
-                phone=_phone(rng, country), language=language, street=street, postcode=postcode,
-                city=city, country=country,
-                created_at=(now - timedelta(days=rng.uniform(180, 2000))).replace(microsecond=0),
-            ))
+            customers.append(
+                CustomerRow(
+                    customer_id=f"C{number:06d}",
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    phone=_phone(rng, country),
+                    language=language,
+                    street=street,
+                    postcode=postcode,
+                    city=city,
+                    country=country,
+                    created_at=(now - timedelta(days=rng.uniform(180, 2000))).replace(microsecond=0),
+                )
+            )
             number += 1
     return customers

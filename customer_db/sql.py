@@ -104,9 +104,7 @@ class SqlCustomerConnector:
             row = session.get(CustomerRow, customer_number)
             return customer_record(row) if row is not None else None
 
-    def verify_customer(
-        self, identifier: str, phone_last4: str, now: datetime | None = None
-    ) -> VerificationResult:
+    def verify_customer(self, identifier: str, phone_last4: str, now: datetime | None = None) -> VerificationResult:
         moment = clock.as_utc(now)
         try:
             with self._write.begin() as session:

@@ -6,6 +6,8 @@ COPY bot /app/bot
 COPY customer_db /app/customer_db
 # Personal data masked in every log record (common/site/sitecustomize.py, docs/operations.md).
 COPY common /app/common
+# The facts the services share (emotion taxonomy, escalation rules, handoff record schema).
+COPY contracts /app/contracts
 ENV PYTHONPATH=/app:/app/common/site
 USER 1001
 # Our entry point instead of the image's `start`: it answers only Rasa (bot/server/actions.py).

@@ -13,8 +13,12 @@ from handoff.core.config import HandoffSettings
 def uvicorn_options(settings: HandoffSettings) -> dict[str, Any]:
     """How uvicorn serves the service (the tests serve it the same way)."""
     # X-Forwarded-For only from the configured proxies, else from nobody.
-    return {"host": settings.host, "port": settings.port, "log_level": settings.log_level,
-            **forwarding_options(settings.trusted_proxies)}
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        **forwarding_options(settings.trusted_proxies),
+    }
 
 
 def main() -> None:

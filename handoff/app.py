@@ -100,8 +100,11 @@ def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = T
     async def redis_unavailable(_request: Request, error: RedisError) -> JSONResponse:
         # Redis is away (restarting) beyond the client's retries: a clear "try again", not a 500.
         logger.warning("request failed: Redis unavailable (%s)", type(error).__name__)
-        return JSONResponse({"detail": "The service is briefly unavailable; please try again in a few seconds."},
-                            status_code=503, headers={"Retry-After": "3"})
+        return JSONResponse(
+            {"detail": "The service is briefly unavailable; please try again in a few seconds."},
+            status_code=503,
+            headers={"Retry-After": "3"},
+        )
 
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)

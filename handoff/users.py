@@ -18,14 +18,38 @@ from handoff.core.db import create_schema, make_engine, make_session_factory
 
 # Development only (refused in production mode); README lists them.
 DEMO_USERS = (
-    {"username": "mia", "display_name": "Mia", "role": "agent", "password": "mia-demo-pass",
-     "skills": ["billing", "general"], "languages": ["en", "de"]},
-    {"username": "tom", "display_name": "Tom", "role": "agent", "password": "tom-demo-pass",
-     "skills": ["technical", "general"], "languages": ["en"]},
-    {"username": "sam", "display_name": "Sam", "role": "supervisor", "password": "sam-demo-pass",
-     "skills": ["billing", "technical", "general"], "languages": ["en", "de"]},
-    {"username": "alex", "display_name": "Alex", "role": "admin", "password": "alex-demo-pass",
-     "skills": ["billing", "technical", "general"], "languages": ["en", "de"]},
+    {
+        "username": "mia",
+        "display_name": "Mia",
+        "role": "agent",
+        "password": "mia-demo-pass",
+        "skills": ["billing", "general"],
+        "languages": ["en", "de"],
+    },
+    {
+        "username": "tom",
+        "display_name": "Tom",
+        "role": "agent",
+        "password": "tom-demo-pass",
+        "skills": ["technical", "general"],
+        "languages": ["en"],
+    },
+    {
+        "username": "sam",
+        "display_name": "Sam",
+        "role": "supervisor",
+        "password": "sam-demo-pass",
+        "skills": ["billing", "technical", "general"],
+        "languages": ["en", "de"],
+    },
+    {
+        "username": "alex",
+        "display_name": "Alex",
+        "role": "admin",
+        "password": "alex-demo-pass",
+        "skills": ["billing", "technical", "general"],
+        "languages": ["en", "de"],
+    },
 )
 
 
@@ -104,21 +128,36 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "list":
             with sessions() as session:
                 for user in list_users(session):
-                    print(f"{user.username}\t{user.role}\t{user.display_name}\t{','.join(user.skills)}\t"
-                          f"{','.join(user.languages)}\t{'active' if user.active else 'inactive'}")
+                    print(
+                        f"{user.username}\t{user.role}\t{user.display_name}\t{','.join(user.skills)}\t"
+                        f"{','.join(user.languages)}\t{'active' if user.active else 'inactive'}"
+                    )
         elif args.command == "create":
             password = _password("Password: ")
             with sessions() as session:
-                create_user(session, username=args.username, display_name=args.name, role=args.role,
-                            password=password, skills=_split(args.skills), languages=_split(args.languages))
+                create_user(
+                    session,
+                    username=args.username,
+                    display_name=args.name,
+                    role=args.role,
+                    password=password,
+                    skills=_split(args.skills),
+                    languages=_split(args.languages),
+                )
             print(f"created {args.username}")
         elif args.command == "passwd":
             password = _password("New password: ")
             with sessions() as session:
                 set_password(session, args.username, password)
             signed_out = _revoke_sign_ins(settings, args.username)
-            print(f"password changed for {args.username}" + ("; signed out everywhere" if signed_out else
-                  "; Redis unreachable: existing sign-ins end with their TTL"))
+            print(
+                f"password changed for {args.username}"
+                + (
+                    "; signed out everywhere"
+                    if signed_out
+                    else "; Redis unreachable: existing sign-ins end with their TTL"
+                )
+            )
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ import logging
 from fastapi import FastAPI
 from redis.exceptions import RedisError
 
+from contracts.redis_keys import BRIDGE_AGENT_INBOX, BRIDGE_CSAT
 from handoff.core.config import HandoffSettings
 from handoff.intake.handlers import ContextBuilder, Handlers
 from handoff.intake.streams import StreamConsumer
@@ -26,15 +27,18 @@ class Workers:
         handlers = Handlers(self.service, ContextBuilder(settings.customer_db_url), app.state.session_factory)
         redis = app.state.redis
         rejected = settings.key("rejected")
-        self.sweeper = BotSessionSweeper(redis, app.state.session_factory, settings.idle_end_seconds,
-                                         settings.key("swept"))
+        self.sweeper = BotSessionSweeper(
+            redis, app.state.session_factory, settings.idle_end_seconds, settings.key("swept")
+        )
         # The instance's own consumer name (HANDOFF_INSTANCE_ID), stable so that a restart picks up
         # the entries it had read but not acknowledged.
         consumer = settings.instance_id
         self.consumers = [
             StreamConsumer(redis, settings.requests_stream, GROUP, consumer, handlers.handoff_request, rejected),
-            StreamConsumer(redis, settings.bridge_key("agent_inbox"), GROUP, consumer, handlers.agent_inbox, rejected),
-            StreamConsumer(redis, settings.bridge_key("csat"), GROUP, consumer, handlers.csat, rejected),
+            StreamConsumer(
+                redis, settings.bridge_key(BRIDGE_AGENT_INBOX), GROUP, consumer, handlers.agent_inbox, rejected
+            ),
+            StreamConsumer(redis, settings.bridge_key(BRIDGE_CSAT), GROUP, consumer, handlers.csat, rejected),
         ]
 
     def start(self) -> None:
@@ -52,8 +56,9 @@ class Workers:
             return
         _done, pending = await asyncio.wait(self._tasks, timeout=STOP_TIMEOUT_SECONDS)
         for task in pending:
-            logger.warning("background task %r did not stop within %s s; leaving it", task.get_name(),
-                           STOP_TIMEOUT_SECONDS)
+            logger.warning(
+                "background task %r did not stop within %s s; leaving it", task.get_name(), STOP_TIMEOUT_SECONDS
+            )
         self._tasks.clear()
 
     async def _housekeeping(self) -> None:

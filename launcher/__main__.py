@@ -48,17 +48,26 @@ def run() -> int:
         print("\nThe assistant is running:")
         print(f"  Redis               {settings.redis_url}" + ("  (already running, reused)" if reuse_redis else ""))
         print(f"  Action server       {settings.action_server_url}  (answers Rasa only)")
-        print(f"  Web client          {settings.bridge_url}/  (embed: <script src=\"{settings.bridge_url}/widget.js\" defer></script>)")
+        print(
+            f"  Web client          {settings.bridge_url}/  "
+            f'(embed: <script src="{settings.bridge_url}/widget.js" defer></script>)'
+        )
         print(f"  Avatar bridge       ws://127.0.0.1:{settings.bridge_port}/ws/v1  (protocol: docs/protocol.md)")
         print(f"  Rasa REST channel   {settings.rasa_url}/webhooks/rest/webhook")
-        print(f"  Rasa HTTP API       {settings.rasa_url}/status  (JWT: TOKEN=$(.venv/bin/python -m common.service_auth))")
+        print(
+            f"  Rasa HTTP API       {settings.rasa_url}/status  (JWT: TOKEN=$(.venv/bin/python -m common.service_auth))"
+        )
         print(f"  Agent console       {settings.handoff_url}/agent")
         print(f"  Supervisor view     {settings.handoff_url}/supervisor")
         print(f"  Admin console       {settings.handoff_url}/admin")
-        print("  Demo sign-ins (development only): agents mia / mia-demo-pass, tom / tom-demo-pass;"
-              " supervisor sam / sam-demo-pass; admin alex / alex-demo-pass")
-        print("\nTry it:  curl -s -XPOST localhost:%d/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hi\"}'"
-              % settings.rasa_port)
+        print(
+            "  Demo sign-ins (development only): agents mia / mia-demo-pass, tom / tom-demo-pass;"
+            " supervisor sam / sam-demo-pass; admin alex / alex-demo-pass"
+        )
+        print(
+            '\nTry it:  curl -s -XPOST localhost:%d/webhooks/rest/webhook -d \'{"sender":"me","message":"hi"}\''
+            % settings.rasa_port
+        )
         print("Press Ctrl-C to stop.", flush=True)
 
     while not stopping:
@@ -90,8 +99,11 @@ def run_cluster(instances: int) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    print(f"Starting the assistant with {instances} instances of each service behind nginx"
-          " (logs in var/log/, nginx in var/nginx/) ...", flush=True)
+    print(
+        f"Starting the assistant with {instances} instances of each service behind nginx"
+        " (logs in var/log/, nginx in var/nginx/) ...",
+        flush=True,
+    )
     try:
         cluster.start()
     except ServiceFailed as error:
@@ -114,8 +126,9 @@ def run_cluster(instances: int) -> int:
     # One instance down is what the cluster is for: report it, restart it with backoff, keep serving.
     # Redis and nginx too: Redis comes back with its data (append-only file) and every service
     # reconnects by itself (docs/operations.md, "Fault behaviour"); nginx re-reads its config.
-    restarter = InstanceRestarter(RestartBackoff(), lambda line: print(f"\n{line}", file=sys.stderr, flush=True),
-                                  refresh)
+    restarter = InstanceRestarter(
+        RestartBackoff(), lambda line: print(f"\n{line}", file=sys.stderr, flush=True), refresh
+    )
     while not stopping:
         dead = cluster.failed()
         if dead:

@@ -50,9 +50,16 @@ class BalancerConfig:
     def for_compose(cls) -> BalancerConfig:
         """docker-compose: service names, which Docker's DNS resolves to every scaled replica."""
         return cls(
-            listen_host="0.0.0.0", bridge_port=8765, rasa_port=5005, action_port=5055,
-            bridges=("avatar-bridge:8765",), rasa_servers=("rasa:5005",), action_servers=("action-server:5055",),
-            work_dir="/tmp", error_log="/dev/stderr", access_log="/dev/stdout",
+            listen_host="0.0.0.0",
+            bridge_port=8765,
+            rasa_port=5005,
+            action_port=5055,
+            bridges=("avatar-bridge:8765",),
+            rasa_servers=("rasa:5005",),
+            action_servers=("action-server:5055",),
+            work_dir="/tmp",
+            error_log="/dev/stderr",
+            access_log="/dev/stdout",
             upstream_source=COMPOSE_BALANCER_ADDRESS,
         )
 

@@ -39,14 +39,17 @@ class ClusterLayout:
     @classmethod
     def next_to(cls, settings: LauncherSettings, instances: int = 2) -> ClusterLayout:
         """Instances on the ports right above nginx's: 8766, 8767 / 5006, 5007 / 5056, 5057."""
+
         def above(port: int) -> tuple[int, ...]:
             return tuple(port + 1 + index for index in range(instances))
+
         return cls(above(settings.bridge_port), above(settings.rasa_port), above(settings.action_server_port))
 
     @classmethod
     def free(cls, instances: int = 2) -> ClusterLayout:
         def ports() -> tuple[int, ...]:
             return tuple(free_port() for _ in range(instances))
+
         return cls(ports(), ports(), ports())
 
 
@@ -61,14 +64,21 @@ def nginx_spec(settings: LauncherSettings, layout: ClusterLayout) -> ServiceSpec
     work_dir = settings.var_dir / "nginx"
     work_dir.mkdir(parents=True, exist_ok=True)
     config = work_dir / "nginx.conf"
-    config.write_text(BalancerConfig(
-        listen_host="127.0.0.1",
-        bridge_port=settings.bridge_port, rasa_port=settings.rasa_port, action_port=settings.action_server_port,
-        bridges=_loopback(layout.bridge_ports), rasa_servers=_loopback(layout.rasa_ports),
-        action_servers=_loopback(layout.action_ports),
-        work_dir=str(work_dir), error_log=str(work_dir / "error.log"), access_log=str(work_dir / "access.log"),
-        upstream_source=LOCAL_BALANCER_ADDRESS,
-    ).render())
+    config.write_text(
+        BalancerConfig(
+            listen_host="127.0.0.1",
+            bridge_port=settings.bridge_port,
+            rasa_port=settings.rasa_port,
+            action_port=settings.action_server_port,
+            bridges=_loopback(layout.bridge_ports),
+            rasa_servers=_loopback(layout.rasa_ports),
+            action_servers=_loopback(layout.action_ports),
+            work_dir=str(work_dir),
+            error_log=str(work_dir / "error.log"),
+            access_log=str(work_dir / "access.log"),
+            upstream_source=LOCAL_BALANCER_ADDRESS,
+        ).render()
+    )
     return ServiceSpec(
         name="nginx",
         # -e: the error log before the config is read (no root-owned default path).
@@ -104,19 +114,30 @@ def cluster_services(
         spec = avatar_bridge_spec(dataclasses.replace(settings, bridge_port=port))
         # AVATAR_BRIDGE_RASA_URL stays nginx's: the spec only moved the bridge's own port. Customers
         # come through nginx: its X-Forwarded-For, and nobody else's, names their address.
-        specs.append(_renamed(spec, f"avatar-bridge-{index}", AVATAR_BRIDGE_INSTANCE_ID=f"bridge-{index}",
-                              AVATAR_BRIDGE_TRUSTED_PROXIES=LOCAL_BALANCER_ADDRESS))
+        specs.append(
+            _renamed(
+                spec,
+                f"avatar-bridge-{index}",
+                AVATAR_BRIDGE_INSTANCE_ID=f"bridge-{index}",
+                AVATAR_BRIDGE_TRUSTED_PROXIES=LOCAL_BALANCER_ADDRESS,
+            )
+        )
     for index, port in enumerate(layout.action_ports, start=1):
         spec = action_server_spec(dataclasses.replace(settings, action_server_port=port))
         specs.append(_renamed(spec, f"action-server-{index}"))
     for index, port in enumerate(layout.rasa_ports, start=1):
         spec = rasa_spec(dataclasses.replace(settings, rasa_port=port))
-        specs.append(dataclasses.replace(
-            _renamed(spec, f"rasa-{index}",
-                     ACTION_SERVER_URL=settings.action_server_url,
-                     AVATAR_BRIDGE_NLG_URL=f"{settings.bridge_url}/nlg"),
-            ready_timeout=420,  # n models load at once on a small machine
-        ))
+        specs.append(
+            dataclasses.replace(
+                _renamed(
+                    spec,
+                    f"rasa-{index}",
+                    ACTION_SERVER_URL=settings.action_server_url,
+                    AVATAR_BRIDGE_NLG_URL=f"{settings.bridge_url}/nlg",
+                ),
+                ready_timeout=420,  # n models load at once on a small machine
+            )
+        )
     specs.append(nginx_spec(settings, layout))
     return specs
 

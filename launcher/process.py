@@ -100,9 +100,7 @@ class ManagedProcess:
             if self.is_ready():
                 return
             time.sleep(0.5)
-        raise ServiceFailed(
-            f"{self.spec.name} was not ready after {self.spec.ready_timeout:.0f} s\n{self.log_tail()}"
-        )
+        raise ServiceFailed(f"{self.spec.name} was not ready after {self.spec.ready_timeout:.0f} s\n{self.log_tail()}")
 
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM to the whole process group, then SIGKILL if it does not go in time."""

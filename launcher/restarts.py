@@ -63,8 +63,12 @@ class InstanceRestarter:
     ones whose wait is over. `refresh` may give a process a new spec before it starts again (Rasa
     servers load the model models/CURRENT names now, not the one they started with)."""
 
-    def __init__(self, backoff: RestartBackoff, log: Callable[[str], None],
-                 refresh: Callable[[ManagedProcess], None] = lambda _process: None) -> None:
+    def __init__(
+        self,
+        backoff: RestartBackoff,
+        log: Callable[[str], None],
+        refresh: Callable[[ManagedProcess], None] = lambda _process: None,
+    ) -> None:
         self._backoff = backoff
         self._log = log
         self._refresh = refresh
@@ -76,16 +80,20 @@ class InstanceRestarter:
             name = process.spec.name
             if not self._backoff.waiting(name):
                 delay = self._backoff.crashed(name, now)
-                self._log(f"{name} stopped unexpectedly (exit code {process.exit_code}); restart "
-                          f"#{self._backoff.streak(name)} in {delay:g} s (the wait doubles with each "
-                          f"crash in a row, up to {self._backoff.cap_s:g} s); log: {process.log_path}\n"
-                          f"{process.log_tail(10)}")
+                self._log(
+                    f"{name} stopped unexpectedly (exit code {process.exit_code}); restart "
+                    f"#{self._backoff.streak(name)} in {delay:g} s (the wait doubles with each "
+                    f"crash in a row, up to {self._backoff.cap_s:g} s); log: {process.log_path}\n"
+                    f"{process.log_tail(10)}"
+                )
             elif self._backoff.due(name, now):
                 self._refresh(process)
                 process.start()
                 self._backoff.restarted(name, now)
                 behind_nginx = name.startswith(BALANCED_PREFIXES)
-                self._log(f"{name} restarted (pid {process.pid})"
-                          + ("; nginx sends it traffic once it answers" if behind_nginx else ""))
+                self._log(
+                    f"{name} restarted (pid {process.pid})"
+                    + ("; nginx sends it traffic once it answers" if behind_nginx else "")
+                )
                 started.append(process)
         return started

@@ -36,9 +36,12 @@ def redis_spec(settings: LauncherSettings) -> ServiceSpec:
         command=[
             "redis-server",
             *_redis_config(settings, data_dir),
-            "--bind", "127.0.0.1",
-            "--port", str(settings.redis_port),
-            "--dir", str(data_dir),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(settings.redis_port),
+            "--dir",
+            str(data_dir),
             *REDIS_PERSISTENCE,
         ],
         cwd=settings.root,
@@ -85,8 +88,11 @@ def action_server_spec(settings: LauncherSettings) -> ServiceSpec:
         # Our entry point: loopback only, and only Rasa's calls (bot/server/actions.py).
         command=[str(python), "-m", "bot.server.actions"],
         cwd=settings.root,
-        env={**_service_env(settings), "ACTION_SERVER_HOST": "127.0.0.1",
-             "ACTION_SERVER_PORT": str(settings.action_server_port)},
+        env={
+            **_service_env(settings),
+            "ACTION_SERVER_HOST": "127.0.0.1",
+            "ACTION_SERVER_PORT": str(settings.action_server_port),
+        },
         ready_url=f"http://127.0.0.1:{settings.action_server_port}/health",
         ready_timeout=90,
     )
@@ -99,16 +105,26 @@ def rasa_spec(settings: LauncherSettings) -> ServiceSpec:
         # `rasa run --enable-api` with its API behind JWT (bot/server/rasa.py); loopback only,
         # because Rasa's channel webhooks are not covered by the API's authentication.
         command=[
-            str(python), "-m", "bot.server.rasa",
-            "--interface", "127.0.0.1",
-            "--port", str(settings.rasa_port),
-            "--model", str(settings.current_model()),
-            "--endpoints", "bot/endpoints.yml",
-            "--credentials", "bot/credentials.yml",
+            str(python),
+            "-m",
+            "bot.server.rasa",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(settings.rasa_port),
+            "--model",
+            str(settings.current_model()),
+            "--endpoints",
+            "bot/endpoints.yml",
+            "--credentials",
+            "bot/credentials.yml",
         ],
         cwd=settings.root,
-        env={**_service_env(settings), "RASA_JWT_SECRET": settings.rasa_jwt_secret,
-             "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token},
+        env={
+            **_service_env(settings),
+            "RASA_JWT_SECRET": settings.rasa_jwt_secret,
+            "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
+        },
         # Rasa loads the model before it listens, so its open root answers only once it is loaded.
         ready_url=f"{settings.rasa_url}/",
         ready_timeout=240,
@@ -166,6 +182,5 @@ def handoff_spec(settings: LauncherSettings) -> ServiceSpec:
 
 
 def local_services(settings: LauncherSettings, *, start_redis: bool = True) -> list[ServiceSpec]:
-    specs = [handoff_spec(settings), avatar_bridge_spec(settings), action_server_spec(settings),
-             rasa_spec(settings)]
+    specs = [handoff_spec(settings), avatar_bridge_spec(settings), action_server_spec(settings), rasa_spec(settings)]
     return ([redis_spec(settings)] if start_redis else []) + specs

@@ -81,17 +81,14 @@ class LauncherSettings:
             "action_server_port": int(os.environ.get("ACTION_SERVER_PORT", "5055")),
             "bridge_port": int(os.environ.get("AVATAR_BRIDGE_PORT", "8765")),
             "nlg_token": os.environ.get("AVATAR_BRIDGE_NLG_TOKEN", DEVELOPMENT_NLG_TOKEN),
-            "customer_db_url": os.environ.get(
-                "CUSTOMER_DB_URL", f"sqlite:///{root / 'var' / 'customer.db'}"
-            ),
+            "customer_db_url": os.environ.get("CUSTOMER_DB_URL", f"sqlite:///{root / 'var' / 'customer.db'}"),
             "var_dir": root / "var",
             "handoff_port": int(os.environ.get("HANDOFF_PORT", "8780")),
             "rasa_jwt_secret": os.environ.get("RASA_JWT_SECRET") or DEVELOPMENT_RASA_JWT_SECRET,
             "action_server_token": os.environ.get("ACTION_SERVER_TOKEN") or DEVELOPMENT_ACTION_SERVER_TOKEN,
             "redis_password": os.environ.get("REDIS_PASSWORD", ""),
             "production": os.environ.get("PRODUCTION", "").lower() in ("1", "true", "yes"),
-            "tracker_retention_s": int(os.environ.get("RASA_TRACKER_RETENTION_S",
-                                                      str(DEFAULT_TRACKER_RETENTION_S))),
+            "tracker_retention_s": int(os.environ.get("RASA_TRACKER_RETENTION_S", str(DEFAULT_TRACKER_RETENTION_S))),
         }
         values.update(overrides)
         settings = cls(**values)  # type: ignore[arg-type]
@@ -102,12 +99,14 @@ class LauncherSettings:
         """In production mode every secret comes from the configuration, never a default."""
         if not self.production:
             return
-        require_production_secrets({
-            "RASA_JWT_SECRET": self.rasa_jwt_secret,
-            "ACTION_SERVER_TOKEN": self.action_server_token,
-            "AVATAR_BRIDGE_NLG_TOKEN": self.nlg_token,
-            "REDIS_PASSWORD": self.redis_password,
-        })
+        require_production_secrets(
+            {
+                "RASA_JWT_SECRET": self.rasa_jwt_secret,
+                "ACTION_SERVER_TOKEN": self.action_server_token,
+                "AVATAR_BRIDGE_NLG_TOKEN": self.nlg_token,
+                "REDIS_PASSWORD": self.redis_password,
+            }
+        )
 
     def current_model(self) -> Path:
         """The model `make train` produced last (models/CURRENT names it)."""

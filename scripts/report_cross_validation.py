@@ -36,8 +36,10 @@ def render(title: str, report: dict) -> list[str]:
     for key in ("macro avg", "weighted avg"):
         if key in report:
             values = report[key]
-            lines.append(f"| **{key}** | {values['precision']:.3f} | {values['recall']:.3f} | "
-                         f"{values['f1-score']:.3f} | {int(values['support'])} |")
+            lines.append(
+                f"| **{key}** | {values['precision']:.3f} | {values['recall']:.3f} | "
+                f"{values['f1-score']:.3f} | {int(values['support'])} |"
+            )
     return lines + [""]
 
 

@@ -10,11 +10,18 @@ mkdir -p results
 RASA=.venv-rasa/bin/rasa
 MODEL="models/$(cat models/CURRENT)"
 failed=()
+durations=()
 
 stage() {
   local name="$1"; shift
+  local started=$SECONDS
   printf '\n\033[1;34m[test] %s\033[0m\n' "$name"
   if "$@"; then printf '\033[1;32m[test] %s: ok\033[0m\n' "$name"; else failed+=("$name"); printf '\033[1;31m[test] %s: FAILED\033[0m\n' "$name"; fi
+  durations+=("$(printf '%5d s  %s' $((SECONDS - started)) "$name")")
+}
+
+lint() {
+  .venv/bin/ruff check . && .venv/bin/ruff format --check .
 }
 
 validate_data() {
@@ -33,10 +40,12 @@ nlu_cross_validation() {
   .venv/bin/python scripts/report_cross_validation.py results/nlu-cross-validation
 }
 
+stage "lint and format (ruff)" lint
+stage "import contracts between the services (import-linter)" .venv/bin/lint-imports
 stage "Rasa data validation" validate_data
-stage "unit tests (Rasa environment: actions, components)" .venv-rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot tests/customer_db
+stage "unit tests (Rasa environment: actions, components, contracts)" .venv-rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot tests/customer_db tests/contracts
 stage "web client unit tests (vitest)" bash -c "cd web_client && npx --no-install vitest run --reporter=dot"
-stage "unit and integration tests (services environment)" .venv/bin/python -m pytest -q -p no:cacheprovider tests --ignore=tests/bot
+stage "unit and integration tests (services environment)" .venv/bin/python -m pytest -q -p no:cacheprovider --durations=20 tests --ignore=tests/bot
 stage "emotion export tests (services environment: ONNX vs sentence-transformers, tiny HF model)" \
   .venv/bin/python -m pytest -q -p no:cacheprovider tests/bot/emotion/export
 stage "story tests (rasa test, both languages)" story_tests
@@ -45,6 +54,8 @@ if [ "${SKIP_CROSS_VALIDATION:-0}" != "1" ]; then
 fi
 
 echo
+printf '\033[1;34m[test] stage durations (%d s in all):\033[0m\n' "$SECONDS"
+printf '  %s\n' "${durations[@]}"
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\033[1;31m[test] failed stages:\033[0m\n'; printf '  - %s\n' "${failed[@]}"
   exit 1

@@ -26,8 +26,9 @@ def require_nlg_token(settings: SettingsDep, authorization: Annotated[str | None
     """Rasa sends `Authorization: Bearer <token>` (bot/endpoints.yml); a token in the query string
     is not accepted (query strings end up in access logs)."""
     if not bearer_matches(authorization, settings.nlg_token.get_secret_value()):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong or missing token",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "wrong or missing token", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 NlgTokenChecked = Annotated[None, Depends(require_nlg_token)]

@@ -32,8 +32,12 @@ async def readyz(services: ServicesDep) -> JSONResponse:
     rasa_ok = await services.rasa.is_reachable()
     problems = [problem for problem in (redis_problem, None if rasa_ok else "rasa unreachable") if problem]
     pool = services.redis.connection_pool
-    body: dict = {"status": "not ready" if problems else "ready", "redis": redis_problem is None, "rasa": rasa_ok,
-                  "redis_pool": {"in_use": pool.in_use, "size": pool.max_connections}}
+    body: dict = {
+        "status": "not ready" if problems else "ready",
+        "redis": redis_problem is None,
+        "rasa": rasa_ok,
+        "redis_pool": {"in_use": pool.in_use, "size": pool.max_connections},
+    }
     if problems:
         body["reason"] = "; ".join(problems)
     return JSONResponse(body, status_code=503 if problems else 200)

@@ -12,6 +12,7 @@ from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.http_guard import TrustedProxies
+from contracts.redis_keys import BRIDGE_PREFIX, HANDOFF_REQUESTS_STREAM, prefixed
 from common.service_auth import (
     DEVELOPMENT_AUDIO_URL_SECRET,
     DEVELOPMENT_NLG_TOKEN,
@@ -21,7 +22,6 @@ from common.service_auth import (
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPOSITORY_ROOT = PACKAGE_DIR.parent
-
 
 
 class Settings(BaseSettings):
@@ -52,12 +52,13 @@ class Settings(BaseSettings):
     # When Rasa or the action server is down the bridge offers a person and can queue the handoff
     # itself (avatar_bridge/dialogue/fallback.py): the handoff service's request stream, and how
     # long a typed "yes" still counts as accepting the offer.
-    handoff_requests_stream: str = "handoff:requests"
+    handoff_requests_stream: str = HANDOFF_REQUESTS_STREAM
     fallback_offer_ttl_s: int = Field(1800, ge=10)
 
     # Redis holds the session state, replay buffers and the empathy ledger.
-    redis_url: RedisDsn = RedisDsn("redis://localhost:6379/0")
-    redis_key_prefix: str = "bridge"
+    redis_url: RedisDsn = RedisDsn("redis://127.0.0.1:6390/0")  # the launcher's Redis, as in every service
+    # The handoff service reads and writes streams under it (contracts/redis_keys.py).
+    redis_key_prefix: str = BRIDGE_PREFIX
     # Redis's connection pool (common/redis_pool.py): its size (None: sized from the per-address
     # limits below) and how long a command waits for a free connection before it fails.
     redis_max_connections: int | None = Field(None, ge=4)
@@ -123,11 +124,17 @@ class Settings(BaseSettings):
     def _secrets_in_production(self) -> "Settings":
         if self.environment != "production":
             return self
-        require_production_secrets({
-            f"AVATAR_BRIDGE_{name.upper()}": (value.get_secret_value() if value is not None else None)
-            for name, value in (("nlg_token", self.nlg_token), ("audio_url_secret", self.audio_url_secret),
-                                ("rasa_jwt_secret", self.rasa_jwt_secret), ("redis_password", self.redis_password))
-        })
+        require_production_secrets(
+            {
+                f"AVATAR_BRIDGE_{name.upper()}": (value.get_secret_value() if value is not None else None)
+                for name, value in (
+                    ("nlg_token", self.nlg_token),
+                    ("audio_url_secret", self.audio_url_secret),
+                    ("rasa_jwt_secret", self.rasa_jwt_secret),
+                    ("redis_password", self.redis_password),
+                )
+            }
+        )
         return self
 
     def audio_secret(self) -> bytes:
@@ -137,7 +144,7 @@ class Settings(BaseSettings):
 
     def key(self, *parts: str) -> str:
         """A Redis key under this bridge's prefix."""
-        return ":".join((self.redis_key_prefix, *parts))
+        return prefixed(self.redis_key_prefix, *parts)
 
     @property
     def rasa_base(self) -> str:

@@ -39,18 +39,27 @@ def headers_for(path: str) -> Mapping[str, str]:
 # Why the guard refused a new socket -> the protocol error (docs/protocol.md §6) that says so.
 _REFUSALS = {
     RATE_LIMITED: (ErrorCode.RATE_LIMITED, "Too many new connections from your address; please try again shortly."),
-    UNAVAILABLE: (ErrorCode.TEMPORARILY_UNAVAILABLE,
-                  "The assistant is briefly unavailable; please try again in a few seconds."),
+    UNAVAILABLE: (
+        ErrorCode.TEMPORARILY_UNAVAILABLE,
+        "The assistant is briefly unavailable; please try again in a few seconds.",
+    ),
 }
 
 
 def _refusal_frame(refusal: str, wait_s: float) -> str:
     """A protocol error frame (docs/protocol.md §6) for a refused connection; it is then closed."""
     code, message = _REFUSALS[refusal]
-    return json.dumps({
-        "v": 1, "type": "error", "ts": time.time(), "code": code.value, "fatal": True,
-        "message": message, "retry_after_ms": math.ceil(wait_s * 1000),
-    })
+    return json.dumps(
+        {
+            "v": 1,
+            "type": "error",
+            "ts": time.time(),
+            "code": code.value,
+            "fatal": True,
+            "message": message,
+            "retry_after_ms": math.ceil(wait_s * 1000),
+        }
+    )
 
 
 def _redis(app: Any) -> Any:
@@ -61,7 +70,10 @@ def _redis(app: Any) -> Any:
 def guard_config(settings: Settings, metrics: ServiceMetrics) -> tuple[GuardLimits, GuardHooks]:
     limits = GuardLimits.from_settings(settings, EXEMPT_PATHS)
     hooks = GuardHooks(
-        redis=_redis, headers=headers_for, websocket_refusal=_refusal_frame,
-        on_status=metrics.observe_status, on_refused=metrics.observe_refused,
+        redis=_redis,
+        headers=headers_for,
+        websocket_refusal=_refusal_frame,
+        on_status=metrics.observe_status,
+        on_refused=metrics.observe_refused,
     )
     return limits, hooks

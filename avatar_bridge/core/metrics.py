@@ -26,15 +26,22 @@ class BridgeMetrics(ServiceMetrics):
     def __init__(self) -> None:
         super().__init__("bridge")
         self.turn_latency = Histogram(
-            "bridge_turn_latency_seconds", "User message to the first text cue of its answer.",
-            buckets=_LATENCY_BUCKETS, registry=self.registry,
+            "bridge_turn_latency_seconds",
+            "User message to the first text cue of its answer.",
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
         )
         self.error_frames = Counter(
-            "bridge_error_frames_total", "Error frames sent to clients, by code.", ["code"], registry=self.registry,
+            "bridge_error_frames_total",
+            "Error frames sent to clients, by code.",
+            ["code"],
+            registry=self.registry,
         )
         self._turn_started: dict[str, float] = {}
 
-    def wrap_turn_handler(self, handler: Callable[[Any, Any], Awaitable[None]]) -> Callable[[Any, Any], Awaitable[None]]:
+    def wrap_turn_handler(
+        self, handler: Callable[[Any, Any], Awaitable[None]]
+    ) -> Callable[[Any, Any], Awaitable[None]]:
         async def timed(runtime: Any, message: Any) -> None:
             self._turn_started[message.id] = time.monotonic()
             try:

@@ -68,7 +68,9 @@ class BridgeServices:
             timeout=settings.rasa_timeout_s,
             limits=httpx.Limits(max_connections=256, max_keepalive_connections=128),
         )
-        rasa = RasaClient(settings.rasa_base, http, RasaJwt(settings.rasa_jwt_secret.get_secret_value(), "avatar-bridge"))
+        rasa = RasaClient(
+            settings.rasa_base, http, RasaJwt(settings.rasa_jwt_secret.get_secret_value(), "avatar-bridge")
+        )
         speech = SpeechService.create(settings) if settings.speech_enabled else None
 
         store = SessionStore(redis, settings)

@@ -27,15 +27,9 @@ CONFIRM_DELAY_S = 0.5
 class ActionServerHealth:
     """The action server's health, probed at most once per `ttl_s` (concurrent turns share a probe)."""
 
-    def __init__(
-        self, base_url: str | None, http: httpx.AsyncClient, ttl_s: float
-    ) -> None:
+    def __init__(self, base_url: str | None, http: httpx.AsyncClient, ttl_s: float) -> None:
         # Rasa's endpoint URL ends in /webhook; the health route is at the server's root.
-        self._health_url = (
-            f"{base_url.rstrip('/').removesuffix('/webhook')}/health"
-            if base_url
-            else None
-        )
+        self._health_url = f"{base_url.rstrip('/').removesuffix('/webhook')}/health" if base_url else None
         self._http = http
         self._ttl_s = ttl_s
         self._checked_at = float("-inf")
@@ -67,9 +61,7 @@ class ActionServerHealth:
             logger.warning("action server unreachable: %s", type(error).__name__)
             return False
         if response.status_code != 200:
-            logger.warning(
-                "action server health answered HTTP %s", response.status_code
-            )
+            logger.warning("action server health answered HTTP %s", response.status_code)
             return False
         return True
 
@@ -87,20 +79,14 @@ def custom_action_names(paths: Iterable[Path]) -> frozenset[str]:
                 continue
             if not isinstance(document, dict):
                 continue
-            names.update(
-                str(name)
-                for name in document.get("actions") or []
-                if isinstance(name, str)
-            )
+            names.update(str(name) for name in document.get("actions") or [] if isinstance(name, str))
             forms = document.get("forms")
             if isinstance(forms, dict):
                 names.update(str(name) for name in forms)
     return frozenset(names)
 
 
-def turn_needed_action_server(
-    tracker: dict | None, custom_actions: frozenset[str]
-) -> bool:
+def turn_needed_action_server(tracker: dict | None, custom_actions: frozenset[str]) -> bool:
     """Whether the latest turn ran a custom action or a form, or left a form active.
 
     The turn starts after the last ``action_listen`` before the latest user message, so a failed
@@ -112,23 +98,15 @@ def turn_needed_action_server(
     if isinstance(active_loop, dict) and active_loop.get("name"):
         return True
     events = [event for event in tracker.get("events") or [] if isinstance(event, dict)]
-    users = [
-        index for index, event in enumerate(events) if event.get("event") == "user"
-    ]
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
     if not users:
         return False
     start = 0
     for index in range(users[-1] - 1, -1, -1):
-        if (
-            events[index].get("event") == "action"
-            and events[index].get("name") == "action_listen"
-        ):
+        if events[index].get("event") == "action" and events[index].get("name") == "action_listen":
             start = index + 1
             break
-    return any(
-        event.get("event") == "action" and event.get("name") in custom_actions
-        for event in events[start:]
-    )
+    return any(event.get("event") == "action" and event.get("name") in custom_actions for event in events[start:])
 
 
 # Appended to the tracker when a form is stuck: Rasa's own way of deactivating a loop.

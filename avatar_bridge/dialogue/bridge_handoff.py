@@ -5,30 +5,30 @@ server is down, the bridge queues the handoff itself from what it knows: the ses
 in Redis (the customer's messages as acknowledged, the bot's and agents' messages, the customer's
 emotion per turn as the text cues carried it) and the session's language. Fields only Rasa knows
 (slots, intents, what the bot tried, the verified customer id) are left empty, never guessed.
-Pure functions: the caller reads the frames and writes the stream.
+Pure functions: the caller reads the frames and writes the stream. The record's shape, schema
+and reason texts are shared with the action server (contracts/handoff_record, contracts/escalation).
 """
 
 import json
 import re
-import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
-from handoff.escalation.rules import reason_text
+from contracts.escalation.config import default_config
+from contracts.escalation.reasons import reason_text
+from contracts.handoff_record import HIDDEN_ANSWER, build_record, timeline_point, transcript_line
 
-SCHEMA = "handoff.v2"
 ASSISTANT_UNAVAILABLE = "assistant_unavailable"  # Rasa did not answer
 LOOKUPS_UNAVAILABLE = "lookups_unavailable"  # the action server did not answer
-MAX_LINE_CHARS = 2000
+SOURCE = "avatar_bridge"
 # The only answer the bot's questions take that is a secret (the last four digits of the phone
 # number); Rasa's record hides it the same way (bot/actions/handoff_record.py).
-HIDDEN_ANSWER = "[answer to a security question, hidden]"
 _SECURITY_ANSWER = re.compile(r"^\s*\d{4}\s*$")
 # Button payloads ("/request_human") are clicks, not words for the agent to read.
 _PAYLOAD = re.compile(r"^/[A-Za-z0-9_]+(\{.*\})?$")
 
 
-def handoff_record(
+def record_from_frames(
     conversation_id: str,
     language: str,
     reason: str,
@@ -37,33 +37,20 @@ def handoff_record(
 ) -> dict:
     """The record for `conversation_id`, from its stored frames (JSON, oldest first)."""
     transcript, timeline, latest_emotion = _conversation(frames)
-    text = reason_text(reason)
-    return {
-        "schema": SCHEMA,
-        "handoff_id": str(uuid.uuid4()),
-        "conversation_id": conversation_id,
-        "created_at": (now or datetime.now(UTC)).isoformat(),
-        "reason": reason,
-        "reason_text": text,
-        "reasons": [{"code": reason, "text": text}],
-        "skill": "general",
-        "priority": "normal",
-        "language": language if language in ("en", "de") else "en",
-        "customer_id": None,
-        "verified": False,
-        "emotion": {
-            "label": latest_emotion.get("label") if latest_emotion else None,
-            "intensity": latest_emotion.get("intensity") if latest_emotion else None,
-            "distress_level": None,
-            "distress_trend": None,
-        },
-        "emotion_timeline": timeline,
-        "slots": {"handoff_reason": reason},
-        "transcript": transcript,
-        "bot_actions": [],
-        "bot_attempts": [],
-        "source": "avatar_bridge",
-    }
+    latest_emotion = latest_emotion or {}
+    return build_record(
+        conversation_id=conversation_id,
+        language=language,
+        reasons=[{"code": reason, "text": reason_text(reason)}],
+        # The reasons the bridge queues (assistant or lookups down) go where the shared table says.
+        skill=default_config().skill_for(reason),
+        priority="normal",
+        emotion={"label": latest_emotion.get("label"), "intensity": latest_emotion.get("intensity")},
+        emotion_timeline=timeline,
+        transcript=transcript,
+        source=SOURCE,
+        now=now,
+    )
 
 
 def _conversation(frames: Iterable[str]) -> tuple[list[dict], list[dict], dict | None]:
@@ -80,11 +67,7 @@ def _conversation(frames: Iterable[str]) -> tuple[list[dict], list[dict], dict |
     latest_emotion = None
     for document in documents:
         emotion = document.get("customer_emotion")
-        if (
-            document.get("type") == "bot_message"
-            and isinstance(emotion, dict)
-            and emotion.get("label")
-        ):
+        if document.get("type") == "bot_message" and isinstance(emotion, dict) and emotion.get("label"):
             emotions.setdefault(str(document.get("reply_to")), emotion)
             latest_emotion = emotion
     transcript: list[dict] = []
@@ -99,22 +82,15 @@ def _conversation(frames: Iterable[str]) -> tuple[list[dict], list[dict], dict |
                 continue
             turn += 1
             emotion = _evidence(emotions.get(str(document.get("reply_to"))))
-            transcript.append(
-                _line(
-                    "customer",
-                    HIDDEN_ANSWER if _SECURITY_ANSWER.match(text) else text,
-                    ts,
-                    emotion,
-                )
-            )
+            said = HIDDEN_ANSWER if _SECURITY_ANSWER.match(text) else text.strip()
+            transcript.append(transcript_line("customer", said, ts, emotion=emotion))
             if emotion:
-                timeline.append(
-                    {"turn": turn, **emotion, "distress": None, "timestamp": ts}
-                )
+                # The bridge knows no distress: that needs the classifier's scores (Rasa's side).
+                timeline.append(timeline_point(turn, emotion["label"], emotion["intensity"], None, ts))
         elif kind == "bot_message":
-            transcript.append(_line("bot", text, ts))
+            transcript.append(transcript_line("bot", text.strip(), ts))
         elif kind == "agent_message":
-            transcript.append(_line("agent", text, ts))
+            transcript.append(transcript_line("agent", text.strip(), ts))
     return transcript, timeline, latest_emotion
 
 
@@ -123,15 +99,3 @@ def _evidence(emotion: dict | None) -> dict | None:
     if not emotion or emotion.get("label") in (None, "neutral"):
         return None
     return {"label": emotion["label"], "intensity": emotion.get("intensity")}
-
-
-def _line(role: str, text: str, ts: object, emotion: dict | None = None) -> dict:
-    line: dict[str, object] = {
-        "role": role,
-        "text": text.strip()[:MAX_LINE_CHARS],
-        "intent": None,
-        "timestamp": ts if isinstance(ts, (int, float)) else None,
-    }
-    if role == "customer":
-        line["emotion"] = emotion
-    return line

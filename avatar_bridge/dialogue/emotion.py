@@ -7,7 +7,10 @@ user message (``latest_message``); ``action_observe_turn`` (its ``track_emotion`
 
 from dataclasses import dataclass
 
-EMOTION_LABELS = frozenset({"neutral", "frustrated", "anxious", "sad", "confused", "happy"})
+from contracts.emotion.taxonomy import load_taxonomy
+
+# The taxonomy's labels (contracts/emotion/taxonomy.yml), the one list every service uses.
+EMOTION_LABELS = frozenset(load_taxonomy().names)
 
 
 @dataclass(frozen=True)

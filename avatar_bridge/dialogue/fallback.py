@@ -24,7 +24,7 @@ from typing import cast
 from redis.asyncio import Redis
 
 from avatar_bridge.core.config import Settings
-from avatar_bridge.dialogue.bridge_handoff import handoff_record
+from avatar_bridge.dialogue.bridge_handoff import record_from_frames
 from avatar_bridge.dialogue.replies import BotReply
 from avatar_bridge.sessions.store import SessionRecord, SessionStore
 from avatar_bridge.wording.playbooks import FallbackWording, Playbook
@@ -80,14 +80,10 @@ def _only_words_of(typed: str, phrases: frozenset[str]) -> bool:
     new request ("yes my order is late") has other words and goes to Rasa."""
     words = typed.split()
     vocabulary = {word for phrase in phrases for word in phrase.split()}
-    return 0 < len(words) <= MAX_ACCEPT_WORDS and all(
-        word in vocabulary for word in words
-    )
+    return 0 < len(words) <= MAX_ACCEPT_WORDS and all(word in vocabulary for word in words)
 
 
-def offer_reply(
-    wording: FallbackWording, reason_text: str, language: str, emotion: dict
-) -> BotReply:
+def offer_reply(wording: FallbackWording, reason_text: str, language: str, emotion: dict) -> BotReply:
     """The offer as a bot message: what does not work, with the two quick replies."""
     cue = {"reply_kind": "apology", "language": language, "emotion": emotion}
     return BotReply(
@@ -151,15 +147,8 @@ class FallbackDesk:
 
     async def hand_over(self, record: SessionRecord, offer: Offer) -> None:
         """Queue the handoff on the handoff service's stream (raises if Redis is away)."""
-        frames = [
-            payload
-            for _, payload in await self._store.numbered_frames_after(
-                record.session_id, 0
-            )
-        ]
-        document = handoff_record(
-            record.session_id, record.language, offer.reason, frames
-        )
+        frames = [payload for _, payload in await self._store.numbered_frames_after(record.session_id, 0)]
+        document = record_from_frames(record.session_id, record.language, offer.reason, frames)
         await self._redis.xadd(
             self._settings.handoff_requests_stream,
             {"payload": json.dumps(document, ensure_ascii=False)},

@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from avatar_bridge.protocol.messages import Expression, Gesture
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
 from avatar_bridge.speech.service import Prosody
+from contracts.emotion.taxonomy import load_taxonomy
 
 BANDS = ("low", "medium", "high")
 # The brief: the avatar never smiles at distress, looks concerned and speaks calmly to an angry
 # customer, and mirrors a happy customer's joy.
-DISTRESS_EMOTIONS = frozenset({"frustrated", "anxious", "sad"})
+DISTRESS_EMOTIONS = frozenset(load_taxonomy().distress_names)  # frustrated, anxious, sad
 SMILING_EXPRESSIONS = frozenset({"happy", "joyful"})
 CALM_EXPRESSIONS = frozenset({"calm", "concerned", "apologetic"})
 JOY_REPLY_KINDS = frozenset({"good_news", "info", "greeting", "farewell"})

@@ -195,7 +195,7 @@ class TurnComplete(ServerFrame):
 class AgentMessage(ServerFrame):
     TYPE: ClassVar[str] = "agent_message"
     message_id: str
-    agent: dict  # {"display_name": "..."}
+    agent: dict  # {"display_name": "...", "role": "agent" | "supervisor"}
     text: str
 
 

@@ -30,6 +30,7 @@ from avatar_bridge.protocol.messages import (
 )
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
 from avatar_bridge.sessions.hub import SessionHub
+from contracts.redis_keys import BRIDGE_DELIVERIES
 
 logger = logging.getLogger(__name__)
 GROUP = "avatar_bridge"
@@ -51,9 +52,9 @@ class DeliveryListener:
         self._redis = redis
         self._hub = hub
         self._schemas = schemas
-        self._stream = settings.key("deliveries")
+        self._stream = settings.key(BRIDGE_DELIVERIES)
         self._consumer = settings.instance_id
-        self._lease_key = settings.key("deliveries", "consumer")
+        self._lease_key = settings.key(BRIDGE_DELIVERIES, "consumer")
         self._lease = redis.register_script(_LEASE_SCRIPT)
 
     async def _hold_lease(self) -> bool:

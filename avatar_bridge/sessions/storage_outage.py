@@ -9,16 +9,16 @@ RETRY_AFTER_MS = 3000
 
 _NOT_TAKEN = {
     "en": "I couldn't take this message just now because part of our system is restarting. "
-          "Your conversation is safe; please send it again in a few seconds.",
+    "Your conversation is safe; please send it again in a few seconds.",
     "de": "Ich konnte diese Nachricht gerade nicht annehmen, weil ein Teil unseres Systems neu startet. "
-          "Ihr Gespräch ist sicher; bitte senden Sie sie in ein paar Sekunden noch einmal.",
+    "Ihr Gespräch ist sicher; bitte senden Sie sie in ein paar Sekunden noch einmal.",
 }
 _NOT_FINISHED = {
     "en": "I couldn't finish answering this message because part of our system is unavailable. "
-          "Your conversation is safe; please send it again in a few seconds.",
+    "Your conversation is safe; please send it again in a few seconds.",
     "de": "Ich konnte diese Nachricht nicht fertig beantworten, weil ein Teil unseres Systems gerade "
-          "nicht erreichbar ist. Ihr Gespräch ist sicher; bitte senden Sie sie in ein paar Sekunden "
-          "noch einmal.",
+    "nicht erreichbar ist. Ihr Gespräch ist sicher; bitte senden Sie sie in ein paar Sekunden "
+    "noch einmal.",
 }
 
 

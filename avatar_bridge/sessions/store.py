@@ -27,6 +27,7 @@ from redis.asyncio import Redis
 from avatar_bridge.core.config import Settings
 from avatar_bridge.protocol.messages import Capabilities
 from avatar_bridge.sessions.rate_limit import RedisTokenBucket
+from contracts.redis_keys import BRIDGE_AGENT_INBOX, BRIDGE_CSAT
 
 TURN_ACCEPTED = "accepted"
 TURN_DONE = "done"
@@ -53,9 +54,7 @@ class SessionStore:
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self._redis = redis
         self._settings = settings
-        self._message_bucket = RedisTokenBucket(
-            redis, settings.user_messages_per_second, settings.user_message_burst
-        )
+        self._message_bucket = RedisTokenBucket(redis, settings.user_messages_per_second, settings.user_message_burst)
 
     def _key(self, session_id: str, part: str = "") -> str:
         return self._settings.key("session", session_id, part) if part else self._settings.key("session", session_id)
@@ -247,11 +246,13 @@ class SessionStore:
         entry = {"session_id": record.session_id, "score": score, "language": record.language, "ts": time.time()}
         if comment:
             entry["comment"] = comment
-        await self._redis.xadd(self._settings.key("csat"), {"payload": json.dumps(entry, ensure_ascii=False)})
+        await self._redis.xadd(self._settings.key(BRIDGE_CSAT), {"payload": json.dumps(entry, ensure_ascii=False)})
 
     async def forward_to_agent(self, session_id: str, message_id: str, text: str) -> None:
         entry = {"session_id": session_id, "message_id": message_id, "text": text, "ts": time.time()}
-        await self._redis.xadd(self._settings.key("agent_inbox"), {"payload": json.dumps(entry, ensure_ascii=False)})
+        await self._redis.xadd(
+            self._settings.key(BRIDGE_AGENT_INBOX), {"payload": json.dumps(entry, ensure_ascii=False)}
+        )
 
 
 # The record's fields that a client's capabilities set (see apply_capabilities).

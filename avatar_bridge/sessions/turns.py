@@ -130,9 +130,7 @@ class TurnRunner:
 
     async def _fail(self, runtime: SessionRuntime, message: UserMessage, code: ErrorCode, text: str) -> None:
         try:
-            await self._hub.emit(
-                runtime, ErrorFrame(code=code, message=text, reply_to=message.id, retry_after_ms=2000)
-            )
+            await self._hub.emit(runtime, ErrorFrame(code=code, message=text, reply_to=message.id, retry_after_ms=2000))
             await self._hub.store.finish_turn(runtime.session_id, message.id, TURN_FAILED)
         except (RedisError, OSError):
             await self._tell_socket_storage_is_down(runtime, message)

@@ -82,10 +82,7 @@ def change_delivery_address(context: RequestContext) -> List[EventType]:
     """Apply the address from address_form, or explain why the order cannot be changed."""
     order_number = find_order_number(context.tracker.get_slot("order_number"))
     new_address = context.tracker.get_slot("new_address")
-    order = (
-        context.connector.get_order_for_customer(context.customer_id, order_number)
-        if order_number else None
-    )
+    order = context.connector.get_order_for_customer(context.customer_id, order_number) if order_number else None
     if order is None:
         context.say("utter_order_not_found", order_number=order_number or "-")
         return []
@@ -96,9 +93,7 @@ def change_delivery_address(context: RequestContext) -> List[EventType]:
         context.say("utter_anything_else")
         return []
     try:
-        result = context.connector.change_delivery_address(
-            context.customer_id, order_number, new_address
-        )
+        result = context.connector.change_delivery_address(context.customer_id, order_number, new_address)
     except ValueError:
         context.say("utter_address_format")
         return []

@@ -124,9 +124,7 @@ def reset_clients() -> None:
     get_redis.cache_clear()
 
 
-def offer_human(
-    dispatcher: CollectingDispatcher, reason: str, response: str = "utter_offer_human"
-) -> List[EventType]:
+def offer_human(dispatcher: CollectingDispatcher, reason: str, response: str = "utter_offer_human") -> List[EventType]:
     """Ask whether the customer wants a person; `affirm` then hands over with `reason`."""
     dispatcher.utter_message(response=response)
     return [SlotSet("human_offered", True), SlotSet("handoff_reason", reason)]
@@ -157,14 +155,10 @@ class CustomerDataAction(Action, ABC):
     """An action that reads or writes customer data and must survive a database outage."""
 
     @abstractmethod
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         """Do the action's work (in a worker thread); database errors are handled by `run`."""
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         try:
             return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
         except DATA_ERRORS as error:

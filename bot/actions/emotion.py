@@ -14,8 +14,8 @@ from typing import List
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from bot.emotion.distress import parse_turn_emotion, turn_distress, update_distress
-from bot.emotion.taxonomy import load_taxonomy
+from contracts.emotion.distress import parse_turn_emotion, turn_distress, update_distress
+from contracts.emotion.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def track_emotion(tracker: Tracker) -> List[EventType]:
     update = update_distress(
         tracker.get_slot(SLOT_DISTRESS_LEVEL),
         tracker.get_slot(SLOT_DISTRESS_HISTORY),
-        turn_distress(turn, taxonomy),
+        turn_distress(turn.scores, turn.intensity, taxonomy.distress_weights),
     )
     return [
         SlotSet(SLOT_EMOTION, turn.label),

@@ -1,8 +1,9 @@
 """The escalation decision on every customer turn, and the offer of a person it can lead to.
 
 `observe_escalation` is a turn observer (run by `action_observe_turn`, bot/actions/turn.py): it
-reads the escalation configuration from Redis (handoff/escalation/store.py; admins change it at
-run time), applies the rules (handoff/escalation/rules.py) to the conversation so far and stores
+reads the escalation configuration from Redis (escalation_config.py; admins change it at run time
+in the handoff service's console), applies the shared rules (contracts/escalation/rules.py) to the
+conversation so far and stores
 the decision in the `escalation` slot. `bot.policies.escalation.EscalationPolicy` then runs
 `action_handoff` (mode "handoff") or `action_offer_human` (mode "offer") before any other
 prediction. When Redis cannot be reached the shipped defaults apply (logged), so the customer is
@@ -20,9 +21,9 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import get_redis
-from handoff.escalation.config import EscalationConfig, default_config
-from handoff.escalation.rules import Decision, decide, facts_from_events
-from handoff.escalation.store import EscalationConfigStore
+from bot.actions.escalation_config import EscalationConfigReader
+from contracts.escalation.config import EscalationConfig, default_config
+from contracts.escalation.rules import Decision, decide, facts_from_events
 
 logger = logging.getLogger(__name__)
 
@@ -41,23 +42,23 @@ OFFER_RESPONSES = {
 }
 
 
-_stores: Dict[int, EscalationConfigStore] = {}
+_readers: Dict[int, EscalationConfigReader] = {}
 
 
-def get_escalation_store() -> EscalationConfigStore:
-    """The config store on the action server's Redis client (follows `reset_clients()`)."""
+def get_escalation_reader() -> EscalationConfigReader:
+    """The config reader on the action server's Redis client (follows `reset_clients()`)."""
     client = get_redis()
-    store = _stores.get(id(client))
-    if store is None or store.redis is not client:
-        _stores.clear()
-        store = _stores[id(client)] = EscalationConfigStore(client, cache_seconds=CONFIG_CACHE_SECONDS)
-    return store
+    reader = _readers.get(id(client))
+    if reader is None or reader.redis is not client:
+        _readers.clear()
+        reader = _readers[id(client)] = EscalationConfigReader(client, cache_seconds=CONFIG_CACHE_SECONDS)
+    return reader
 
 
 def current_config() -> EscalationConfig:
     """The configuration in force; the shipped defaults while Redis cannot be reached."""
     try:
-        config, _version = get_escalation_store().current()
+        config, _version = get_escalation_reader().current()
         return config
     except (redis.RedisError, OSError) as error:
         logger.warning("escalation config unavailable (%s); using the defaults", type(error).__name__)
@@ -75,8 +76,12 @@ def observe_escalation(tracker: Tracker) -> List[EventType]:
     if value is None and tracker.get_slot(ESCALATION_SLOT) is None:
         return []
     if value is not None:
-        logger.info("escalation for %s: %s (%s)", tracker.sender_id, decision.mode,
-                    ", ".join(reason.code for reason in decision.reasons))
+        logger.info(
+            "escalation for %s: %s (%s)",
+            tracker.sender_id,
+            decision.mode,
+            ", ".join(reason.code for reason in decision.reasons),
+        )
     return [SlotSet(ESCALATION_SLOT, value)]
 
 
@@ -94,14 +99,13 @@ class ActionOfferHuman(Action):
     def name(self) -> Text:
         return "action_offer_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         reasons = decision_reasons(tracker)
         code = reasons[0]["code"] if reasons else "customer_distress"
         dispatcher.utter_message(response=OFFER_RESPONSES.get(code, "utter_offer_human"))
         events: List[EventType] = [
-            SlotSet("human_offered", True), SlotSet("handoff_reason", code),
+            SlotSet("human_offered", True),
+            SlotSet("handoff_reason", code),
             # Kept for action_handoff when the customer accepts (the decision slot is per turn).
             SlotSet("handoff_reasons", [{"code": item["code"], "text": item.get("text")} for item in reasons]),
             SlotSet(ESCALATION_SLOT, None),

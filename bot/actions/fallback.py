@@ -23,9 +23,7 @@ class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         rule = (await asyncio.to_thread(current_config)).fallbacks
         if not rule.enabled or count < rule.max_fallbacks:
@@ -44,8 +42,6 @@ class ActionDeclineHuman(Action):
     def name(self) -> Text:
         return "action_decline_human"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet("human_offered", False), SlotSet("handoff_reason", None)]

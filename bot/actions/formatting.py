@@ -1,9 +1,9 @@
 """Dates and amounts the way each language writes them.
 
-    format_date(date(2026, 12, 24), "de")      -> "24.12.2026"
-    format_date(date(2026, 12, 24), "en")      -> "24 Dec 2026"
-    format_money(Decimal("12.5"), "EUR", "de") -> "12,50 €"
-    format_money(Decimal("12.5"), "EUR", "en") -> "€12.50"
+format_date(date(2026, 12, 24), "de")      -> "24.12.2026"
+format_date(date(2026, 12, 24), "en")      -> "24 Dec 2026"
+format_money(Decimal("12.5"), "EUR", "de") -> "12,50 €"
+format_money(Decimal("12.5"), "EUR", "en") -> "€12.50"
 """
 
 from datetime import date, datetime
@@ -11,8 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional, Union
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
-ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 DateLike = Union[date, datetime, str, None]
 

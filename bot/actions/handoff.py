@@ -4,7 +4,7 @@ Why: this turn's escalation decision (the `escalation` slot, bot/actions/escalat
 asked for a handoff; else the person the customer just accepted (`human_offered` with
 `handoff_reason`, and the reasons of that offer in `handoff_reasons`); else the intent. Skill and
 priority come from the escalation config. Appends the handoff record (handoff_record.py) to the
-Redis stream `handoff:requests` as field `payload` (JSON). When Redis cannot be reached the
+Redis stream `handoff:requests` (contracts.redis_keys) as field `payload` (JSON). When Redis cannot be reached the
 customer is told so plainly and the conversation carries on; nothing crashes.
 """
 
@@ -21,21 +21,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.base import get_redis
 from bot.actions.escalation import ESCALATION_SLOT, current_config, decision_reasons
 from bot.actions.handoff_record import HANDOFF_STREAM, build_record, resolve_reason
-from handoff.escalation.config import EscalationConfig
-from handoff.escalation.rules import (
-    Decision, Reason, decision_for_reason, facts_from_events, reason_text,
-)
+from contracts.escalation.config import EscalationConfig
+from contracts.escalation.reasons import reason_text
+from contracts.escalation.rules import Decision, Reason, decision_for_reason, facts_from_events
 
 logger = logging.getLogger(__name__)
 
 # Reasons whose case the customer has just described get a matching acknowledgement first.
 ACKNOWLEDGED_REASONS = {
-    "billing_double_charge", "billing_wrong_amount", "billing_refund_dispute",
-    "billing_failed_payment", "warranty_claim",
+    "billing_double_charge",
+    "billing_wrong_amount",
+    "billing_refund_dispute",
+    "billing_failed_payment",
+    "warranty_claim",
 }
 # Reasons about the customer's feelings: the handoff starts by acknowledging them.
-UPSET_REASONS = {"emotion_frustrated", "emotion_anxious", "emotion_sad", "distress_rising",
-                 "customer_distress"}
+UPSET_REASONS = {"emotion_frustrated", "emotion_anxious", "emotion_sad", "distress_rising", "customer_distress"}
 
 
 def handoff_decision(tracker: Tracker, config: EscalationConfig) -> Decision:
@@ -46,18 +47,24 @@ def handoff_decision(tracker: Tracker, config: EscalationConfig) -> Decision:
         return _decision(config, this_turn, facts)
     code = resolve_reason(tracker)
     offered = tracker.get_slot("handoff_reasons")
-    if (tracker.get_slot("human_offered") and isinstance(offered, list) and offered
-            and isinstance(offered[0], dict) and offered[0].get("code") == code):
+    if (
+        tracker.get_slot("human_offered")
+        and isinstance(offered, list)
+        and offered
+        and isinstance(offered[0], dict)
+        and offered[0].get("code") == code
+    ):
         return _decision(config, offered, facts)
     return decision_for_reason(config, code, facts)
 
 
 def _decision(config: EscalationConfig, reasons, facts) -> Decision:
-    items = [Reason(str(item["code"]), str(item.get("text") or reason_text(str(item["code"]))))
-             for item in reasons]
+    items = [Reason(str(item["code"]), str(item.get("text") or reason_text(str(item["code"])))) for item in reasons]
     base = decision_for_reason(config, items[0].code, facts)
-    skill = next((config.skill_for(item.code) for item in items
-                  if config.skill_for(item.code) != config.default_skill), config.default_skill)
+    skill = next(
+        (config.skill_for(item.code) for item in items if config.skill_for(item.code) != config.default_skill),
+        config.default_skill,
+    )
     priority = "high" if any(item.code in UPSET_REASONS for item in items) else base.priority
     return Decision(escalate=True, reasons=items, skill=skill, priority=priority)
 
@@ -73,16 +80,17 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         config = await asyncio.to_thread(current_config)
         decision = handoff_decision(tracker, config)
         reason = decision.reasons[0].code
         record = build_record(tracker, decision, config)
-        closed_offer = [SlotSet("human_offered", False), SlotSet("handoff_reason", reason),
-                        SlotSet(ESCALATION_SLOT, None),
-                        SlotSet("handoff_reasons", record["reasons"])]
+        closed_offer = [
+            SlotSet("human_offered", False),
+            SlotSet("handoff_reason", reason),
+            SlotSet(ESCALATION_SLOT, None),
+            SlotSet("handoff_reasons", record["reasons"]),
+        ]
         if (tracker.active_loop or {}).get("name"):
             # An escalation can interrupt a form: the person takes over the whole request.
             closed_offer += [ActiveLoop(None), SlotSet("requested_slot", None)]

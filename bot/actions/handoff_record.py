@@ -1,26 +1,25 @@
-"""The handoff record (schema handoff.v2, docs/handoff.md), built from a tracker.
+"""The handoff record (schema handoff.v2, docs/handoff.md), read from a tracker.
 
-Pure functions: no Redis here, so the record can be tested and reused by the agent side. The record
-carries what only the action server knows: every customer line with its emotion, the emotion
-timeline, the escalation decision (reasons, skill, priority), what the bot tried and what came of
-it, the slots and the language.
+Pure functions: no Redis here. The record's shape and schema are shared with the other writer
+(the avatar bridge) in contracts/handoff_record; this module supplies what only the action server
+knows: every customer line with its intent and emotion, the emotion timeline, the escalation
+decision (reasons, skill, priority), what the bot tried and what came of it, the slots.
 """
 
-import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
 from bot.actions.base import tracker_language
 from bot.actions.parsing import clean_text
-from handoff.escalation.config import EscalationConfig
-from handoff.escalation.rules import (
-    REASON_TEXTS, Decision, reason_text, turn_distress, turn_from_parse_data,
-)
+from contracts.escalation.config import EscalationConfig
+from contracts.escalation.rules import Decision, turn_distress, turn_from_parse_data
+from contracts.handoff_record import HIDDEN_ANSWER, MAX_LINE_CHARS, build_record as build_handoff_record
+from contracts.handoff_record import timeline_point, transcript_line
+from contracts.redis_keys import HANDOFF_REQUESTS_STREAM
 
-SCHEMA = "handoff.v2"
-HANDOFF_STREAM = "handoff:requests"
+HANDOFF_STREAM = HANDOFF_REQUESTS_STREAM
 
 # Intents whose case always goes to a person when the escalation config is out of reach, and the
 # rules in bot/data/rules/handoff.yml; the reason is the intent name.
@@ -32,24 +31,31 @@ HANDOFF_INTENTS = (
     "warranty_claim",
 )
 
-__all__ = ["REASON_TEXTS", "reason_text", "build_record", "resolve_reason", "transcript"]
+__all__ = ["build_record", "resolve_reason", "transcript"]
 
 # Answers to these questions are secrets: the transcript shows a placeholder instead.
 SECRET_SLOTS = {"phone_last4"}
-HIDDEN_ANSWER = "[answer to a security question, hidden]"
 # Slots an agent must not see or does not need.
-HIDDEN_SLOTS = {"phone_last4", "requested_slot", "session_started_metadata", "escalation",
-                "handoff_reasons", "distress_history"}
+HIDDEN_SLOTS = {
+    "phone_last4",
+    "requested_slot",
+    "session_started_metadata",
+    "escalation",
+    "handoff_reasons",
+    "distress_history",
+}
 # Actions that are bookkeeping, not something the bot tried for the customer.
 UNINTERESTING_ACTIONS = {
-    "action_listen", "action_session_start", "action_extract_slots", "action_handoff",
-    "action_observe_turn", "action_offer_human",
+    "action_listen",
+    "action_session_start",
+    "action_extract_slots",
+    "action_handoff",
+    "action_observe_turn",
+    "action_offer_human",
 }
 # Slots that are the dialogue's bookkeeping, not a result an agent needs to read.
-BOOKKEEPING_SLOTS = {"requested_slot", "escalation", "handoff_reasons", "fallback_count",
-                     "session_started_metadata"}
+BOOKKEEPING_SLOTS = {"requested_slot", "escalation", "handoff_reasons", "fallback_count", "session_started_metadata"}
 MAX_ATTEMPT_LINES = 3
-MAX_MESSAGE_CHARS = 2000
 
 
 def resolve_reason(tracker: Tracker) -> str:
@@ -75,23 +81,20 @@ def transcript(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         elif event.get("event") == "user":
             parse_data = event.get("parse_data") or {}
             intent = (parse_data.get("intent") or {}).get("name")
-            text = clean_text(event.get("text") or "", MAX_MESSAGE_CHARS)
+            text = clean_text(event.get("text") or "", MAX_LINE_CHARS)
             turn = turn_from_parse_data(parse_data)
-            lines.append({
-                "role": "customer",
-                "text": HIDDEN_ANSWER if requested_slot in SECRET_SLOTS else text,
-                "intent": intent,
-                "timestamp": event.get("timestamp"),
-                "emotion": {"label": turn.label, "intensity": round(turn.intensity, 3)}
-                if turn.has_emotion else None,
-            })
+            emotion = {"label": turn.label, "intensity": round(turn.intensity, 3)} if turn.has_emotion else None
+            lines.append(
+                transcript_line(
+                    "customer",
+                    HIDDEN_ANSWER if requested_slot in SECRET_SLOTS else text,
+                    event.get("timestamp"),
+                    intent,
+                    emotion,
+                )
+            )
         elif event.get("event") == "bot" and event.get("text"):
-            lines.append({
-                "role": "bot",
-                "text": clean_text(event["text"], MAX_MESSAGE_CHARS),
-                "intent": None,
-                "timestamp": event.get("timestamp"),
-            })
+            lines.append(transcript_line("bot", clean_text(event["text"], MAX_LINE_CHARS), event.get("timestamp")))
     return lines
 
 
@@ -117,10 +120,15 @@ def emotion_timeline(events: List[Dict[str, Any]], config: EscalationConfig) -> 
         number += 1
         turn = turn_from_parse_data(event.get("parse_data") or {})
         if turn.has_emotion:
-            timeline.append({
-                "turn": number, "label": turn.label, "intensity": round(turn.intensity, 3),
-                "distress": round(turn_distress(config, turn), 3), "timestamp": event.get("timestamp"),
-            })
+            timeline.append(
+                timeline_point(
+                    number,
+                    turn.label,
+                    round(turn.intensity, 3),
+                    round(turn_distress(config, turn), 3),
+                    event.get("timestamp"),
+                )
+            )
     return timeline
 
 
@@ -156,34 +164,29 @@ def build_record(
 ) -> Dict[str, Any]:
     """The complete handoff record for the conversation in `tracker`, for `decision`."""
     verified = bool(tracker.get_slot("verified"))
-    reason = decision.reasons[0].code
     slots = {
-        name: value for name, value in tracker.current_slot_values().items()
+        name: value
+        for name, value in tracker.current_slot_values().items()
         if value is not None and name not in HIDDEN_SLOTS
     }
-    slots["handoff_reason"] = reason
-    return {
-        "schema": SCHEMA,
-        "handoff_id": str(uuid.uuid4()),
-        "conversation_id": tracker.sender_id,
-        "created_at": (now or datetime.now(timezone.utc)).isoformat(),
-        "reason": reason,
-        "reason_text": decision.reasons[0].text,
-        "reasons": [{"code": item.code, "text": item.text} for item in decision.reasons],
-        "skill": decision.skill,
-        "priority": decision.priority,
-        "language": tracker_language(tracker),
-        "customer_id": tracker.get_slot("customer_id") if verified else None,
-        "verified": verified,
-        "emotion": {
+    return build_handoff_record(
+        conversation_id=tracker.sender_id,
+        language=tracker_language(tracker),
+        reasons=[{"code": item.code, "text": item.text} for item in decision.reasons],
+        skill=decision.skill,
+        priority=decision.priority,
+        customer_id=tracker.get_slot("customer_id"),
+        verified=verified,
+        emotion={
             "label": tracker.get_slot("emotion"),
             "intensity": tracker.get_slot("emotion_intensity"),
             "distress_level": tracker.get_slot("distress_level"),
             "distress_trend": tracker.get_slot("distress_trend"),
         },
-        "emotion_timeline": emotion_timeline(tracker.events, config),
-        "slots": slots,
-        "transcript": transcript(tracker.events),
-        "bot_actions": bot_actions(tracker.events),
-        "bot_attempts": bot_attempts(tracker.events),
-    }
+        emotion_timeline=emotion_timeline(tracker.events, config),
+        slots=slots,
+        transcript=transcript(tracker.events),
+        bot_actions=bot_actions(tracker.events),
+        bot_attempts=bot_attempts(tracker.events),
+        now=now,
+    )

@@ -40,10 +40,5 @@ def session_language(tracker: Tracker) -> Optional[Text]:
 def track_language(tracker: Tracker) -> List[EventType]:
     """Observer: a `language` SlotSet when the conversation's language changes, else nothing."""
     current = tracker.get_slot(SLOT_LANGUAGE)
-    wanted = (
-        detected_language(tracker.latest_message or {})
-        or current
-        or session_language(tracker)
-        or DEFAULT_LANGUAGE
-    )
+    wanted = detected_language(tracker.latest_message or {}) or current or session_language(tracker) or DEFAULT_LANGUAGE
     return [] if wanted == current else [SlotSet(SLOT_LANGUAGE, wanted)]

@@ -20,8 +20,14 @@ MAX_ORDERS_LISTED = 5
 STATUSES_WITH_OPTIONAL_ETA = {"processing", "packed"}
 
 KNOWN_STATUSES = {
-    "processing", "packed", "in_transit", "out_for_delivery",
-    "delivered", "cancelled", "returned", "lost",
+    "processing",
+    "packed",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "cancelled",
+    "returned",
+    "lost",
 }
 
 
@@ -36,8 +42,7 @@ def report_order_status(context: RequestContext) -> List[EventType]:
             return []
         return describe_order(context, order)
 
-    open_orders = [order for order in context.connector.list_orders(context.customer_id)
-                   if order.is_open]
+    open_orders = [order for order in context.connector.list_orders(context.customer_id) if order.is_open]
     if not open_orders:
         context.say("utter_no_open_orders")
         return []

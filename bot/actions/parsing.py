@@ -24,10 +24,7 @@ def clean_text(text: object, max_length: int = MAX_FIELD_LENGTH) -> str:
     """Return `text` without control characters, whitespace collapsed, cut to `max_length`."""
     if not isinstance(text, str):
         return ""
-    visible = "".join(
-        " " if unicodedata.category(char).startswith("C") else char
-        for char in text[: max_length * 4]
-    )
+    visible = "".join(" " if unicodedata.category(char).startswith("C") else char for char in text[: max_length * 4])
     return " ".join(visible.split())[:max_length]
 
 

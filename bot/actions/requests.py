@@ -62,9 +62,7 @@ class ActionStartRequest(Action):
     def name(self) -> Text:
         return "action_start_request"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         request = requested_by(tracker) or tracker.get_slot("pending_request")
         if request is None:
             dispatcher.utter_message(response="utter_ask_how_to_help")
@@ -90,9 +88,7 @@ class ActionContinueRequest(CustomerDataAction):
     def name(self) -> Text:
         return "action_continue_request"
 
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         done = [SlotSet("pending_request", None)]
         if not tracker.get_slot("verified"):
             if verification_exhausted(tracker):

@@ -29,15 +29,9 @@ class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         events: List[EventType] = [SessionStarted()]
-        carried = {
-            name: tracker.get_slot(name)
-            for name in SURVIVING_SLOTS
-            if tracker.get_slot(name) is not None
-        }
+        carried = {name: tracker.get_slot(name) for name in SURVIVING_SLOTS if tracker.get_slot(name) is not None}
         chosen_language = metadata_language(tracker)
         if chosen_language:
             carried["language"] = chosen_language

@@ -81,9 +81,7 @@ class ActionTroubleshoot(Action):
     def name(self) -> Text:
         return "action_troubleshoot"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         tree = load_tree()
         intent = latest_intent(tracker)
         topic_name = TOPIC_FOR_INTENT.get(intent)
@@ -115,6 +113,4 @@ class ActionTroubleshoot(Action):
             return step + [SlotSet("troubleshoot_active", False)]
         if node.say:
             dispatcher.utter_message(response=node.say)
-        return step + [SlotSet("troubleshoot_active", False)] + offer_human(
-            dispatcher, node.handoff
-        )
+        return step + [SlotSet("troubleshoot_active", False)] + offer_human(dispatcher, node.handoff)

@@ -91,7 +91,7 @@ class EmotionClassifier(GraphComponent):
             # The model's labels → our labels, for labels the taxonomy's Ekman and GoEmotions
             # tables do not know (e.g. {"LABEL_0": "neutral", "annoyed": "frustrated"}).
             "label_map": {},
-            # Alternative taxonomy / cue files (None: bot/emotion/taxonomy.yml, cues.yml).
+            # Alternative taxonomy / cue files (None: contracts/emotion/taxonomy.yml, bot/emotion/cues.yml).
             "taxonomy_file": None,
             "cues_file": None,
         }

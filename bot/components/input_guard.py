@@ -61,9 +61,7 @@ def rejection_reason(
     return None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class InputGuard(GraphComponent, IntentClassifier):
     """Replaces the intent with `nlu_fallback` for inputs the model has never seen the like of."""
 

@@ -3,7 +3,8 @@
 The detector is deliberately small and explainable: it counts words that are typical of one
 language (a data file, `language_cues.yml`) and German letters. It only speaks when the message
 says something: "40010002" or "ok" leave the conversation's language as it was. The result is put
-on the parse data as `language: {code, confidence}`; the observer `track_language` (run by `action_observe_turn`) turns it
+on the parse data as `language: {code, confidence}`; the observer `track_language` (run by
+`action_observe_turn`) turns it
 into the `language` slot, which selects the response variations.
 """
 
@@ -49,9 +50,7 @@ def score_languages(text: Text, cues: Dict[Text, frozenset], max_chars: int) -> 
     return scores
 
 
-def decide_language(
-    scores: Dict[Text, float], min_hits: float, min_confidence: float
-) -> Optional[Dict[Text, Any]]:
+def decide_language(scores: Dict[Text, float], min_hits: float, min_confidence: float) -> Optional[Dict[Text, Any]]:
     """The winning language with a confidence in 0..1, or None when the text does not say."""
     if not scores:
         return None
@@ -67,9 +66,7 @@ def decide_language(
     return {"code": best, "confidence": round(confidence, 3)}
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class LanguageDetector(GraphComponent):
     """Adds `language: {code, confidence}` to a message when its language is clear."""
 
@@ -122,6 +119,4 @@ class LanguageDetector(GraphComponent):
         if not isinstance(text, str) or not text.strip():
             return None
         scores = score_languages(text, self._cues, int(self._config["max_chars"]))
-        return decide_language(
-            scores, float(self._config["min_hits"]), float(self._config["min_confidence"])
-        )
+        return decide_language(scores, float(self._config["min_hits"]), float(self._config["min_confidence"]))

@@ -109,9 +109,7 @@ class CueSet:
         shouted = sum(
             len(word)
             for word in words
-            if len(word) >= self.shouting_min_word_letters
-            and word.isupper()
-            and word.lower() not in self.acronyms
+            if len(word) >= self.shouting_min_word_letters and word.isupper() and word.lower() not in self.acronyms
         )
         if shouted < self.shouting_min_letters or not letters:
             return 0.0
@@ -176,8 +174,7 @@ def cues_from_dict(raw: Mapping, source: str = "<dict>") -> CueSet:
         raise CueError(f"{source}: weights for unknown cues {sorted(unknown)}")
     try:
         word_patterns = {
-            name: _word_list_pattern(words_by_language)
-            for name, words_by_language in (raw.get("words") or {}).items()
+            name: _word_list_pattern(words_by_language) for name, words_by_language in (raw.get("words") or {}).items()
         }
         regex_patterns = {
             name: [re.compile(p, re.IGNORECASE | re.UNICODE) for patterns in by_language.values() for p in patterns]

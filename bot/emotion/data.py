@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Uni
 
 import yaml
 
-from bot.emotion.taxonomy import Taxonomy, load_taxonomy
+from contracts.emotion.taxonomy import Taxonomy, load_taxonomy
 
 FORMATS = ("tsv", "goemotions", "yaml")
 
@@ -42,7 +42,9 @@ class LoadReport:
     skipped_empty: int = 0
 
 
-def load_yaml_dir(folder: Union[str, Path], taxonomy: Optional[Taxonomy] = None, languages: Optional[Sequence[str]] = None) -> List[Example]:
+def load_yaml_dir(
+    folder: Union[str, Path], taxonomy: Optional[Taxonomy] = None, languages: Optional[Sequence[str]] = None
+) -> List[Example]:
     """Examples from `folder/<lang>/<label>.yml` (shape: language, label, examples)."""
     taxonomy = taxonomy or load_taxonomy()
     folder = Path(folder)
@@ -73,8 +75,12 @@ def load_yaml_file(path: Path, taxonomy: Taxonomy) -> List[Example]:
     return [Example(str(text).strip(), label, language) for text in texts if str(text).strip()]
 
 
-def load_tsv(path: Union[str, Path], taxonomy: Optional[Taxonomy] = None, label_map: Optional[Mapping[str, str]] = None,
-             report: Optional[LoadReport] = None) -> List[Example]:
+def load_tsv(
+    path: Union[str, Path],
+    taxonomy: Optional[Taxonomy] = None,
+    label_map: Optional[Mapping[str, str]] = None,
+    report: Optional[LoadReport] = None,
+) -> List[Example]:
     """`text<TAB>label[<TAB>language]` rows; labels are ours or mapped (Ekman, GoEmotions, `label_map`)."""
     taxonomy = taxonomy or load_taxonomy()
     report = report if report is not None else LoadReport()
@@ -95,8 +101,12 @@ def load_tsv(path: Union[str, Path], taxonomy: Optional[Taxonomy] = None, label_
     return examples
 
 
-def load_goemotions(path: Union[str, Path], taxonomy: Optional[Taxonomy] = None, label_map: Optional[Mapping[str, str]] = None,
-                    report: Optional[LoadReport] = None) -> List[Example]:
+def load_goemotions(
+    path: Union[str, Path],
+    taxonomy: Optional[Taxonomy] = None,
+    label_map: Optional[Mapping[str, str]] = None,
+    report: Optional[LoadReport] = None,
+) -> List[Example]:
     """GoEmotions TSV (`text<TAB>comma-separated label ids<TAB>id`), mapped to our labels.
 
     Multi-label rows follow the taxonomy's `multi_label_policy`; ambiguous rows are skipped and
@@ -130,8 +140,13 @@ def load_goemotions(path: Union[str, Path], taxonomy: Optional[Taxonomy] = None,
     return examples
 
 
-def load_examples(path: Union[str, Path], data_format: str, taxonomy: Optional[Taxonomy] = None,
-                  label_map: Optional[Mapping[str, str]] = None, report: Optional[LoadReport] = None) -> List[Example]:
+def load_examples(
+    path: Union[str, Path],
+    data_format: str,
+    taxonomy: Optional[Taxonomy] = None,
+    label_map: Optional[Mapping[str, str]] = None,
+    report: Optional[LoadReport] = None,
+) -> List[Example]:
     """Dispatches on `data_format` (one of `FORMATS`)."""
     if data_format == "tsv":
         return load_tsv(path, taxonomy, label_map, report)
@@ -142,7 +157,9 @@ def load_examples(path: Union[str, Path], data_format: str, taxonomy: Optional[T
     raise EmotionDataError(f"unknown format {data_format!r}; use one of {FORMATS}")
 
 
-def stratified_split(examples: Sequence[Example], held_out_share: float = 0.2, seed: int = 13) -> Tuple[List[Example], List[Example]]:
+def stratified_split(
+    examples: Sequence[Example], held_out_share: float = 0.2, seed: int = 13
+) -> Tuple[List[Example], List[Example]]:
     """A fixed train / held-out split, stratified by (language, label).
 
     Examples are ordered by a hash of their text before the seeded shuffle, so adding a file or

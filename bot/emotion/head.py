@@ -41,7 +41,7 @@ class HeadSettings:
     char_ngrams: bool = True
     ngram_min: int = 2
     ngram_max: int = 4
-    ngram_features: int = 2 ** 15
+    ngram_features: int = 2**15
     ngram_weight: float = 1.5
     regularisation_c: float = 2.0
     max_iter: int = 3000
@@ -177,7 +177,13 @@ def train_head(
     )
 
 
-def build_features(settings: HeadSettings, embeddings: np.ndarray, cue_vectors: np.ndarray, texts: Sequence[str], idf: Optional[np.ndarray]):
+def build_features(
+    settings: HeadSettings,
+    embeddings: np.ndarray,
+    cue_vectors: np.ndarray,
+    texts: Sequence[str],
+    idf: Optional[np.ndarray],
+):
     """The full feature matrix for training: dense block, then the n-gram block when enabled."""
     dense = dense_features(settings, embeddings, cue_vectors)
     if not settings.char_ngrams:
@@ -188,10 +194,12 @@ def build_features(settings: HeadSettings, embeddings: np.ndarray, cue_vectors: 
 
 
 def dense_features(settings: HeadSettings, embeddings: np.ndarray, cue_vectors: np.ndarray) -> np.ndarray:
-    return np.hstack([
-        np.asarray(embeddings, dtype=np.float32),
-        np.asarray(cue_vectors, dtype=np.float32).reshape(len(embeddings), -1) * settings.cue_scale,
-    ])
+    return np.hstack(
+        [
+            np.asarray(embeddings, dtype=np.float32),
+            np.asarray(cue_vectors, dtype=np.float32).reshape(len(embeddings), -1) * settings.cue_scale,
+        ]
+    )
 
 
 def char_ngram_counts(text: str, settings: HeadSettings) -> Dict[int, int]:
@@ -207,7 +215,7 @@ def char_ngram_counts(text: str, settings: HeadSettings) -> Dict[int, int]:
         length = len(padded)
         for size in range(settings.ngram_min, min(settings.ngram_max, length) + 1):
             for start in range(length - size + 1):
-                bucket = zlib.crc32(padded[start:start + size].encode("utf-8")) % buckets
+                bucket = zlib.crc32(padded[start : start + size].encode("utf-8")) % buckets
                 counts[bucket] = counts.get(bucket, 0) + 1
     return counts
 

@@ -46,7 +46,9 @@ def measure_held_out(data_dir: Union[str, Path], config: Optional[Mapping] = Non
     )
 
 
-def reports_by_language(examples: List[Example], predicted: List[str], labels: List[str]) -> Dict[str, EvaluationReport]:
+def reports_by_language(
+    examples: List[Example], predicted: List[str], labels: List[str]
+) -> Dict[str, EvaluationReport]:
     reports = {"all": evaluate_predictions([e.label for e in examples], predicted, labels)}
     for language in sorted({example.language for example in examples}):
         pairs = [(e.label, p) for e, p in zip(examples, predicted) if e.language == language]

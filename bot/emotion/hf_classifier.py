@@ -21,7 +21,9 @@ MULTI_LABEL = "multi_label_classification"
 
 
 class OnnxTextClassifier:
-    def __init__(self, session, tokenizer, manifest: onnx_bundle.BundleManifest, max_seq_length: int, pad_id: int) -> None:
+    def __init__(
+        self, session, tokenizer, manifest: onnx_bundle.BundleManifest, max_seq_length: int, pad_id: int
+    ) -> None:
         self._session = session
         self._tokenizer = tokenizer
         self._manifest = manifest
@@ -50,7 +52,9 @@ class OnnxTextClassifier:
         """
         rows = []
         for text in texts:
-            inputs = encode_batch(self._tokenizer, [text], self.max_seq_length, self._manifest.input_names, self._pad_id)
+            inputs = encode_batch(
+                self._tokenizer, [text], self.max_seq_length, self._manifest.input_names, self._pad_id
+            )
             (logits,) = self._session.run([self._manifest.output_name], inputs)
             rows.append(logits[0])
         if not rows:

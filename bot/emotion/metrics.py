@@ -37,7 +37,7 @@ class EvaluationReport:
         lines.append("")
         lines.append("confusion matrix (rows: true, columns: predicted)")
         cell = max(7, max(len(label) for label in self.labels) + 1)
-        lines.append(" " * width + "".join(f"{label[:cell - 1]:>{cell}}" for label in self.labels))
+        lines.append(" " * width + "".join(f"{label[: cell - 1]:>{cell}}" for label in self.labels))
         for row, label in enumerate(self.labels):
             lines.append(f"{label:<{width}}" + "".join(f"{int(v):>{cell}d}" for v in self.confusion[row]))
         return "\n".join(lines)
@@ -97,8 +97,15 @@ def save_confusion_png(report: EvaluationReport, path: Union[str, Path], title: 
     axes.set_ylabel("true")
     for row in range(counts.shape[0]):
         for column in range(counts.shape[1]):
-            axes.text(column, row, str(int(counts[row, column])), ha="center", va="center",
-                      color="white" if shares[row, column] > 0.6 else "black", fontsize=9)
+            axes.text(
+                column,
+                row,
+                str(int(counts[row, column])),
+                ha="center",
+                va="center",
+                color="white" if shares[row, column] > 0.6 else "black",
+                fontsize=9,
+            )
     axes.set_title(title or f"macro-F1 {report.macro_f1:.3f}")
     figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="share of true label")
     figure.tight_layout()

@@ -83,9 +83,7 @@ def read_manifest(folder: Path) -> BundleManifest:
     except (OSError, ValueError) as error:
         raise BundleError(f"unreadable manifest {path}: {error}") from error
     if data.get("schema") != MANIFEST_SCHEMA:
-        raise BundleError(
-            f"{path} has schema {data.get('schema')!r}, expected {MANIFEST_SCHEMA!r}"
-        )
+        raise BundleError(f"{path} has schema {data.get('schema')!r}, expected {MANIFEST_SCHEMA!r}")
     try:
         return BundleManifest.from_dict(data)
     except TypeError as error:

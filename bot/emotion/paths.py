@@ -11,12 +11,14 @@ from typing import Union
 
 from bot.emotion.onnx_bundle import model_slug
 
+# The taxonomy is shared with the other services, so it lives in contracts/emotion/.
+from contracts.emotion.taxonomy import TAXONOMY_FILE  # noqa: F401
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_ENCODER_DIR = Path("models/encoder/all-MiniLM-L6-v2")
 DEFAULT_HF_EXPORT_ROOT = Path("models/emotion_hf")
 DEFAULT_EMOTION_DATA_DIR = Path("nlu_data/emotion")
-TAXONOMY_FILE = Path(__file__).resolve().parent / "taxonomy.yml"
 CUES_FILE = Path(__file__).resolve().parent / "cues.yml"
 
 

@@ -15,7 +15,7 @@ from typing import Dict, List, Mapping, Optional, Protocol, Sequence
 import numpy as np
 
 from bot.emotion.cues import CueReading, CueSet
-from bot.emotion.taxonomy import Taxonomy
+from contracts.emotion.taxonomy import Taxonomy
 from bot.emotion.text_input import clean_text
 
 logger = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from bot.emotion.paths import (
     resolve_repo_path,
 )
 from bot.emotion.predictor import EmotionPredictor, EncoderHeadScorer, MappedClassifierScorer
-from bot.emotion.taxonomy import Taxonomy, load_taxonomy
+from contracts.emotion.taxonomy import Taxonomy, load_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +104,10 @@ def hf_bundle_dir(settings: Mapping[str, Any]) -> Path:
 
 
 def hf_export_command(settings: Mapping[str, Any]) -> str:
-    return (
-        f".venv/bin/python scripts/emotion/export_hf_classifier.py --model {settings['model']}"
-        + (f" --export-dir {settings['export_dir']}" if settings.get("export_dir") != DEFAULT_SETTINGS["export_dir"] else "")
+    return f".venv/bin/python scripts/emotion/export_hf_classifier.py --model {settings['model']}" + (
+        f" --export-dir {settings['export_dir']}"
+        if settings.get("export_dir") != DEFAULT_SETTINGS["export_dir"]
+        else ""
     )
 
 
@@ -119,7 +120,8 @@ def load_hf_scorer(settings: Mapping[str, Any], taxonomy: Taxonomy) -> MappedCla
         )
     except onnx_bundle.BundleError as error:
         raise EmotionConfigError(
-            f"the transformers model {settings['model']!r} is not exported ({error}). Run: {hf_export_command(settings)}"
+            f"the transformers model {settings['model']!r} is not exported ({error}). "
+            f"Run: {hf_export_command(settings)}"
         ) from error
     mapping = taxonomy.mapping_for(classifier.labels, settings.get("label_map") or {})
     return MappedClassifierScorer(classifier, mapping, taxonomy)
@@ -159,7 +161,9 @@ def train_head_on_examples(
     return head
 
 
-def build_predictor(settings: Mapping[str, Any], head: Optional[LinearEmotionHead] = None, encoder: Optional[OnnxSentenceEncoder] = None) -> EmotionPredictor:
+def build_predictor(
+    settings: Mapping[str, Any], head: Optional[LinearEmotionHead] = None, encoder: Optional[OnnxSentenceEncoder] = None
+) -> EmotionPredictor:
     """A predictor for the configured backend; raises when a model is missing (callers decide to degrade)."""
     taxonomy = taxonomy_for(settings)
     cues = cues_for(settings)

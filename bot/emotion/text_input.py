@@ -44,15 +44,17 @@ def head_tail_ids(ids: Sequence[int], max_length: int, special_prefix: int = 1, 
     if len(ids) <= max_length:
         return ids
     prefix = ids[:special_prefix]
-    suffix = ids[len(ids) - special_suffix:] if special_suffix else []
-    body = ids[special_prefix: len(ids) - special_suffix]
+    suffix = ids[len(ids) - special_suffix :] if special_suffix else []
+    body = ids[special_prefix : len(ids) - special_suffix]
     budget = max(max_length - len(prefix) - len(suffix), 0)
     head = (budget + 1) // 2
     tail = budget - head
-    return prefix + body[:head] + (body[len(body) - tail:] if tail else []) + suffix
+    return prefix + body[:head] + (body[len(body) - tail :] if tail else []) + suffix
 
 
-def encode_batch(tokenizer, texts: Sequence[str], max_length: int, input_names: Sequence[str], pad_id: int = 0) -> Dict[str, np.ndarray]:
+def encode_batch(
+    tokenizer, texts: Sequence[str], max_length: int, input_names: Sequence[str], pad_id: int = 0
+) -> Dict[str, np.ndarray]:
     """Tokenizes, truncates head+tail and pads `texts` into the named int64 model inputs."""
     max_chars = max_length * CHARS_PER_TOKEN_BUDGET
     prepared = [clip_characters(clean_text(text), max_chars) for text in texts]

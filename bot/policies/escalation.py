@@ -2,7 +2,7 @@
 
 The decision itself is not made here. `action_observe_turn` (bot/actions/turn.py, observer in
 bot/actions/escalation.py) runs after every user message, applies the escalation rules
-(handoff/escalation/rules.py) with the configuration admins can change at run time, and puts the
+(contracts/escalation/rules.py) with the configuration admins can change at run time, and puts the
 result into the `escalation` slot. This policy only reads that slot, right after the user spoke:
 
 - `{"escalate": true, "mode": "handoff", ...}` -> `action_handoff` (pass on at once),
@@ -46,9 +46,7 @@ def escalation_action(decision: Any) -> Optional[str]:
     return ACTIONS_BY_MODE.get(decision.get("mode"))
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class EscalationPolicy(Policy):
     """Predicts the handoff action when this turn's escalation decision asks for it."""
 

@@ -5,6 +5,7 @@ a forged `POST /webhook` with `verified: true` in its slots would read any custo
 Here every request except `GET /health` (liveness, no data) must carry
 ``Authorization: Bearer $ACTION_SERVER_TOKEN``, which Rasa sends (bot/endpoints.yml), and the
 server binds to ACTION_SERVER_HOST (127.0.0.1 unless a container needs its internal network).
+Settings: bot/actions/settings.py, the action server's one settings object.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.server.settings import RasaProcessSettings
+from bot.actions.settings import ActionSettings
 from common.service_auth import bearer_matches
 
 logger = logging.getLogger(__name__)
@@ -33,8 +34,7 @@ def create_action_app(token: str) -> Sanic:
     async def only_rasa(request: Request) -> Optional[HTTPResponse]:
         if request.path in OPEN_PATHS or bearer_matches(request.headers.get("authorization"), token):
             return None
-        logger.warning("refused an action call without our services' credentials (%s %s)",
-                       request.method, request.path)
+        logger.warning("refused an action call without our services' credentials (%s %s)", request.method, request.path)
         return response.json({"error": "This service answers only the dialogue engine."}, status=401)
 
     return app
@@ -43,18 +43,19 @@ def create_action_app(token: str) -> Sanic:
 def main() -> int:
     from rasa_sdk import utils
 
-    settings = RasaProcessSettings.from_env()
     try:
-        settings.check("ACTION_SERVER_TOKEN", "REDIS_PASSWORD")
-    except ValueError as error:
+        settings = ActionSettings()
+    except ValueError as error:  # pydantic's ValidationError names the variables
         print(f"action server: {error}", file=sys.stderr)
+        return 2
+    if not settings.token:
+        print("action server: set ACTION_SERVER_TOKEN (scripts/env.sh has a development value)", file=sys.stderr)
         return 2
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
-    app = create_action_app(settings.action_server_token or "")
-    logger.info("action server on http://%s:%d", settings.action_server_host, settings.action_server_port)
-    app.run(settings.action_server_host, settings.action_server_port, workers=utils.number_of_sanic_workers(),
-            access_log=False)
+    app = create_action_app(settings.token)
+    logger.info("action server on http://%s:%d", settings.host, settings.port)
+    app.run(settings.host, settings.port, workers=utils.number_of_sanic_workers(), access_log=False)
     return 0
 
 

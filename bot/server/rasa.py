@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from typing import List
 
-from bot.server.settings import RasaProcessSettings
+from bot.server.settings import RasaSettings
 
 # Options that would weaken what this entry point guarantees.
 REFUSED_OPTIONS = ("--auth-token", "--cors", "--jwt-secret", "--jwt-method", "--jwt-private-key")
@@ -26,7 +26,7 @@ def rasa_arguments(options: List[str], jwt_secret: str) -> List[str]:
 
 
 def main(options: List[str]) -> int:
-    settings = RasaProcessSettings.from_env()
+    settings = RasaSettings.from_env()
     try:
         settings.check("RASA_JWT_SECRET", "ACTION_SERVER_TOKEN", "AVATAR_BRIDGE_NLG_TOKEN", "REDIS_PASSWORD")
         arguments = rasa_arguments(options, settings.rasa_jwt_secret or "")

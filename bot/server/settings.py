@@ -1,7 +1,8 @@
-"""What the two Rasa processes read from the environment at start (never at import).
+"""What Rasa's own process reads from the environment at start (never at import): the secrets it
+uses or passes on. The action server's settings are bot/actions/settings.py.
 
-Both run on Python 3.10 without pydantic-settings, so this is a small dataclass; the names are the
-ones scripts/env.sh, the launcher and docker-compose.yml set.
+A small dataclass (Rasa's environment has no pydantic-settings); the names are the ones
+scripts/env.sh, the launcher and docker-compose.yml set.
 """
 
 from __future__ import annotations
@@ -16,25 +17,21 @@ _TRUE = ("1", "true", "yes")
 
 
 @dataclass(frozen=True)
-class RasaProcessSettings:
+class RasaSettings:
     production: bool
     rasa_jwt_secret: Optional[str]
     action_server_token: Optional[str]
     nlg_token: Optional[str]
     redis_password: Optional[str]
-    action_server_host: str
-    action_server_port: int
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "RasaProcessSettings":
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "RasaSettings":
         return cls(
             production=env.get("PRODUCTION", "").lower() in _TRUE,
             rasa_jwt_secret=env.get("RASA_JWT_SECRET") or None,
             action_server_token=env.get("ACTION_SERVER_TOKEN") or None,
             nlg_token=env.get("AVATAR_BRIDGE_NLG_TOKEN") or None,
             redis_password=env.get("REDIS_PASSWORD") or None,
-            action_server_host=env.get("ACTION_SERVER_HOST", "127.0.0.1"),
-            action_server_port=int(env.get("ACTION_SERVER_PORT", "5055")),
         )
 
     def check(self, *needed: str) -> None:

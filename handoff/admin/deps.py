@@ -11,11 +11,11 @@ from fastapi import Depends, Request
 from redis import Redis
 from sqlalchemy.orm import sessionmaker
 
+from handoff.admin.escalation.store import EscalationConfigStore
 from handoff.admin.intents.service import IntentService
 from handoff.admin.settings import AdminSettings
 from handoff.admin.training.job import TrainingService
 from handoff.core.redis import sync_redis
-from handoff.escalation.store import EscalationConfigStore
 
 
 @dataclass
@@ -36,14 +36,21 @@ def get_admin(request: Request) -> AdminServices:
         settings = getattr(state, "admin_settings", None) or AdminSettings()
         handoff_settings = state.settings
         intents = IntentService(settings, state.session_factory)
-        training = TrainingService(settings, state.redis, state.session_factory, handoff_settings.rasa_url,
-                                   intents, handoff_settings.key_prefix,
-                                   rasa_instance_urls=handoff_settings.rasa_instances(),
-                                   rasa_auth=handoff_settings.rasa_auth())
+        training = TrainingService(
+            settings,
+            state.redis,
+            state.session_factory,
+            handoff_settings.rasa_url,
+            intents,
+            handoff_settings.key_prefix,
+            rasa_instance_urls=handoff_settings.rasa_instances(),
+            rasa_auth=handoff_settings.rasa_auth(),
+        )
         redis_client = sync_redis(handoff_settings.redis_url, password=handoff_settings.redis_password_value())
         escalation = EscalationConfigStore(redis_client)
-        services = state.admin = AdminServices(settings, intents, training, escalation, redis_client,
-                                                     state.session_factory)
+        services = state.admin = AdminServices(
+            settings, intents, training, escalation, redis_client, state.session_factory
+        )
     return services
 
 

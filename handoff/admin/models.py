@@ -29,9 +29,15 @@ class IntentChange(Base):
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "at": self.at.isoformat(), "actor": self.actor, "intent": self.intent,
-            "action": self.action, "before": self.before, "after": self.after,
-            "comment": self.comment, "reverts": self.reverts,
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "intent": self.intent,
+            "action": self.action,
+            "before": self.before,
+            "after": self.after,
+            "comment": self.comment,
+            "reverts": self.reverts,
         }
 
 
@@ -50,6 +56,11 @@ class ModelSwitch(Base):
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "at": self.at.isoformat(), "actor": self.actor, "action": self.action,
-            "model": self.model, "previous_model": self.previous_model, "evaluation": self.evaluation,
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "model": self.model,
+            "previous_model": self.previous_model,
+            "evaluation": self.evaluation,
         }

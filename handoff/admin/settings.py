@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contracts.redis_keys import RASA_TRACKER_KEY_PREFIX
+
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -38,7 +40,7 @@ class AdminSettings(BaseSettings):
     playbook_dir: Path = REPOSITORY_ROOT / "avatar_bridge" / "wording" / "playbooks"
     reply_kinds_path: Path = REPOSITORY_ROOT / "avatar_bridge" / "dialogue" / "reply_kinds.yml"
     # Rasa's tracker store keys (bot/endpoints.yml key_prefix "tracker"): the escalation preview's source.
-    tracker_key_prefix: str = "tracker:tracker:"
+    tracker_key_prefix: str = RASA_TRACKER_KEY_PREFIX
 
     # Limits on what an admin can send.
     max_example_chars: int = Field(200, ge=10)

@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
+from contracts.emotion.taxonomy import load_taxonomy
 from handoff.admin.dashboard import export, figures
 from handoff.admin.deps import Admin
 from handoff.api.deps import AdminUser
@@ -16,8 +17,19 @@ from handoff.outcomes.store import list_outcomes
 router = APIRouter(prefix="/api/admin/dashboard", tags=["admin"])
 MAX_DAYS = 366
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "daily": ("key", "conversations", "containment_rate", "handoff_rate", "fcr_rate", "resolution_median_seconds",
-              "wait_mean_seconds", "csat_mean", "csat_count", "started_in_distress", "left_distress"),
+    "daily": (
+        "key",
+        "conversations",
+        "containment_rate",
+        "handoff_rate",
+        "fcr_rate",
+        "resolution_median_seconds",
+        "wait_mean_seconds",
+        "csat_mean",
+        "csat_count",
+        "started_in_distress",
+        "left_distress",
+    ),
 }
 COLUMNS["intents"] = COLUMNS["daily"]
 COLUMNS["conversations"] = export.CONVERSATION_COLUMNS
@@ -44,22 +56,30 @@ async def _load(admin: Admin, days: int, until: datetime | None) -> tuple:
 
 
 @router.get("")
-async def dashboard(_user: AdminUser, admin: Admin, days: int = Query(30, ge=1, le=MAX_DAYS),
-                    until: datetime | None = None) -> dict:
+async def dashboard(
+    _user: AdminUser, admin: Admin, days: int = Query(30, ge=1, le=MAX_DAYS), until: datetime | None = None
+) -> dict:
     since, end, records, person = await _load(admin, days, until)
     return {
-        "since": since.isoformat(), "until": end.isoformat(),
+        "since": since.isoformat(),
+        "until": end.isoformat(),
         "overview": figures.overview(records, person),
         "daily": figures.per_day(records, person),
         "intents": figures.per_intent(records, person),
         "emotion_by_turn": figures.emotion_by_turn(records),
+        # The console charts emotions in the taxonomy's order, from the one label list.
+        "emotion_labels": load_taxonomy().names,
     }
 
 
 @router.get(".csv")
-async def dashboard_csv(_user: AdminUser, admin: Admin,
-                        table: Literal["daily", "intents", "conversations"] = "daily",
-                        days: int = Query(30, ge=1, le=MAX_DAYS), until: datetime | None = None) -> Response:
+async def dashboard_csv(
+    _user: AdminUser,
+    admin: Admin,
+    table: Literal["daily", "intents", "conversations"] = "daily",
+    days: int = Query(30, ge=1, le=MAX_DAYS),
+    until: datetime | None = None,
+) -> Response:
     _, _, records, person = await _load(admin, days, until)
     if table == "daily":
         rows = figures.per_day(records, person)
@@ -69,5 +89,8 @@ async def dashboard_csv(_user: AdminUser, admin: Admin,
         rows = records
     if len(rows) > 100_000:
         raise HTTPException(413, "too many rows; choose fewer days")
-    return Response(export.to_csv(rows, COLUMNS[table]), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="outcomes-{table}.csv"'})
+    return Response(
+        export.to_csv(rows, COLUMNS[table]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="outcomes-{table}.csv"'},
+    )

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.escalation.config import ConfigError, default_config, parse_config
 from handoff.admin.deps import Admin
 from handoff.admin.errors import problems_response
 from handoff.admin.escalation.preview import load_conversations, preview
 from handoff.api.deps import AdminUser
-from handoff.escalation.config import ConfigError, default_config, parse_config
 
 router = APIRouter(prefix="/api/admin/escalation", tags=["admin"])
 

@@ -55,9 +55,11 @@ def _person_intents(admin: Admin) -> set[str]:
 async def list_intents(_user: AdminUser, admin: Admin) -> dict:
     intents = await admin.intents.all()
     person = await asyncio.to_thread(_person_intents, admin)
-    return {"intents": [
-        {**view.to_dict(), "routing": "person" if name in person else "automated"} for name, view in intents.items()
-    ]}
+    return {
+        "intents": [
+            {**view.to_dict(), "routing": "person" if name in person else "automated"} for name, view in intents.items()
+        ]
+    }
 
 
 @router.post("/intents", status_code=201, response_model=None)
@@ -85,8 +87,12 @@ async def delete_intent(name: str, user: AdminUser, admin: Admin) -> dict | JSON
 
 
 @router.get("/intent-changes")
-async def intent_changes(_user: AdminUser, admin: Admin, intent: str | None = Query(None, max_length=64),
-                         limit: int = Query(50, ge=1, le=500)) -> dict:
+async def intent_changes(
+    _user: AdminUser,
+    admin: Admin,
+    intent: str | None = Query(None, max_length=64),
+    limit: int = Query(50, ge=1, le=500),
+) -> dict:
     return {"changes": await asyncio.to_thread(admin.intents.history, intent, limit)}
 
 

@@ -36,8 +36,12 @@ async def list_files(_user: AdminUser, admin: Admin) -> dict:
 @router.get("/{file_id}")
 async def read_file(file_id: str, _user: AdminUser, admin: Admin) -> dict:
     file = _file(admin, file_id)
-    return {"id": file.id, "title": file.title, "text": await asyncio.to_thread(tone.read_text, file),
-            "applies": APPLIES}
+    return {
+        "id": file.id,
+        "title": file.title,
+        "text": await asyncio.to_thread(tone.read_text, file),
+        "applies": APPLIES,
+    }
 
 
 @router.put("/{file_id}", response_model=None)

@@ -29,14 +29,21 @@ class LoginResponse(BaseModel):
 
 
 def _sign_in_guard(settings: Settings, redis: RedisClient) -> SignInGuard:
-    limits = SignInLimits(settings.login_failures_per_user, settings.login_failures_per_address,
-                          settings.login_failure_window_seconds)
+    limits = SignInLimits(
+        settings.login_failures_per_user, settings.login_failures_per_address, settings.login_failure_window_seconds
+    )
     return SignInGuard(redis, limits, settings.key_prefix)
 
 
 @router.post("/login")
-async def login(body: LoginRequest, request: Request, response: Response, tokens: Tokens, db: DbSession,
-                guard: Annotated[SignInGuard, Depends(_sign_in_guard)]) -> LoginResponse:
+async def login(
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    tokens: Tokens,
+    db: DbSession,
+    guard: Annotated[SignInGuard, Depends(_sign_in_guard)],
+) -> LoginResponse:
     response.headers.update(NO_STORE)
     address = request.client.host if request.client else "unknown"
     wait_s = await guard.attempt(body.username, address)
@@ -54,8 +61,13 @@ async def login(body: LoginRequest, request: Request, response: Response, tokens
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Unknown username or wrong password.")
     await guard.succeeded(body.username, address)
-    auth_user = AuthUser(username=user.username, display_name=user.display_name, role=user.role,
-                         skills=list(user.skills or []), languages=list(user.languages or []))
+    auth_user = AuthUser(
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        skills=list(user.skills or []),
+        languages=list(user.languages or []),
+    )
     token = await tokens.issue(auth_user)
     return LoginResponse(token=token, user=auth_user.__dict__)
 

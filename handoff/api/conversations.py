@@ -47,18 +47,23 @@ async def mine(user: AgentUser, request: Request) -> dict:
 
 
 @router.get("/{conversation_id}")
-async def conversation(conversation_id: str, user: AgentUser, request: Request,
-                       after: Annotated[str, Query(max_length=40)] = "-") -> dict:
+async def conversation(
+    conversation_id: str, user: AgentUser, request: Request, after: Annotated[str, Query(max_length=40)] = "-"
+) -> dict:
     with as_http():
         row = await service(request).may_see(user, conversation_id[:128])
     queue = request.app.state.queue
-    return {"conversation": public_row(row), "context": await queue.context(row["conversation_id"]),
-            "messages": await queue.messages(row["conversation_id"], after)}
+    return {
+        "conversation": public_row(row),
+        "context": await queue.context(row["conversation_id"]),
+        "messages": await queue.messages(row["conversation_id"], after),
+    }
 
 
 @router.get("/{conversation_id}/messages")
-async def messages(conversation_id: str, user: AgentUser, request: Request,
-                   after: Annotated[str, Query(max_length=40)] = "-") -> dict:
+async def messages(
+    conversation_id: str, user: AgentUser, request: Request, after: Annotated[str, Query(max_length=40)] = "-"
+) -> dict:
     with as_http():
         row = await service(request).may_see(user, conversation_id[:128])
     return {"messages": await request.app.state.queue.messages(row["conversation_id"], after)}

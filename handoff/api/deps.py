@@ -1,8 +1,8 @@
 """Dependencies shared by every router, as ``Annotated`` aliases.
 
-    @router.get("/things")
-    def things(user: CurrentUser, db: DbSession) -> ...        # any signed-in user
-    @router.post("/x", dependencies=[Depends(require_role("supervisor"))])
+@router.get("/things")
+def things(user: CurrentUser, db: DbSession) -> ...        # any signed-in user
+@router.post("/x", dependencies=[Depends(require_role("supervisor"))])
 """
 
 from collections.abc import Callable, Iterator
@@ -42,7 +42,8 @@ def bearer_token(request: Request) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "Sign in first: send 'Authorization: Bearer <token>'.",
+            status.HTTP_401_UNAUTHORIZED,
+            "Sign in first: send 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     return token.strip()
@@ -55,7 +56,8 @@ async def get_current_user(
     user = await tokens.resolve(token)
     if user is None:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "The sign-in has expired or is not valid; sign in again.",
+            status.HTTP_401_UNAUTHORIZED,
+            "The sign-in has expired or is not valid; sign in again.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     return user

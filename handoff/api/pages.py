@@ -10,7 +10,7 @@ WEB = PACKAGE_DIR / "web"
 HEADERS = {
     # Pages load only our own scripts; nothing inline, no framing.
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                               "connect-src 'self'; frame-ancestors 'none'",
+    "connect-src 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }

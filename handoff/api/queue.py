@@ -44,9 +44,15 @@ async def me(user: AgentUser, request: Request) -> dict:
     queue = request.app.state.queue
     now = time.time()
     state = await queue.agent_state(user.username, now)
-    return {"username": user.username, "display_name": user.display_name, "paused": state.paused,
-            "load": round(current_load(state, now, queue.rules), 3), "load_threshold": queue.rules.load_threshold,
-            "skills": user.skills, "languages": user.languages}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "paused": state.paused,
+        "load": round(current_load(state, now, queue.rules), 3),
+        "load_threshold": queue.rules.load_threshold,
+        "skills": user.skills,
+        "languages": user.languages,
+    }
 
 
 @router.post("/me/pause")

@@ -18,10 +18,21 @@ async def live(user: SupervisorUser, request: Request) -> dict:
     queue = request.app.state.queue
     now = time.time()
     rows = [row for row in await queue.many(await queue.live_ids()) if row.get("state") in ("queued", "assigned")]
-    agents = [{"username": a.username, "paused": a.paused, "online": a.online,
-               "load": round(current_load(a, now, queue.rules), 3)} for a in await queue.agent_states(now)]
-    return {"conversations": [{**public_row(r), "waiting_seconds": int(now - float(r.get("requested_at") or now))}
-                              for r in rows], "agents": agents}
+    agents = [
+        {
+            "username": a.username,
+            "paused": a.paused,
+            "online": a.online,
+            "load": round(current_load(a, now, queue.rules), 3),
+        }
+        for a in await queue.agent_states(now)
+    ]
+    return {
+        "conversations": [
+            {**public_row(r), "waiting_seconds": int(now - float(r.get("requested_at") or now))} for r in rows
+        ],
+        "agents": agents,
+    }
 
 
 @router.post("/{conversation_id}/whisper")

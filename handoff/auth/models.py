@@ -18,6 +18,4 @@ class User(Base):
     skills: Mapped[list] = mapped_column(JSON, default=list)  # ⊂ billing, technical, general
     languages: Mapped[list] = mapped_column(JSON, default=list)  # ⊂ en, de
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=lambda: datetime.now(timezone.utc)
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))

@@ -21,8 +21,13 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         digest = hashlib.scrypt(
-            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-            dklen=len(expected) // 2, maxmem=128 * 1024 * 1024,
+            password.encode("utf-8"),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected) // 2,
+            maxmem=128 * 1024 * 1024,
         )
     except (ValueError, TypeError):
         return False

@@ -83,13 +83,19 @@ class SignInGuard:
         try:
             user_count, user_ttl, address_count, address_ttl = await self._count(
                 keys=[self._user_key(username), self._address_key(address)],
-                args=[limits.window_seconds, limits.window_seconds])
+                args=[limits.window_seconds, limits.window_seconds],
+            )
         except (RedisError, OSError) as error:
             logger.warning("sign-in limits unavailable, refusing the sign-in (%s)", type(error).__name__)
             raise
-        waits = [ttl for count, ttl, limit in ((user_count, user_ttl, limits.failures_per_user),
-                                               (address_count, address_ttl, limits.failures_per_address))
-                 if count > limit]
+        waits = [
+            ttl
+            for count, ttl, limit in (
+                (user_count, user_ttl, limits.failures_per_user),
+                (address_count, address_ttl, limits.failures_per_address),
+            )
+            if count > limit
+        ]
         return max(waits, default=0)
 
     async def succeeded(self, username: str, address: str) -> None:

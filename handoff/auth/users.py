@@ -16,8 +16,7 @@ class UserError(ValueError):
     """Invalid user data; the message says what is wrong."""
 
 
-def validate_user(username: str, display_name: str, role: str, skills: list[str],
-                  languages: list[str]) -> None:
+def validate_user(username: str, display_name: str, role: str, skills: list[str], languages: list[str]) -> None:
     if not USERNAME.match(username):
         raise UserError("username: 2-64 characters, lower-case letters, digits, . _ -, starting with a letter")
     if not display_name.strip() or len(display_name) > 80:
@@ -30,8 +29,16 @@ def validate_user(username: str, display_name: str, role: str, skills: list[str]
         raise UserError(f"unknown languages: {', '.join(sorted(unknown))}")
 
 
-def create_user(session: Session, *, username: str, display_name: str, role: str, password: str,
-                skills: list[str] | None = None, languages: list[str] | None = None) -> User:
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    skills: list[str] | None = None,
+    languages: list[str] | None = None,
+) -> User:
     skills = list(skills if skills is not None else SKILLS)
     languages = list(languages if languages is not None else LANGUAGES)
     validate_user(username, display_name, role, skills, languages)
@@ -39,8 +46,15 @@ def create_user(session: Session, *, username: str, display_name: str, role: str
         raise UserError(problem)
     if session.get(User, username) is not None:
         raise UserError(f"user {username!r} exists already")
-    user = User(username=username, display_name=display_name.strip(), role=role,
-                password_hash=hash_password(password), skills=skills, languages=languages, active=True)
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        skills=skills,
+        languages=languages,
+        active=True,
+    )
     session.add(user)
     session.commit()
     return user

@@ -27,8 +27,12 @@ def profile(customer: Any) -> dict[str, Any]:
 
 
 def order(item: Any) -> dict[str, Any]:
-    delayed = bool(item.original_estimate and item.estimated_delivery
-                   and item.estimated_delivery > item.original_estimate and item.delivered_at is None)
+    delayed = bool(
+        item.original_estimate
+        and item.estimated_delivery
+        and item.estimated_delivery > item.original_estimate
+        and item.delivered_at is None
+    )
     return {
         "order_number": item.order_number,
         "placed_at": _iso(item.placed_at),
@@ -40,12 +44,15 @@ def order(item: Any) -> dict[str, Any]:
         "original_estimate": _iso(item.original_estimate),
         "delivered_at": _iso(item.delivered_at),
         "delivery_address": item.delivery_address,
-        "items": [{"name": line.name, "quantity": line.quantity, "unit_price": _money(line.unit_price)}
-                  for line in item.items],
+        "items": [
+            {"name": line.name, "quantity": line.quantity, "unit_price": _money(line.unit_price)} for line in item.items
+        ],
         "total": _money(item.total),
         "currency": item.currency,
-        "latest_events": [{"at": _iso(event.at), "status": event.status, "location": event.location,
-                           "description": event.description} for event in item.events[-MAX_EVENTS:]],
+        "latest_events": [
+            {"at": _iso(event.at), "status": event.status, "location": event.location, "description": event.description}
+            for event in item.events[-MAX_EVENTS:]
+        ],
     }
 
 
@@ -63,9 +70,14 @@ def invoice(item: Any) -> dict[str, Any]:
 
 
 def contact(item: Any) -> dict[str, Any]:
-    return {"conversation_id": item.conversation_id, "started_at": _iso(item.started_at),
-            "channel": item.channel, "summary": item.summary, "outcome": item.outcome,
-            "handled_by": item.handled_by}
+    return {
+        "conversation_id": item.conversation_id,
+        "started_at": _iso(item.started_at),
+        "channel": item.channel,
+        "summary": item.summary,
+        "outcome": item.outcome,
+        "handled_by": item.handled_by,
+    }
 
 
 def _iso(value: Any) -> str | None:

@@ -16,8 +16,9 @@ MAX_EARLIER = 10
 
 @runtime_checkable
 class ConversationHistory(Protocol):
-    def earlier_conversations(self, customer_id: str, *, exclude_conversation_id: str | None = None,
-                              limit: int = MAX_EARLIER) -> list[Mapping[str, Any]]:
+    def earlier_conversations(
+        self, customer_id: str, *, exclude_conversation_id: str | None = None, limit: int = MAX_EARLIER
+    ) -> list[Mapping[str, Any]]:
         """The customer's earlier conversations (outcome rows), newest first."""
 
 
@@ -30,23 +31,36 @@ class InMemoryConversationHistory:
     def add(self, **outcome: Any) -> None:
         self._outcomes.append(outcome)
 
-    def earlier_conversations(self, customer_id: str, *, exclude_conversation_id: str | None = None,
-                              limit: int = MAX_EARLIER) -> list[Mapping[str, Any]]:
-        rows = [row for row in self._outcomes if row.get("customer_id") == customer_id
-                and row.get("conversation_id") != exclude_conversation_id]
+    def earlier_conversations(
+        self, customer_id: str, *, exclude_conversation_id: str | None = None, limit: int = MAX_EARLIER
+    ) -> list[Mapping[str, Any]]:
+        rows = [
+            row
+            for row in self._outcomes
+            if row.get("customer_id") == customer_id and row.get("conversation_id") != exclude_conversation_id
+        ]
         return sorted(rows, key=_started, reverse=True)[:limit]
 
 
-def earlier_rows(history: ConversationHistory | Sequence[Mapping[str, Any]] | None, customer_id: str | None,
-                 conversation_id: str | None, limit: int = MAX_EARLIER) -> list[Mapping[str, Any]]:
+def earlier_rows(
+    history: ConversationHistory | Sequence[Mapping[str, Any]] | None,
+    customer_id: str | None,
+    conversation_id: str | None,
+    limit: int = MAX_EARLIER,
+) -> list[Mapping[str, Any]]:
     """Normalise whatever history was given into outcome rows of this customer, newest first."""
     if not customer_id or history is None:
         return []
     if isinstance(history, ConversationHistory):
         rows = history.earlier_conversations(customer_id, exclude_conversation_id=conversation_id, limit=limit)
     else:
-        rows = [row for row in history if isinstance(row, Mapping)
-                and row.get("customer_id") in (None, customer_id) and row.get("conversation_id") != conversation_id]
+        rows = [
+            row
+            for row in history
+            if isinstance(row, Mapping)
+            and row.get("customer_id") in (None, customer_id)
+            and row.get("conversation_id") != conversation_id
+        ]
     return sorted((row for row in rows if isinstance(row, Mapping)), key=_started, reverse=True)[:limit]
 
 

@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from contracts.emotion.taxonomy import load_taxonomy
+from contracts.escalation.reasons import reason_text
 from handoff.context import customer as customer_data
 from handoff.context.history import ConversationHistory, earlier_rows
 from handoff.context.opening import next_step
 from handoff.context.summary import summarise
-from handoff.escalation.rules import reason_text
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,24 @@ SCHEMA = "handoff-context.v1"
 RECORD_SCHEMAS = (None, "handoff.v1", "handoff.v2")
 MAX_TRANSCRIPT_LINES = 500
 MAX_TEXT = 4000
-EMOTION_LABELS = {"neutral", "frustrated", "anxious", "sad", "confused", "happy"}
-HIGH_DISTRESS = 0.6
-EARLIER_FIELDS = ("conversation_id", "started_at", "ended_at", "resolved_by", "primary_intent",
-                  "handoff_reason", "outcome_code", "csat", "emotion_peak", "agent_username")
+# The taxonomy's labels (contracts/emotion/taxonomy.yml).
+EMOTION_LABELS = frozenset(load_taxonomy().names)
+# From this distress of the latest message on, the opening line acknowledges the feeling. 0.8 on the
+# shared distress scale (contracts/emotion/distress.py) is the former 0.6 (weight x intensity)
+# for a fully weighted label.
+HIGH_DISTRESS = 0.8
+EARLIER_FIELDS = (
+    "conversation_id",
+    "started_at",
+    "ended_at",
+    "resolved_by",
+    "primary_intent",
+    "handoff_reason",
+    "outcome_code",
+    "csat",
+    "emotion_peak",
+    "agent_username",
+)
 
 
 class InvalidRecord(ValueError):
@@ -75,8 +90,7 @@ def build_context_package(
         _add_customer_data(package, customer_connector, customer_id, warnings)
     try:
         rows = earlier_rows(history, customer_id, record["conversation_id"])
-        package["earlier_conversations"] = [
-            {name: _plain(row.get(name)) for name in EARLIER_FIELDS} for row in rows]
+        package["earlier_conversations"] = [{name: _plain(row.get(name)) for name in EARLIER_FIELDS} for row in rows]
     except Exception as error:  # noqa: BLE001 (the history is someone else's store: degrade)
         logger.warning("earlier conversations unavailable (%s)", type(error).__name__)
         warnings.append("Earlier conversations could not be loaded.")
@@ -84,8 +98,9 @@ def build_context_package(
     package["summary"] = summary
     timeline = package["emotion_timeline"]
     distressed = bool(timeline) and (timeline[-1].get("distress") or 0.0) >= HIGH_DISTRESS
-    package["next_step"] = next_step(package, summary["main_intent"], summary["feeling"].get("label"),
-                                     distressed or package["priority"] == "high")
+    package["next_step"] = next_step(
+        package, summary["main_intent"], summary["feeling"].get("label"), distressed or package["priority"] == "high"
+    )
     package["warnings"] = warnings
     return package
 
@@ -121,14 +136,17 @@ def _transcript(lines: Any) -> list[dict[str, Any]]:
         if not isinstance(line, Mapping) or line.get("role") not in ("customer", "bot", "agent"):
             continue
         emotion = line.get("emotion")
-        result.append({
-            "role": line["role"],
-            "text": _text(line.get("text"), MAX_TEXT) or "",
-            "intent": _text(line.get("intent"), 64),
-            "timestamp": _timestamp(line.get("timestamp")),
-            "emotion": {"label": emotion["label"], "intensity": _unit(emotion.get("intensity"))}
-            if isinstance(emotion, Mapping) and emotion.get("label") in EMOTION_LABELS else None,
-        })
+        result.append(
+            {
+                "role": line["role"],
+                "text": _text(line.get("text"), MAX_TEXT) or "",
+                "intent": _text(line.get("intent"), 64),
+                "timestamp": _timestamp(line.get("timestamp")),
+                "emotion": {"label": emotion["label"], "intensity": _unit(emotion.get("intensity"))}
+                if isinstance(emotion, Mapping) and emotion.get("label") in EMOTION_LABELS
+                else None,
+            }
+        )
     return result
 
 
@@ -136,22 +154,36 @@ def _timeline(points: Any) -> list[dict[str, Any]]:
     result = []
     for point in points if isinstance(points, list) else []:
         if isinstance(point, Mapping) and point.get("label") in EMOTION_LABELS and isinstance(point.get("turn"), int):
-            result.append({"turn": point["turn"], "label": point["label"],
-                           "intensity": _unit(point.get("intensity")), "distress": _unit(point.get("distress")),
-                           "timestamp": _timestamp(point.get("timestamp"))})
+            result.append(
+                {
+                    "turn": point["turn"],
+                    "label": point["label"],
+                    "intensity": _unit(point.get("intensity")),
+                    "distress": _unit(point.get("distress")),
+                    "timestamp": _timestamp(point.get("timestamp")),
+                }
+            )
     return result
 
 
 def _attempts(record: Mapping[str, Any]) -> list[dict[str, Any]]:
     attempts = record.get("bot_attempts")
     if isinstance(attempts, list):
-        return [{"action": _text(item.get("action"), 64),
-                 "said": [_text(text, 300) for text in item.get("said") or [] if isinstance(text, str)][:3],
-                 "results": _slots(item.get("results"))}
-                for item in attempts if isinstance(item, Mapping) and isinstance(item.get("action"), str)][:50]
+        return [
+            {
+                "action": _text(item.get("action"), 64),
+                "said": [_text(text, 300) for text in item.get("said") or [] if isinstance(text, str)][:3],
+                "results": _slots(item.get("results")),
+            }
+            for item in attempts
+            if isinstance(item, Mapping) and isinstance(item.get("action"), str)
+        ][:50]
     # handoff.v1: only the action names
-    return [{"action": name[:64], "said": [], "results": {}}
-            for name in record.get("bot_actions") or [] if isinstance(name, str)][:50]
+    return [
+        {"action": name[:64], "said": [], "results": {}}
+        for name in record.get("bot_actions") or []
+        if isinstance(name, str)
+    ][:50]
 
 
 def _slots(slots: Any) -> dict[str, Any]:
@@ -167,13 +199,17 @@ def _add_customer_data(package: dict[str, Any], connector: Any, customer_id: str
             warnings.append(f"Customer {customer_id} was not found in the customer database.")
             return
         package["customer"] = customer_data.profile(found)
-        package["orders"] = [customer_data.order(item) for item in
-                             sorted(connector.list_orders(customer_id), key=lambda o: o.placed_at, reverse=True)
-                             ][:customer_data.MAX_ORDERS]
+        package["orders"] = [
+            customer_data.order(item)
+            for item in sorted(connector.list_orders(customer_id), key=lambda o: o.placed_at, reverse=True)
+        ][: customer_data.MAX_ORDERS]
         package["invoices"] = [customer_data.invoice(item) for item in connector.list_invoices(customer_id)]
         summary = connector.account_summary(customer_id)
-        package["account"] = {"balance": customer_data._money(summary.balance), "currency": summary.currency,
-                              "open_invoices": [item.invoice_number for item in summary.open_invoices]}
+        package["account"] = {
+            "balance": customer_data._money(summary.balance),
+            "currency": summary.currency,
+            "open_invoices": [item.invoice_number for item in summary.open_invoices],
+        }
         contacts = connector.list_contacts(customer_id)[:10]
         package["earlier_contacts"] = [customer_data.contact(item) for item in contacts]
     except Exception as error:  # noqa: BLE001 (a database outage must not lose the handoff)

@@ -8,8 +8,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 # Intents that say nothing about what the customer wants.
-NEUTRAL_INTENTS = {"affirm", "deny", "inform", "greet", "goodbye", "thank", "nlu_fallback",
-                   "request_human", "bot_challenge", "out_of_scope", None}
+NEUTRAL_INTENTS = {
+    "affirm",
+    "deny",
+    "inform",
+    "greet",
+    "goodbye",
+    "thank",
+    "nlu_fallback",
+    "request_human",
+    "bot_challenge",
+    "out_of_scope",
+    None,
+}
 
 WANTS = {
     "billing_double_charge": "The duplicate charge reversed.",
@@ -42,8 +53,12 @@ TOPICS = {
 }
 
 FEELINGS = {
-    "frustrated": "frustrated", "anxious": "anxious", "sad": "sad / let down",
-    "confused": "confused", "happy": "happy", "neutral": "calm",
+    "frustrated": "frustrated",
+    "anxious": "anxious",
+    "sad": "sad / let down",
+    "confused": "confused",
+    "happy": "happy",
+    "neutral": "calm",
 }
 
 
@@ -74,10 +89,17 @@ def feeling(timeline: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     if len(timeline) > 1 and first["label"] != last["label"]:
         text += f"; started {FEELINGS.get(first['label'], first['label'])}"
     if peak is not last and (peak.get("distress") or 0.0) > (last.get("distress") or 0.0):
-        text += f"; most upset at message {peak['turn']} ({FEELINGS.get(peak['label'], peak['label'])}, " \
-                f"{peak['intensity']:.2f})"
-    return {"label": last["label"], "intensity": last["intensity"], "peak": dict(peak),
-            "start": first["label"], "text": text + "."}
+        text += (
+            f"; most upset at message {peak['turn']} ({FEELINGS.get(peak['label'], peak['label'])}, "
+            f"{peak['intensity']:.2f})"
+        )
+    return {
+        "label": last["label"],
+        "intensity": last["intensity"],
+        "peak": dict(peak),
+        "start": first["label"],
+        "text": text + ".",
+    }
 
 
 def known_facts(package: Mapping[str, Any]) -> list[str]:
@@ -85,8 +107,10 @@ def known_facts(package: Mapping[str, Any]) -> list[str]:
     facts: list[str] = []
     customer = package.get("customer")
     if customer:
-        facts.append(f"Verified as {customer['name']} ({customer['customer_id']}), prefers "
-                     f"{'German' if customer['language'] == 'de' else 'English'}.")
+        facts.append(
+            f"Verified as {customer['name']} ({customer['customer_id']}), prefers "
+            f"{'German' if customer['language'] == 'de' else 'English'}."
+        )
     else:
         facts.append("Not verified: verify the customer before discussing their account.")
     order_number = (package.get("slots") or {}).get("order_number")
@@ -94,23 +118,28 @@ def known_facts(package: Mapping[str, Any]) -> list[str]:
         if order["order_number"] == order_number or (order.get("delayed") and not order_number):
             state = "delayed, " if order.get("delayed") else ""
             when = order.get("estimated_delivery") or "no estimate"
-            facts.append(f"Order {order['order_number']}: {state}{order['status']}, {order['carrier']}, "
-                         f"expected {when}, total {order['total']} {order['currency']}.")
+            facts.append(
+                f"Order {order['order_number']}: {state}{order['status']}, {order['carrier']}, "
+                f"expected {when}, total {order['total']} {order['currency']}."
+            )
     unknown_order = order_number and not any(o["order_number"] == order_number for o in package.get("orders") or [])
     if unknown_order:
         facts.append(f"The customer mentioned order {order_number}, which is not on a verified account.")
     account = package.get("account")
     if account and account.get("open_invoices"):
-        facts.append(f"Balance {account['balance']} {account['currency']}, "
-                     f"{len(account['open_invoices'])} open invoice(s).")
+        facts.append(
+            f"Balance {account['balance']} {account['currency']}, {len(account['open_invoices'])} open invoice(s)."
+        )
     tried = [attempt["action"] for attempt in package.get("bot_attempts") or []]
     if tried:
         facts.append("The bot already tried: " + ", ".join(_action_words(name) for name in tried) + ".")
     earlier = package.get("earlier_conversations") or []
     if earlier:
         handoffs = sum(1 for row in earlier if row.get("handoff_reason"))
-        facts.append(f"{len(earlier)} earlier conversation(s), {handoffs} handed to a person; latest on "
-                     f"{str(earlier[0].get('started_at') or '?')[:10]}.")
+        facts.append(
+            f"{len(earlier)} earlier conversation(s), {handoffs} handed to a person; latest on "
+            f"{str(earlier[0].get('started_at') or '?')[:10]}."
+        )
     return facts
 
 

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from common.http_guard import TrustedProxies
 from common.rasa_http import RasaApiAuth
 from common.service_auth import DEVELOPMENT_RASA_JWT_SECRET, require_production_secrets
+from contracts.redis_keys import BRIDGE_PREFIX, HANDOFF_PREFIX, HANDOFF_REQUESTS_STREAM, prefixed
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPOSITORY_ROOT = PACKAGE_DIR.parent
@@ -50,10 +51,10 @@ class HandoffSettings(BaseSettings):
     # (docs/deployment.md says what else two instances would still share badly).
     instance_id: str = Field("handoff-1", pattern=r"^[A-Za-z0-9._-]{1,64}$")
 
-    # Redis streams shared with the bot and the bridge (docs/protocol.md §9, dialogue-contract).
-    requests_stream: str = "handoff:requests"
-    bridge_prefix: str = "bridge"
-    key_prefix: str = "handoff"
+    # Redis streams shared with the bot and the bridge (contracts/redis_keys.py, docs/protocol.md §9).
+    requests_stream: str = HANDOFF_REQUESTS_STREAM
+    bridge_prefix: str = BRIDGE_PREFIX
+    key_prefix: str = HANDOFF_PREFIX
 
     # Auth: bearer tokens live this long without use being renewed (seconds).
     token_ttl_seconds: int = Field(8 * 3600, ge=60)
@@ -119,10 +120,12 @@ class HandoffSettings(BaseSettings):
         if self.seed_demo_users and "seed_demo_users" in self.model_fields_set:
             raise ValueError("production mode never seeds the demo users: unset HANDOFF_SEED_DEMO_USERS")
         self.seed_demo_users = False
-        require_production_secrets({
-            "HANDOFF_RASA_JWT_SECRET": self.rasa_jwt_secret.get_secret_value(),
-            "HANDOFF_REDIS_PASSWORD": self.redis_password.get_secret_value() if self.redis_password else None,
-        })
+        require_production_secrets(
+            {
+                "HANDOFF_RASA_JWT_SECRET": self.rasa_jwt_secret.get_secret_value(),
+                "HANDOFF_REDIS_PASSWORD": self.redis_password.get_secret_value() if self.redis_password else None,
+            }
+        )
         return self
 
     def rasa_instances(self) -> list[str]:
@@ -135,7 +138,7 @@ class HandoffSettings(BaseSettings):
         return RasaApiAuth(self.rasa_jwt_secret.get_secret_value(), "handoff")
 
     def key(self, *parts: str) -> str:
-        return ":".join((self.key_prefix, *parts))
+        return prefixed(self.key_prefix, *parts)
 
     def bridge_key(self, *parts: str) -> str:
-        return ":".join((self.bridge_prefix, *parts))
+        return prefixed(self.bridge_prefix, *parts)

@@ -28,6 +28,7 @@ def _redis(app: Any) -> Any:
 
 def guard_config(settings: HandoffSettings, metrics: ServiceMetrics) -> tuple[GuardLimits, GuardHooks]:
     limits = GuardLimits.from_settings(settings, EXEMPT_PATHS)
-    hooks = GuardHooks(redis=_redis, headers=headers_for,
-                       on_status=metrics.observe_status, on_refused=metrics.observe_refused)
+    hooks = GuardHooks(
+        redis=_redis, headers=headers_for, on_status=metrics.observe_status, on_refused=metrics.observe_refused
+    )
     return limits, hooks

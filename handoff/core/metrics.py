@@ -32,14 +32,17 @@ class _QueueFigures:
 
     def collect(self) -> Iterator:
         if self.queue_length is not None:
-            yield GaugeMetricFamily("handoff_queue_length", "Conversations waiting for an agent.",
-                                    value=self.queue_length)
+            yield GaugeMetricFamily(
+                "handoff_queue_length", "Conversations waiting for an agent.", value=self.queue_length
+            )
         if self.live is not None:
-            yield GaugeMetricFamily("handoff_live_conversations", "Handed-off conversations not finished.",
-                                    value=self.live)
+            yield GaugeMetricFamily(
+                "handoff_live_conversations", "Handed-off conversations not finished.", value=self.live
+            )
         if self.requests is not None:
-            yield CounterMetricFamily("handoff_requests", "Handoff requests received (stream entries added).",
-                                      value=self.requests)
+            yield CounterMetricFamily(
+                "handoff_requests", "Handoff requests received (stream entries added).", value=self.requests
+            )
 
     def describe(self) -> list:
         return []

@@ -27,23 +27,38 @@ RETRY_ERRORS = [ConnectionError, TimeoutError, BusyLoadingError, ConnectionReset
 POOL_TIMEOUT_S = 2.0
 
 
-def async_redis(url: str, *, max_connections: int | None = None, pool_timeout_s: float = POOL_TIMEOUT_S,
-                password: str | None = None) -> AsyncRedis:
+def async_redis(
+    url: str, *, max_connections: int | None = None, pool_timeout_s: float = POOL_TIMEOUT_S, password: str | None = None
+) -> AsyncRedis:
     """max_connections None: redis-py's usual 100, waiting for a free one all the same."""
     pool = waiting_pool(
-        url, max_connections=max_connections, timeout_s=pool_timeout_s, password=password,
-        decode_responses=True, health_check_interval=10,
-        retry=AsyncRetry(ExponentialBackoff(cap=1.0, base=0.05), retries=6), retry_on_error=RETRY_ERRORS,
+        url,
+        max_connections=max_connections,
+        timeout_s=pool_timeout_s,
+        password=password,
+        decode_responses=True,
+        health_check_interval=10,
+        retry=AsyncRetry(ExponentialBackoff(cap=1.0, base=0.05), retries=6),
+        retry_on_error=RETRY_ERRORS,
     )
     return AsyncRedis.from_pool(pool)  # the client owns the pool: closing it closes the connections
 
 
 def app_redis(settings: HandoffSettings) -> AsyncRedis:
     """The service's client: pool sized from the settings, Redis's password if one is set."""
-    return async_redis(settings.redis_url, max_connections=pool_size(settings),
-                       pool_timeout_s=settings.redis_pool_timeout_s, password=settings.redis_password_value())
+    return async_redis(
+        settings.redis_url,
+        max_connections=pool_size(settings),
+        pool_timeout_s=settings.redis_pool_timeout_s,
+        password=settings.redis_password_value(),
+    )
 
 
 def sync_redis(url: str, *, password: str | None = None) -> Redis:
-    return Redis.from_url(url, decode_responses=True, password=password,
-                          retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=6), retry_on_error=RETRY_ERRORS)
+    return Redis.from_url(
+        url,
+        decode_responses=True,
+        password=password,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=6),
+        retry_on_error=RETRY_ERRORS,
+    )

@@ -3,6 +3,8 @@
 import asyncio
 import logging
 
+from contracts.handoff_record import SCHEMA as RECORD_SCHEMA
+from contracts.handoff_record.schema import record_problems
 from handoff.intake.streams import Malformed
 from handoff.queue.service import HandoffService
 
@@ -44,8 +46,12 @@ def earlier_outcomes(session_factory, customer_id: str | None) -> list[dict]:  #
     from handoff.outcomes.model import ConversationOutcome
 
     with session_factory() as session:
-        rows = session.scalars(select(ConversationOutcome).where(ConversationOutcome.customer_id == customer_id)
-                               .order_by(ConversationOutcome.started_at.desc()).limit(20))
+        rows = session.scalars(
+            select(ConversationOutcome)
+            .where(ConversationOutcome.customer_id == customer_id)
+            .order_by(ConversationOutcome.started_at.desc())
+            .limit(20)
+        )
         return [{c.name: getattr(row, c.name) for c in ConversationOutcome.__table__.columns} for row in rows]
 
 
@@ -59,8 +65,17 @@ class Handlers:
         for name in ("conversation_id", "handoff_id"):
             if not isinstance(record.get(name), str) or not record[name] or len(record[name]) > 128:
                 raise Malformed(f"{name} missing or not a short string")
-        if record.get("schema") not in (None, "handoff.v1", "handoff.v2"):
+        if record.get("schema") not in (None, "handoff.v1", RECORD_SCHEMA):
             raise Malformed(f"unknown schema {record.get('schema')!r}")
+        if record.get("schema") == RECORD_SCHEMA:
+            # The writers build records with contracts.handoff_record; one that does not match its
+            # schema is refused (kept in the rejected stream), not half-understood.
+            problems = record_problems(record)
+            if problems:
+                raise Malformed(
+                    f"handoff {record['handoff_id']} is not a valid {RECORD_SCHEMA} record "
+                    f"({len(problems)} problems): " + "; ".join(problems[:5])
+                )
         history = await asyncio.to_thread(earlier_outcomes, self._sessions, record.get("customer_id"))
         history = [item for item in history if item["conversation_id"] != record["conversation_id"]]
         package = await asyncio.to_thread(self._builder.build, record, history)
@@ -73,8 +88,9 @@ class Handlers:
         if not isinstance(session_id, str) or not isinstance(text, str) or not text:
             raise Malformed("session_id and text are required")
         ts = entry.get("ts")
-        await self._service.customer_message(session_id[:128], text[:MAX_TEXT],
-                                             float(ts) if isinstance(ts, (int, float)) else None)
+        await self._service.customer_message(
+            session_id[:128], text[:MAX_TEXT], float(ts) if isinstance(ts, (int, float)) else None
+        )
 
     async def csat(self, entry: dict) -> None:
         session_id, score = entry.get("session_id"), entry.get("score")

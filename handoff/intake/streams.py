@@ -21,8 +21,15 @@ class Malformed(ValueError):
 
 
 class StreamConsumer:
-    def __init__(self, redis: Redis, stream: str, group: str, consumer: str,
-                 handle: Callable[[dict], Awaitable[None]], rejected_stream: str) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        stream: str,
+        group: str,
+        consumer: str,
+        handle: Callable[[dict], Awaitable[None]],
+        rejected_stream: str,
+    ) -> None:
         self._redis = redis
         self.stream = stream
         self._group = group
@@ -55,8 +62,9 @@ class StreamConsumer:
                 await asyncio.sleep(2.0)
 
     async def consume(self, start: str, block_ms: int | None) -> int:
-        batches = await self._redis.xreadgroup(self._group, self._consumer, {self.stream: start},
-                                               count=50, block=block_ms)
+        batches = await self._redis.xreadgroup(
+            self._group, self._consumer, {self.stream: start}, count=50, block=block_ms
+        )
         handled = 0
         for _stream, entries in batches or []:
             for entry_id, fields in entries:
@@ -67,10 +75,17 @@ class StreamConsumer:
                     await self._handle(payload)
                 except (Malformed, ValueError, KeyError, TypeError) as error:
                     logger.warning("rejecting entry %s of %s: %s", entry_id, self.stream, error)
-                    await self._redis.xadd(self._rejected, {"stream": self.stream, "entry": entry_id,
-                                                            "error": str(error)[:500],
-                                                            "payload": fields.get("payload", "")[:100_000]},
-                                           maxlen=10_000, approximate=True)
+                    await self._redis.xadd(
+                        self._rejected,
+                        {
+                            "stream": self.stream,
+                            "entry": entry_id,
+                            "error": str(error)[:500],
+                            "payload": fields.get("payload", "")[:100_000],
+                        },
+                        maxlen=10_000,
+                        approximate=True,
+                    )
                 await self._redis.xack(self.stream, self._group, entry_id)
                 handled += 1
         return handled

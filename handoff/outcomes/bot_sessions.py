@@ -19,11 +19,12 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 from sqlalchemy.orm import sessionmaker
 
+from contracts.redis_keys import RASA_TRACKER_KEY_PREFIX
 from handoff.outcomes.model import ConversationOutcome
 from handoff.outcomes.store import upsert_outcome
 
 logger = logging.getLogger(__name__)
-TRACKER_PREFIX = "tracker:tracker:"
+TRACKER_PREFIX = RASA_TRACKER_KEY_PREFIX
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback", "utter_default"}
 MAX_TRACKER_BYTES = 5_000_000
@@ -46,7 +47,9 @@ def summarise_tracker(events: list[dict]) -> dict | None:
     users = [e for e in events if isinstance(e, dict) and e.get("event") == "user"]
     if not users:
         return None
-    stamps = [float(e["timestamp"]) for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))]
+    stamps = [
+        float(e["timestamp"]) for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))
+    ]
     intents, path = [], []
     for number, event in enumerate(users, start=1):
         parse_data = event.get("parse_data") or {}
@@ -61,9 +64,14 @@ def summarise_tracker(events: list[dict]) -> dict | None:
         if isinstance(event, dict) and event.get("event") == "slot" and event.get("name") == "language":
             language = event.get("value") if event.get("value") in ("en", "de") else language
     last_user = users[-1]
-    after_last = events[events.index(last_user) + 1:]
-    not_understood = intents[-1:] and intents[-1] in FALLBACK_INTENTS or any(
-        e.get("event") == "action" and e.get("name") in FALLBACK_ACTIONS for e in after_last if isinstance(e, dict))
+    after_last = events[events.index(last_user) + 1 :]
+    not_understood = (
+        intents[-1:]
+        and intents[-1] in FALLBACK_INTENTS
+        or any(
+            e.get("event") == "action" and e.get("name") in FALLBACK_ACTIONS for e in after_last if isinstance(e, dict)
+        )
+    )
     meaningful = [i for i in intents if i not in ("greet", "goodbye", "affirm", "deny", "thank", *FALLBACK_INTENTS)]
     return {
         "started_at": datetime.fromtimestamp(min(stamps), tz=timezone.utc) if stamps else None,
@@ -84,8 +92,9 @@ def record_ended(session_factory: sessionmaker, conversation_id: str, summary: d
         row = session.get(ConversationOutcome, conversation_id)
         if row is not None and row.handoff_reason:
             if row.ended_at is None:
-                upsert_outcome(session, conversation_id, ended_at=summary["ended_at"],
-                               resolved_by=row.resolved_by or "agent")
+                upsert_outcome(
+                    session, conversation_id, ended_at=summary["ended_at"], resolved_by=row.resolved_by or "agent"
+                )
                 return "handed-over conversation closed"
             return "unchanged"
         fields = {key: value for key, value in summary.items() if value is not None}
@@ -96,8 +105,14 @@ def record_ended(session_factory: sessionmaker, conversation_id: str, summary: d
 
 
 class BotSessionSweeper:
-    def __init__(self, redis: Redis, session_factory: sessionmaker, idle_seconds: float, done_key: str,
-                 prefix: str = TRACKER_PREFIX) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        session_factory: sessionmaker,
+        idle_seconds: float,
+        done_key: str,
+        prefix: str = TRACKER_PREFIX,
+    ) -> None:
         self._redis = redis
         self._sessions = session_factory
         self._idle = idle_seconds
@@ -118,14 +133,18 @@ class BotSessionSweeper:
                 events = json.loads(raw).get("events") or []
             except (ValueError, AttributeError):
                 continue
-            stamps = [e.get("timestamp") for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))]
+            stamps = [
+                e.get("timestamp")
+                for e in events
+                if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))
+            ]
             if not stamps or now - max(stamps) < self._idle:
                 continue
             if await self._redis.hget(self._done, key) == f"{max(stamps):.3f}":
                 continue
             summary = summarise_tracker(events)
             if summary is not None:
-                conversation_id = key[len(self._prefix):][:128]
+                conversation_id = key[len(self._prefix) :][:128]
                 await asyncio.to_thread(record_ended, self._sessions, conversation_id, summary)
                 recorded.append(conversation_id)
             await self._redis.hset(self._done, key, f"{max(stamps):.3f}")

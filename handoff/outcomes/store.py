@@ -29,8 +29,9 @@ def upsert_outcome(session: Session, conversation_id: str, **fields: object) -> 
     for attempt in range(2):
         row = session.get(ConversationOutcome, conversation_id)
         if row is None:
-            row = ConversationOutcome(conversation_id=conversation_id, emotion_path=[], intents=[],
-                                      first_contact=True, proactive=False)
+            row = ConversationOutcome(
+                conversation_id=conversation_id, emotion_path=[], intents=[], first_contact=True, proactive=False
+            )
             session.add(row)
         for name, value in fields.items():
             if value is not None:
@@ -52,8 +53,9 @@ def get_outcome(session: Session, conversation_id: str) -> ConversationOutcome |
     return session.get(ConversationOutcome, conversation_id)
 
 
-def list_outcomes(session: Session, since: datetime | None = None,
-                  until: datetime | None = None) -> list[ConversationOutcome]:
+def list_outcomes(
+    session: Session, since: datetime | None = None, until: datetime | None = None
+) -> list[ConversationOutcome]:
     query = select(ConversationOutcome).order_by(ConversationOutcome.started_at)
     if since is not None:
         query = query.where(ConversationOutcome.started_at >= _aware(since))

@@ -1,7 +1,8 @@
 """Routing rules, pure functions (docs/handoff.md "Routing and fair load").
 
 - A conversation needs one skill (billing, technical, general) and its language; an agent sees and
-  may claim only conversations matching both.
+  may claim only conversations matching both. The skill is the record's; records without one go by
+  the shared reason → skill table (contracts/escalation/defaults.yml).
 - Priority = distress_weight × distress + wait_weight_per_minute × minutes waiting + bonus; the
   queue is served highest first, so a calm conversation rises as it waits and is never starved.
 - Emotional load: every claimed conversation adds its distress (0..1) to the agent's load, which
@@ -13,16 +14,8 @@
 
 from dataclasses import dataclass, field
 
-SKILLS = ("billing", "technical", "general")
-REASON_SKILLS = {
-    "billing_double_charge": "billing",
-    "billing_wrong_amount": "billing",
-    "billing_refund_dispute": "billing",
-    "billing_failed_payment": "billing",
-    "warranty_claim": "billing",
-    "troubleshooting_failed": "technical",
-    "system_unavailable": "technical",
-}
+from contracts.escalation.config import SKILLS, default_config
+
 # Reasons that go ahead of others at equal distress and wait.
 REASON_BONUS = {"customer_distress": 20.0, "verification_lockout": 10.0}
 
@@ -71,9 +64,11 @@ class AgentState:
 
 
 def skill_for(reason: str, requested: str | None = None) -> str:
+    """The record's skill (the escalation decision's); else the shipped reason → skill table
+    (contracts/escalation/defaults.yml `skills`, the one table) for records without one."""
     if requested in SKILLS:
         return requested  # type: ignore[return-value]
-    return REASON_SKILLS.get(reason, "general")
+    return default_config().skill_for(reason)
 
 
 def clamp01(value: object) -> float:
@@ -108,8 +103,9 @@ def eligible(agent: AgentState, case: QueuedCase) -> bool:
     return case.skill in agent.skills and case.language in agent.languages
 
 
-def offer_refusal(agent: AgentState, case: QueuedCase, now: float, rules: RoutingRules,
-                  others: list[AgentState] = ()) -> str | None:  # type: ignore[assignment]
+def offer_refusal(
+    agent: AgentState, case: QueuedCase, now: float, rules: RoutingRules, others: list[AgentState] = ()
+) -> str | None:  # type: ignore[assignment]
     """Why ``agent`` may not take ``case`` now, or None if they may."""
     if not eligible(agent, case):
         return "outside your skills or languages"
@@ -142,7 +138,6 @@ def queue_position(case: QueuedCase, cases: list[QueuedCase], now: float, rules:
     return len(ordered) + 1
 
 
-def estimated_wait(position: int, agents: list[AgentState], case: QueuedCase,
-                   average_handle_seconds: float) -> int:
+def estimated_wait(position: int, agents: list[AgentState], case: QueuedCase, average_handle_seconds: float) -> int:
     serving = [a for a in agents if a.online and not a.paused and eligible(a, case)]
     return int(round(position * average_handle_seconds / max(1, len(serving))))

@@ -15,7 +15,13 @@ from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
 from handoff.outcomes.store import upsert_outcome
 from handoff.queue.routing import (
-    REASON_BONUS, clamp01, estimated_wait, offer_refusal, queue_position, rank, skill_for,
+    REASON_BONUS,
+    clamp01,
+    estimated_wait,
+    offer_refusal,
+    queue_position,
+    rank,
+    skill_for,
 )
 from handoff.queue.store import QueueStore, case_of
 from handoff.relay.deliveries import Deliveries
@@ -27,8 +33,13 @@ logger = logging.getLogger(__name__)
 PRIORITY_BONUS = {"high": 30.0}
 
 OUTCOME_CODES = (
-    "resolved", "refund_issued", "replacement_sent", "escalated_internally",
-    "callback_scheduled", "customer_left", "not_resolved",
+    "resolved",
+    "refund_issued",
+    "replacement_sent",
+    "escalated_internally",
+    "callback_scheduled",
+    "customer_left",
+    "not_resolved",
 )
 
 
@@ -89,8 +100,13 @@ def emotion_path(record: dict) -> list[dict]:
     path = []
     for item in record.get("emotion_timeline") or []:
         if isinstance(item, dict) and item.get("label"):
-            path.append({"turn": item.get("turn"), "label": str(item["label"])[:32],
-                         "intensity": clamp01(item.get("intensity"))})
+            path.append(
+                {
+                    "turn": item.get("turn"),
+                    "label": str(item["label"])[:32],
+                    "intensity": clamp01(item.get("intensity")),
+                }
+            )
     return path
 
 
@@ -122,10 +138,14 @@ class HandoffService:
         started = _epoch(transcript[0].get("timestamp")) if transcript else None
         path = emotion_path(record)
         await self.outcome(
-            cid, customer_id=conv["customer_id"] or None, language=conv["language"],
+            cid,
+            customer_id=conv["customer_id"] or None,
+            language=conv["language"],
             started_at=_dt(started) or _dt(float(conv["requested_at"])),
-            handoff_reason=conv["reason"], handoff_requested_at=_dt(float(conv["requested_at"])),
-            intents=intents or None, primary_intent=intents[0] if intents else None,
+            handoff_reason=conv["reason"],
+            handoff_requested_at=_dt(float(conv["requested_at"])),
+            intents=intents or None,
+            primary_intent=intents[0] if intents else None,
             emotion_path=path or None,
             emotion_start=path[0]["label"] if path else None,
             emotion_peak=max(path, key=lambda p: p["intensity"])["label"] if path else None,
@@ -133,8 +153,7 @@ class HandoffService:
             first_contact=first_contact,
         )
         if stored:
-            await self.queue.add_message(cid, "system", "handoff", "Handoff",
-                                         f"Handed over: {conv['reason_text']}")
+            await self.queue.add_message(cid, "system", "handoff", "Handoff", f"Handed over: {conv['reason_text']}")
         await self.notify_position(cid)
         return stored
 
@@ -146,8 +165,9 @@ class HandoffService:
         cases = await self.queue.queued_cases()
         case = case_of(row)
         position = queue_position(case, cases, now, self.queue.rules)
-        wait = estimated_wait(position, await self.queue.agent_states(now), case,
-                              await self.queue.average_handle_seconds())
+        wait = estimated_wait(
+            position, await self.queue.agent_states(now), case, await self.queue.average_handle_seconds()
+        )
         await self.queue.redis.hset(self.queue.conv_key(cid), mapping={"position": position, "estimated_wait_s": wait})
         await self.deliveries.queued(cid, row.get("language", "en"), position, wait, requeued=requeued)
 
@@ -170,8 +190,10 @@ class HandoffService:
                     if str(position) == previous.get(case.conversation_id):
                         continue
                     wait = estimated_wait(position, agents, case, average)
-                    pipe.hset(self.queue.conv_key(case.conversation_id),
-                              mapping={"position": position, "estimated_wait_s": wait})
+                    pipe.hset(
+                        self.queue.conv_key(case.conversation_id),
+                        mapping={"position": position, "estimated_wait_s": wait},
+                    )
                     payload = self.deliveries.queued_payload(case.conversation_id, case.language, position, wait)
                     pipe.xadd(self.deliveries.stream, {"payload": payload}, maxlen=100_000, approximate=True)
             await pipe.execute()
@@ -195,8 +217,14 @@ class HandoffService:
                     continue
             row = rows[case.conversation_id]
             refusal = offer_refusal(me, case, now, self.queue.rules, agents)
-            view.append({**public_row(row), "waiting_seconds": int(now - case.requested_at),
-                         "claimable": refusal is None, "not_claimable_because": refusal})
+            view.append(
+                {
+                    **public_row(row),
+                    "waiting_seconds": int(now - case.requested_at),
+                    "claimable": refusal is None,
+                    "not_claimable_because": refusal,
+                }
+            )
         return view
 
     async def may_see(self, user: AuthUser, cid: str) -> dict:
@@ -230,11 +258,11 @@ class HandoffService:
         await self.queue.add_load(user.username, clamp01(row.get("distress")), now)
         language = row.get("language", "en")
         await self.deliveries.with_agent(cid, language, user.display_name)
-        await self.queue.add_message(cid, "system", user.username, user.display_name,
-                                     f"{user.display_name} took the conversation.")
+        await self.queue.add_message(
+            cid, "system", user.username, user.display_name, f"{user.display_name} took the conversation."
+        )
         waited = max(0.0, now - float(row.get("requested_at") or now))
-        await self.outcome(cid, agent_joined_at=_dt(now), wait_seconds=round(waited, 1),
-                           agent_username=user.username)
+        await self.outcome(cid, agent_joined_at=_dt(now), wait_seconds=round(waited, 1), agent_username=user.username)
         await self.refresh_positions()
         return await self.queue.get(cid) or row
 
@@ -260,12 +288,18 @@ class HandoffService:
 
     async def send_to_customer(self, user: AuthUser, cid: str, text: str) -> str:
         row = await self._held(user, cid, supervisor_ok=True)
-        if row.get("agent") != user.username:
-            # A supervisor barging in writes under their own name.
-            await self.queue.add_message(cid, "system", user.username, user.display_name,
-                                         f"{user.display_name} (supervisor) joined the conversation.")
-        await self.deliveries.agent_message(cid, user.display_name, text)
-        return await self.queue.add_message(cid, "agent", user.username, user.display_name, text)
+        # A supervisor barging in writes under their own name and role, for the customer too.
+        role = "agent" if row.get("agent") == user.username else "supervisor"
+        if role == "supervisor" and not await self.queue.has_message_by(cid, user.username, "agent"):
+            await self.queue.add_message(
+                cid,
+                "system",
+                user.username,
+                user.display_name,
+                f"{user.display_name} (supervisor) joined the conversation.",
+            )
+        await self.deliveries.agent_message(cid, user.display_name, text, role=role)
+        return await self.queue.add_message(cid, "agent", user.username, user.display_name, text, role=role)
 
     async def note(self, user: AuthUser, cid: str, text: str) -> str:
         await self._held(user, cid, supervisor_ok=True)
@@ -290,14 +324,22 @@ class HandoffService:
             await self.deliveries.back_to_bot(cid, language, name)
         else:
             await self.deliveries.agent_left(cid, language, name)
-        await self.queue.add_message(cid, "system", user.username, user.display_name,
-                                     "Handed back to the assistant." if back_to_bot else f"Ended: {outcome_code}.")
+        await self.queue.add_message(
+            cid,
+            "system",
+            user.username,
+            user.display_name,
+            "Handed back to the assistant." if back_to_bot else f"Ended: {outcome_code}.",
+        )
         claimed = float(row.get("claimed_at") or now)
         handled = max(0.0, now - claimed)
         await self.queue.record_handle_time(handled)
         await self.outcome(
-            cid, ended_at=None if back_to_bot else _dt(now), handle_seconds=round(handled, 1),
-            outcome_code=outcome_code, resolved_by=None if back_to_bot else "agent",
+            cid,
+            ended_at=None if back_to_bot else _dt(now),
+            handle_seconds=round(handled, 1),
+            outcome_code=outcome_code,
+            resolved_by=None if back_to_bot else "agent",
         )
         await self.refresh_positions()
 
@@ -327,8 +369,13 @@ class HandoffService:
                 continue
             if await self.queue.release(row["conversation_id"], agent):
                 returned.append(row["conversation_id"])
-                await self.queue.add_message(row["conversation_id"], "system", "handoff", "Handoff",
-                                             f"{row.get('agent_display') or agent} disconnected; back in the queue.")
+                await self.queue.add_message(
+                    row["conversation_id"],
+                    "system",
+                    "handoff",
+                    "Handoff",
+                    f"{row.get('agent_display') or agent} disconnected; back in the queue.",
+                )
                 await self.notify_position(row["conversation_id"], requeued=True)
                 logger.info("conversation returned to the queue: agent %s gone", agent)
         return returned
@@ -336,8 +383,23 @@ class HandoffService:
 
 def public_row(row: dict) -> dict:
     """The fields of a queue entry the consoles show."""
-    keys = ("conversation_id", "state", "skill", "language", "reason", "reason_text", "emotion", "distress",
-            "agent", "agent_display", "customer_id", "customer_name", "requested_at", "claimed_at", "position")
+    keys = (
+        "conversation_id",
+        "state",
+        "skill",
+        "language",
+        "reason",
+        "reason_text",
+        "emotion",
+        "distress",
+        "agent",
+        "agent_display",
+        "customer_id",
+        "customer_name",
+        "requested_at",
+        "claimed_at",
+        "position",
+    )
     out = {key: row.get(key, "") for key in keys}
     out["distress"] = clamp01(row.get("distress"))
     out["requested_at"] = float(row.get("requested_at") or 0)

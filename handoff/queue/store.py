@@ -5,7 +5,8 @@ Keys (prefix ``handoff``):
   language, reason, reason_text, distress, emotion, requested_at, agent, agent_display, claimed_at,
   customer_id, customer_name, bonus.
 - ``conv:{id}:context`` the context package (JSON); ``conv:{id}:messages`` stream of chat lines
-  (kind customer | agent | note | whisper | system, author, author_name, text, ts).
+  (kind customer | agent | note | whisper | system, author, author_name, author_role, text, ts;
+  the stream entry id is the line's id, so a console shows each line once however often it reads).
 - ``queue`` sorted set of waiting conversation ids (score = requested_at);
   ``live`` sorted set of queued and assigned ones; ``agent:{u}:convs`` set of an agent's ones.
 - ``agent:{u}`` hash: display_name, skills, languages, paused, load, load_ts;
@@ -93,7 +94,9 @@ class QueueStore:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(self.k("conv", cid, "context"), json.dumps(context, ensure_ascii=False, default=str))
             if existing.get("state") in ("queued", "assigned"):
-                pipe.hset(key, mapping={"handoff_id": fields["handoff_id"], "reason_text": fields.get("reason_text", "")})
+                pipe.hset(
+                    key, mapping={"handoff_id": fields["handoff_id"], "reason_text": fields.get("reason_text", "")}
+                )
             else:
                 pipe.delete(key)
                 pipe.hset(key, mapping={**fields, "state": "queued", "agent": "", "agent_display": ""})
@@ -146,10 +149,12 @@ class QueueStore:
         return bool(await self._finish(keys=keys, args=[cid, username or "", now or time.time()]))
 
     # --- chat lines ------------------------------------------------------------------------------
-    async def add_message(self, cid: str, kind: str, author: str, author_name: str, text: str,
-                          ts: float | None = None) -> str:
-        entry = {"kind": kind, "author": author, "author_name": author_name, "text": text,
-                 "ts": str(ts or time.time())}
+    async def add_message(
+        self, cid: str, kind: str, author: str, author_name: str, text: str, ts: float | None = None, *, role: str = ""
+    ) -> str:
+        entry = {"kind": kind, "author": author, "author_name": author_name, "text": text, "ts": str(ts or time.time())}
+        if role:
+            entry["author_role"] = role
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.xadd(self.k("conv", cid, "messages"), entry, maxlen=5000, approximate=True)
             pipe.incr(self.k("version"))
@@ -164,12 +169,22 @@ class QueueStore:
             lines = [line for line in lines if line["kind"] not in ("note", "whisper")]
         return lines
 
+    async def has_message_by(self, cid: str, author: str, kind: str) -> bool:
+        """Whether `author` wrote a line of `kind` in this conversation (newest 1000 lines)."""
+        entries = await self.redis.xrevrange(self.k("conv", cid, "messages"), "+", "-", count=1000)
+        return any(fields.get("author") == author and fields.get("kind") == kind for _id, fields in entries)
+
     # --- agents ----------------------------------------------------------------------------------
     async def register_agent(self, user: AuthUser) -> None:
-        await self.redis.hset(self.k("agent", user.username), mapping={
-            "display_name": user.display_name, "skills": ",".join(user.skills),
-            "languages": ",".join(user.languages), "role": user.role,
-        })
+        await self.redis.hset(
+            self.k("agent", user.username),
+            mapping={
+                "display_name": user.display_name,
+                "skills": ",".join(user.skills),
+                "languages": ",".join(user.languages),
+                "role": user.role,
+            },
+        )
         await self.redis.sadd(self.k("agents"), user.username)
 
     async def touch_presence(self, username: str, now: float | None = None) -> None:
@@ -217,9 +232,12 @@ class QueueStore:
 
 def case_of(row: dict) -> QueuedCase:
     return QueuedCase(
-        conversation_id=row["conversation_id"], skill=row.get("skill", "general"),
-        language=row.get("language", "en"), distress=clamp01(row.get("distress")),
-        requested_at=float(row.get("requested_at") or 0), reason=row.get("reason", ""),
+        conversation_id=row["conversation_id"],
+        skill=row.get("skill", "general"),
+        language=row.get("language", "en"),
+        distress=clamp01(row.get("distress")),
+        requested_at=float(row.get("requested_at") or 0),
+        reason=row.get("reason", ""),
         bonus=float(row.get("bonus") or 0),
     )
 
@@ -229,7 +247,8 @@ def agent_of(username: str, row: dict, seen: float | None, now: float, timeout: 
         username=username,
         skills=[s for s in row.get("skills", "").split(",") if s],
         languages=[s for s in row.get("languages", "").split(",") if s],
-        load=float(row.get("load") or 0), load_ts=float(row.get("load_ts") or 0),
+        load=float(row.get("load") or 0),
+        load_ts=float(row.get("load_ts") or 0),
         paused=row.get("paused") == "1",
         online=seen is not None and now - seen < timeout,
     )

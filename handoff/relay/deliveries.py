@@ -7,6 +7,7 @@ import uuid
 
 from redis.asyncio import Redis
 
+from contracts.redis_keys import BRIDGE_DELIVERIES
 from handoff.core.config import HandoffSettings
 from handoff.relay.texts import status_text
 
@@ -14,16 +15,24 @@ from handoff.relay.texts import status_text
 class Deliveries:
     def __init__(self, redis: Redis, settings: HandoffSettings) -> None:
         self._redis = redis
-        self._stream = settings.bridge_key("deliveries")
+        self._stream = settings.bridge_key(BRIDGE_DELIVERIES)
 
     async def _send(self, session_id: str, frame: dict) -> None:
         payload = json.dumps({"session_id": session_id, "frame": frame}, ensure_ascii=False)
         await self._redis.xadd(self._stream, {"payload": payload}, maxlen=100_000, approximate=True)
 
-    async def agent_message(self, session_id: str, display_name: str, text: str) -> str:
+    async def agent_message(self, session_id: str, display_name: str, text: str, *, role: str = "agent") -> str:
+        """`role`: ``agent`` or ``supervisor`` (a supervisor barging in), shown after the name."""
         message_id = f"agent-{uuid.uuid4().hex}"
-        await self._send(session_id, {"type": "agent_message", "message_id": message_id,
-                                       "agent": {"display_name": display_name[:80]}, "text": text[:4000]})
+        await self._send(
+            session_id,
+            {
+                "type": "agent_message",
+                "message_id": message_id,
+                "agent": {"display_name": display_name[:80], "role": role},
+                "text": text[:4000],
+            },
+        )
         return message_id
 
     @property
@@ -31,27 +40,43 @@ class Deliveries:
         return self._stream
 
     @staticmethod
-    def queued_payload(session_id: str, language: str, position: int, wait_seconds: int,
-                       *, requeued: bool = False) -> str:
-        text = status_text("requeued" if requeued else "queued", language, position=position,
-                           minutes=max(1, math.ceil(wait_seconds / 60)))
-        frame = {"type": "status", "state": "queued", "queue_position": position,
-                 "estimated_wait_s": max(0, int(wait_seconds)), "text": text}
+    def queued_payload(
+        session_id: str, language: str, position: int, wait_seconds: int, *, requeued: bool = False
+    ) -> str:
+        text = status_text(
+            "requeued" if requeued else "queued",
+            language,
+            position=position,
+            minutes=max(1, math.ceil(wait_seconds / 60)),
+        )
+        frame = {
+            "type": "status",
+            "state": "queued",
+            "queue_position": position,
+            "estimated_wait_s": max(0, int(wait_seconds)),
+            "text": text,
+        }
         return json.dumps({"session_id": session_id, "frame": frame}, ensure_ascii=False)
 
-    async def queued(self, session_id: str, language: str, position: int, wait_seconds: int,
-                     *, requeued: bool = False) -> None:
+    async def queued(
+        self, session_id: str, language: str, position: int, wait_seconds: int, *, requeued: bool = False
+    ) -> None:
         payload = self.queued_payload(session_id, language, position, wait_seconds, requeued=requeued)
         await self._redis.xadd(self._stream, {"payload": payload}, maxlen=100_000, approximate=True)
 
     async def with_agent(self, session_id: str, language: str, display_name: str) -> None:
-        await self._send(session_id, {"type": "status", "state": "with_agent",
-                                      "text": status_text("with_agent", language, name=display_name)})
+        await self._send(
+            session_id,
+            {"type": "status", "state": "with_agent", "text": status_text("with_agent", language, name=display_name)},
+        )
 
     async def agent_left(self, session_id: str, language: str, display_name: str) -> None:
-        await self._send(session_id, {"type": "status", "state": "agent_left",
-                                      "text": status_text("agent_left", language, name=display_name)})
+        await self._send(
+            session_id,
+            {"type": "status", "state": "agent_left", "text": status_text("agent_left", language, name=display_name)},
+        )
 
     async def back_to_bot(self, session_id: str, language: str, display_name: str) -> None:
-        await self._send(session_id, {"type": "status", "state": "bot",
-                                      "text": status_text("bot", language, name=display_name)})
+        await self._send(
+            session_id, {"type": "status", "state": "bot", "text": status_text("bot", language, name=display_name)}
+        )

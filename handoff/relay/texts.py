@@ -18,8 +18,8 @@ TEXTS = {
         "de": "{name} hat das Gespräch beendet. Ich bin da, wenn Sie noch etwas brauchen.",
     },
     "bot": {
-        "en": "{name} has handed you back to me. How else can I help?",
-        "de": "{name} hat Sie wieder an mich übergeben. Wie kann ich Ihnen sonst helfen?",
+        "en": "You're back with the assistant; {name} has handed you back to me. I can help with orders and deliveries, passwords, invoices, address changes and returns. What can I do for you?",
+        "de": "Sie sind wieder beim Assistenten; {name} hat Sie an mich zurückgegeben. Ich helfe bei Bestellungen und Lieferungen, Passwörtern, Rechnungen, Adressänderungen und Rücksendungen. Was kann ich für Sie tun?",
     },
 }
 

@@ -86,6 +86,7 @@ class Results:
         """Baseline latencies of the turns the bridge also timed (a session handed to an agent
         has no bot replies to time, while its baseline twin goes on talking to the bot)."""
         return [ms for turn, ms in self.baseline_by_turn.items() if turn in self.cue_turns]
+
     speech_samples: list[dict] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     with_agent: int = 0  # turns routed to a human agent after a handoff: no bot reply to time

@@ -27,6 +27,8 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from contracts.handoff_record import build_record, transcript_line  # noqa: E402
+from contracts.redis_keys import HANDOFF_REQUESTS_STREAM  # noqa: E402
 from handoff.auth.users import UserError, create_user  # noqa: E402
 from handoff.core.db import create_schema, make_engine, make_session_factory  # noqa: E402
 from scripts.bench.stats import markdown_row  # noqa: E402
@@ -56,12 +58,17 @@ def token(base: str, username: str) -> str:
 
 
 def record(conversation_id: str, distress: float) -> dict:
-    return {"schema": "handoff.v2", "handoff_id": str(uuid.uuid4()), "conversation_id": conversation_id,
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()), "reason": "customer_request",
-            "reason_text": "Benchmark customer", "skill": "general", "priority": "normal", "language": "en",
-            "customer_id": None, "verified": False,
-            "emotion": {"label": "frustrated" if distress > 0.5 else "neutral", "distress_level": distress},
-            "slots": {}, "transcript": [{"role": "customer", "text": "help", "timestamp": time.time()}]}
+    """A valid handoff.v2 record (the service refuses others), built as the real writers build them."""
+    emotion = "frustrated" if distress > 0.5 else "neutral"
+    return build_record(
+        conversation_id=conversation_id,
+        language="en",
+        reasons=[{"code": "customer_request", "text": "Benchmark customer"}],
+        skill="general",
+        priority="normal",
+        emotion={"label": emotion, "distress_level": distress},
+        transcript=[transcript_line("customer", "help", time.time())],
+    )
 
 
 def escalation_latency(base: str, rasa: str, agent_token: str, customers: int) -> tuple[list[float], int]:
@@ -71,7 +78,9 @@ def escalation_latency(base: str, rasa: str, agent_token: str, customers: int) -
         for _ in range(customers):
             sender = f"bench-{uuid.uuid4().hex[:10]}"
             started = time.perf_counter()
-            client.post(f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": "I want to talk to a person"})
+            client.post(
+                f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": "I want to talk to a person"}
+            )
             deadline = started + 30
             seen = False
             while time.perf_counter() < deadline:
@@ -84,7 +93,9 @@ def escalation_latency(base: str, rasa: str, agent_token: str, customers: int) -
                 latencies.append((time.perf_counter() - started) * 1000)
                 # Clear it so the queue does not grow during the measurement.
                 client.post(f"{base}/api/queue/{sender}/claim", headers=headers)
-                client.post(f"{base}/api/conversations/{sender}/end", headers=headers, json={"outcome_code": "resolved"})
+                client.post(
+                    f"{base}/api/conversations/{sender}/end", headers=headers, json={"outcome_code": "resolved"}
+                )
             else:
                 errors += 1
     return latencies, errors
@@ -133,8 +144,13 @@ def throughput(base: str, redis_url: str, stream: str, tokens: list[str], conver
     elapsed = time.perf_counter() - started
     r.close()
     ours = {cid: count for cid, count in handled.items() if cid in set(ids)}
-    return {"elapsed": elapsed, "handled": len(ours), "twice": sum(1 for c in ours.values() if c > 1),
-            "claim_ms": claim_ms, "left": conversations - len(ours)}
+    return {
+        "elapsed": elapsed,
+        "handled": len(ours),
+        "twice": sum(1 for c in ours.values() if c > 1),
+        "claim_ms": claim_ms,
+        "left": conversations - len(ours),
+    }
 
 
 def main() -> int:
@@ -143,7 +159,7 @@ def main() -> int:
     parser.add_argument("--rasa", required=True)
     parser.add_argument("--redis", required=True)
     parser.add_argument("--database", required=True)
-    parser.add_argument("--stream", default="handoff:requests")
+    parser.add_argument("--stream", default=HANDOFF_REQUESTS_STREAM)
     parser.add_argument("--customers", type=int, default=20)
     parser.add_argument("--agents", type=int, default=20)
     parser.add_argument("--conversations", type=int, default=300)
@@ -155,17 +171,21 @@ def main() -> int:
     load = throughput(args.handoff, args.redis, args.stream, tokens, args.conversations)
     rate = load["handled"] / load["elapsed"] if load["elapsed"] else 0.0
     print("## Handoff service\n")
-    print("Measured by `scripts/bench/handoff_queue.py` against the running system (handoff service, Redis, "
-          "Rasa, action server on this machine).\n")
+    print(
+        "Measured by `scripts/bench/handoff_queue.py` against the running system (handoff service, Redis, "
+        "Rasa, action server on this machine).\n"
+    )
     print("| measurement | n | p50 ms | p95 ms | p99 ms | max ms | errors |")
     print("|---|---|---|---|---|---|---|")
     print(markdown_row("customer asks for a person (Rasa REST) → in the agent's queue", latencies, errors))
     print(markdown_row(f"claim next, {args.agents} agents racing", load["claim_ms"]))
     print()
-    print(f"Queue throughput: {load['handled']} of {args.conversations} conversations taken through claim → "
-          f"message → end by {args.agents} simulated agents in {load['elapsed']:.1f} s "
-          f"({rate:.1f} conversations/s, including intake from the stream); handled twice: {load['twice']}; "
-          f"left in the queue: {load['left']}.")
+    print(
+        f"Queue throughput: {load['handled']} of {args.conversations} conversations taken through claim → "
+        f"message → end by {args.agents} simulated agents in {load['elapsed']:.1f} s "
+        f"({rate:.1f} conversations/s, including intake from the stream); handled twice: {load['twice']}; "
+        f"left in the queue: {load['left']}."
+    )
     return 0
 
 

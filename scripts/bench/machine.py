@@ -33,14 +33,17 @@ def os_name() -> str:
 
 
 def describe(root: Path) -> str:
-    rasa_python = subprocess.run([str(root / ".venv-rasa/bin/python"), "--version"],
-                                 capture_output=True, text=True).stdout.strip()
+    rasa_python = subprocess.run(
+        [str(root / ".venv-rasa/bin/python"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     load = os.getloadavg()
-    return "\n".join([
-        f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"- CPU: {cpu_model()}, {os.cpu_count()} cores; memory {memory_gib():.1f} GiB; no GPU",
-        f"- OS: {os_name()}, kernel {platform.release()}",
-        f"- Python: services {platform.python_version()}, Rasa {rasa_python.replace('Python ', '')}",
-        f"- Load average when the run started: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-        "(a shared machine: compare rows of the same run, not across runs)",
-    ])
+    return "\n".join(
+        [
+            f"- Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+            f"- CPU: {cpu_model()}, {os.cpu_count()} cores; memory {memory_gib():.1f} GiB; no GPU",
+            f"- OS: {os_name()}, kernel {platform.release()}",
+            f"- Python: services {platform.python_version()}, Rasa {rasa_python.replace('Python ', '')}",
+            f"- Load average when the run started: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+            "(a shared machine: compare rows of the same run, not across runs)",
+        ]
+    )

@@ -31,8 +31,12 @@ CONVERSATION = [
 
 
 async def simulated_customer(
-    client: httpx.AsyncClient, url: str, interval: float, deadline: float,
-    latencies: list[float], errors: list[str],
+    client: httpx.AsyncClient,
+    url: str,
+    interval: float,
+    deadline: float,
+    latencies: list[float],
+    errors: list[str],
 ) -> None:
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     turn = 0
@@ -43,8 +47,7 @@ async def simulated_customer(
             sender = f"bench-{uuid.uuid4().hex[:12]}"  # a new conversation
         started = time.perf_counter()
         try:
-            response = await client.post(f"{url}/webhooks/rest/webhook",
-                                         json={"sender": sender, "message": message})
+            response = await client.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
             response.raise_for_status()
             if not response.json():
                 errors.append(f"no reply to {message!r}")
@@ -84,19 +87,21 @@ def measure_section(url: str, counts: list[int], interval: float, duration: floa
     for count in counts:
         latencies, errors = asyncio.run(run_load(url, count, interval, duration))
         rows.append(markdown_row(f"{count} concurrent, a message every {interval:g} s", latencies, len(errors)))
-    return "\n".join([
-        "## Turn latency through Rasa's REST channel (issue 2)",
-        "",
-        f"Each simulated customer sends a message every {interval:g} s for {duration:g} s, walking "
-        "through greeting, order status with verification, an FAQ question, thanks, a German question "
-        "and goodbye; latency is from sending the message to receiving all of the bot's replies. "
-        "Target: p95 ≤ 150 ms at 20 concurrent conversations. The 1-conversation row is the baseline "
-        "of the same run.",
-        "",
-        TABLE_HEADER,
-        *rows,
-        "",
-    ])
+    return "\n".join(
+        [
+            "## Turn latency through Rasa's REST channel (issue 2)",
+            "",
+            f"Each simulated customer sends a message every {interval:g} s for {duration:g} s, walking "
+            "through greeting, order status with verification, an FAQ question, thanks, a German question "
+            "and goodbye; latency is from sending the message to receiving all of the bot's replies. "
+            "Target: p95 ≤ 150 ms at 20 concurrent conversations. The 1-conversation row is the baseline "
+            "of the same run.",
+            "",
+            TABLE_HEADER,
+            *rows,
+            "",
+        ]
+    )
 
 
 def main() -> None:

@@ -37,10 +37,23 @@ SECTION_HEADINGS = {
 def bridge_section(settings: LauncherSettings, sessions: int = 50) -> str:
     """The avatar bridge under N WebSocket sessions, with Rasa's REST channel as the baseline."""
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/bridge_load.py"),
-         "--bridge", f"ws://127.0.0.1:{settings.bridge_port}/ws/v1", "--rasa", settings.rasa_url,
-         "--sessions", str(sessions), "--interval", "5", "--messages", "6"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            str(ROOT / ".venv/bin/python"),
+            str(ROOT / "scripts/bench/bridge_load.py"),
+            "--bridge",
+            f"ws://127.0.0.1:{settings.bridge_port}/ws/v1",
+            "--rasa",
+            settings.rasa_url,
+            "--sessions",
+            str(sessions),
+            "--interval",
+            "5",
+            "--messages",
+            "6",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         return f"## Avatar bridge\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
@@ -50,10 +63,21 @@ def bridge_section(settings: LauncherSettings, sessions: int = 50) -> str:
 def handoff_section(settings: LauncherSettings) -> str:
     """Escalation → agent console latency and queue throughput (scripts/bench/handoff_queue.py)."""
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/handoff_queue.py"),
-         "--handoff", settings.handoff_url, "--rasa", settings.rasa_url, "--redis", settings.redis_url,
-         "--database", f"sqlite:///{settings.var_dir / 'handoff.db'}"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            str(ROOT / ".venv/bin/python"),
+            str(ROOT / "scripts/bench/handoff_queue.py"),
+            "--handoff",
+            settings.handoff_url,
+            "--rasa",
+            settings.rasa_url,
+            "--redis",
+            settings.redis_url,
+            "--database",
+            f"sqlite:///{settings.var_dir / 'handoff.db'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         return f"## Handoff service\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
@@ -64,7 +88,10 @@ def web_client_section(settings: LauncherSettings) -> str:
     """Avatar frame time in headless Chromium and the widget's size (scripts/bench/web_client.py)."""
     result = subprocess.run(
         [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/web_client.py"), "--bridge", settings.bridge_url],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         return f"## Web client\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
@@ -76,8 +103,9 @@ def extra_sections() -> list[str]:
     sections = []
     emotion_bench = ROOT / "scripts" / "emotion" / "bench.py"
     if emotion_bench.exists():
-        result = subprocess.run([str(ROOT / ".venv-rasa/bin/python"), str(emotion_bench)],
-                                cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [str(ROOT / ".venv-rasa/bin/python"), str(emotion_bench)], cwd=ROOT, capture_output=True, text=True
+        )
         if result.returncode == 0:
             sections.append(result.stdout.strip() + "\n")
         else:
@@ -114,11 +142,19 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
-    parser.add_argument("--only", nargs="+", choices=sorted(SECTION_HEADINGS),
-                        help="measure only these parts; replace their sections in the existing output")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=sorted(SECTION_HEADINGS),
+        help="measure only these parts; replace their sections in the existing output",
+    )
     parser.add_argument("--bridge-sessions", type=int, default=50)
-    parser.add_argument("--note", default="", help="about this run (e.g. other load on the machine): in the machine section, "
-                        "or with --only in each re-measured section")
+    parser.add_argument(
+        "--note",
+        default="",
+        help="about this run (e.g. other load on the machine): in the machine section, "
+        "or with --only in each re-measured section",
+    )
     args = parser.parse_args()
     if args.only and not args.output.exists():
         parser.error(f"--only updates an existing {args.output}")
@@ -126,8 +162,13 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     shutil.copy(ROOT / "var" / "customer.db", work / "customer.db")
     settings = LauncherSettings.from_env(
-        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
-        bridge_port=free_port(), handoff_port=free_port(), var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+        redis_port=free_port(),
+        rasa_port=free_port(),
+        action_server_port=free_port(),
+        bridge_port=free_port(),
+        handoff_port=free_port(),
+        var_dir=work,
+        customer_db_url=f"sqlite:///{work / 'customer.db'}",
     )
     parts = args.only or sorted(SECTION_HEADINGS)
     started = run_stamp()

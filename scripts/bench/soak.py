@@ -47,8 +47,11 @@ def measure(instances: int, agents: int, plan: LoadPlan, work: Path) -> Measured
     print(f"soak: starting the cluster with {label} (logs in {work / 'log'})", flush=True)
     with soak_cluster(instances, work, agents) as (cluster, targets):
         load_before = os.getloadavg()
-        print(f"soak: {plan.customers} customers, {agents} agents, {plan.duration_s:.0f} s "
-              f"(load average {load_before[0]:.2f})", flush=True)
+        print(
+            f"soak: {plan.customers} customers, {agents} agents, {plan.duration_s:.0f} s "
+            f"(load average {load_before[0]:.2f})",
+            flush=True,
+        )
         memory_before = redis_used_memory(cluster)
         outcome = run_soak(targets, plan, process_groups(cluster))
         grown = redis_used_memory(cluster) - memory_before
@@ -71,32 +74,46 @@ def section(runs: list[Measured], command: str, note: str, machine_text: str, st
     plan = runs[0].outcome.plan
     stamp = f"{started:%Y-%m-%d %H:%M} UTC"
     lines = [
-        HEADING, "",
-        f"_Measured {stamp} by `make soak` (`{command}`){'; ' + note if note else ''}._", "",
-        machine_text, "",
-        (f"Each configuration is a fresh cluster (`launcher/cluster.py`) on free loopback ports: nginx in front "
-        f"of n avatar bridges, n Rasa servers (consistent hash on `X-Conversation-Id`) and n action "
-        f"servers, one handoff service, one Redis. {plan.customers} simulated customers talk to the bridge "
-        f"only through nginx (`/ws/v1`), each running conversations one after another on new sessions "
-        f"(greeting, order status or password reset with a demo customer's real data, small talk and FAQ, "
-        f"thanks, goodbye; {plan.person_share:.0%} ask for a person), {plan.think_s[0]:g}–{plan.think_s[1]:g} s "
-        f"think time, {plan.audio_share:.0%} of the sessions with speech; new conversations stop after "
-        f"{plan.duration_s:.0f} s, then up to {plan.drain_s:.0f} s for running turns and agent chats. "
-        f"The simulated agents sign in to the handoff service (soak users in the run's own database), take "
-        f"the next conversation from the queue, send {plan.agent_messages} messages, wait for the "
-        f"customer's answers and hand the conversation back to the bot."), "",
-        *summary_rows(runs), "",
-        ("Sizing, sampled from /proc every 2 s: each service's whole process group (the bridge's speech "
-         "workers, nginx's worker); RSS summed per process, the largest instance in brackets; CPU = user + "
-         "system time during the run; CPU ms/turn = CPU seconds ÷ turns answered:"), "",
-        *sizing_rows(runs), "",
+        HEADING,
+        "",
+        f"_Measured {stamp} by `make soak` (`{command}`){'; ' + note if note else ''}._",
+        "",
+        machine_text,
+        "",
+        (
+            f"Each configuration is a fresh cluster (`launcher/cluster.py`) on free loopback ports: nginx in front "
+            f"of n avatar bridges, n Rasa servers (consistent hash on `X-Conversation-Id`) and n action "
+            f"servers, one handoff service, one Redis. {plan.customers} simulated customers talk to the bridge "
+            f"only through nginx (`/ws/v1`), each running conversations one after another on new sessions "
+            f"(greeting, order status or password reset with a demo customer's real data, small talk and FAQ, "
+            f"thanks, goodbye; {plan.person_share:.0%} ask for a person), {plan.think_s[0]:g}–{plan.think_s[1]:g} s "
+            f"think time, {plan.audio_share:.0%} of the sessions with speech; new conversations stop after "
+            f"{plan.duration_s:.0f} s, then up to {plan.drain_s:.0f} s for running turns and agent chats. "
+            f"The simulated agents sign in to the handoff service (soak users in the run's own database), take "
+            f"the next conversation from the queue, send {plan.agent_messages} messages, wait for the "
+            f"customer's answers and hand the conversation back to the bot."
+        ),
+        "",
+        *summary_rows(runs),
+        "",
+        (
+            "Sizing, sampled from /proc every 2 s: each service's whole process group (the bridge's speech "
+            "workers, nginx's worker); RSS summed per process, the largest instance in brackets; CPU = user + "
+            "system time during the run; CPU ms/turn = CPU seconds ÷ turns answered:"
+        ),
+        "",
+        *sizing_rows(runs),
+        "",
         "Exactly-once checks (per session: `seq` consecutive, no `bot_message` id twice, one terminal frame per "
         "accepted message; every agent message on its customer's socket once; every customer answer in the "
-        "agent's view once): " + ("no violations." if not any(r.outcome.results.violations() for r in runs)
-                                  else "violations:"),
-        *violation_lines(runs), "",
-        "Notes:", "",
-        *notes(runs), "",
+        "agent's view once): "
+        + ("no violations." if not any(r.outcome.results.violations() for r in runs) else "violations:"),
+        *violation_lines(runs),
+        "",
+        "Notes:",
+        "",
+        *notes(runs),
+        "",
     ]
     return "\n".join(lines)
 
@@ -116,9 +133,15 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the run's var directories (logs)")
     parser.add_argument("--note", default="", help="about this run (e.g. other load on the machine)")
     args = parser.parse_args()
-    plan = LoadPlan(customers=args.customers, duration_s=args.duration, drain_s=args.drain,
-                    think_s=tuple(args.think), person_share=args.person_share, audio_share=args.audio_share,
-                    ramp_s=min(20.0, args.duration / 4))
+    plan = LoadPlan(
+        customers=args.customers,
+        duration_s=args.duration,
+        drain_s=args.drain,
+        think_s=tuple(args.think),
+        person_share=args.person_share,
+        audio_share=args.audio_share,
+        ramp_s=min(20.0, args.duration / 4),
+    )
     if args.agents < 1:
         parser.error("the handoff path needs at least one agent")
     started, machine_text = datetime.now(UTC), machine.describe(ROOT)

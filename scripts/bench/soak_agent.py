@@ -29,8 +29,9 @@ ANSWER_TIMEOUT_S = 45.0
 
 
 class SimulatedAgent:
-    def __init__(self, account: AgentAccount, targets: Targets, plan: LoadPlan, results: Results,
-                 rng: random.Random) -> None:
+    def __init__(
+        self, account: AgentAccount, targets: Targets, plan: LoadPlan, results: Results, rng: random.Random
+    ) -> None:
         self.account, self.targets, self.plan, self.results, self.rng = account, targets, plan, results, rng
         self.http = httpx.AsyncClient(base_url=targets.handoff_url, timeout=30)
 
@@ -38,8 +39,9 @@ class SimulatedAgent:
         """Serves the queue until `done` is set (every customer finished) or `hard_stop_at`."""
         loop = asyncio.get_running_loop()
         try:
-            response = await self.http.post("/api/auth/login", json={"username": self.account.username,
-                                                                     "password": self.account.password})
+            response = await self.http.post(
+                "/api/auth/login", json={"username": self.account.username, "password": self.account.password}
+            )
             if response.status_code != 200:
                 self.results.error(f"agent_login:{response.status_code}")
                 return
@@ -78,8 +80,9 @@ class SimulatedAgent:
             await asyncio.sleep(self.rng.uniform(*self.plan.reply_think_s))
             token = new_token(self.rng)
             self.results.deliveries.agent_sends(conversation_id, token, time.monotonic())
-            sent = await self.http.post(f"/api/conversations/{conversation_id}/messages",
-                                        json={"text": marked(text, token)})
+            sent = await self.http.post(
+                f"/api/conversations/{conversation_id}/messages", json={"text": marked(text, token)}
+            )
             if sent.status_code != 200:
                 self.results.error(f"agent_send:{sent.status_code}")
                 del self.results.deliveries.agent_sent[token]
@@ -107,7 +110,14 @@ class SimulatedAgent:
             await asyncio.sleep(POLL_S)
 
 
-async def run_agent(index: int, account: AgentAccount, targets: Targets, plan: LoadPlan, results: Results,
-                    done: asyncio.Event, hard_stop_at: float) -> None:
+async def run_agent(
+    index: int,
+    account: AgentAccount,
+    targets: Targets,
+    plan: LoadPlan,
+    results: Results,
+    done: asyncio.Event,
+    hard_stop_at: float,
+) -> None:
     agent = SimulatedAgent(account, targets, plan, results, random.Random(plan.seed * 7919 + index))
     await agent.run(done, hard_stop_at)

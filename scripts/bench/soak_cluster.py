@@ -26,12 +26,16 @@ from scripts.bench.soak_plan import AgentAccount, Targets
 
 # One client address stands for every simulated customer and agent.
 BRIDGE_LOOPBACK_LIMITS = {
-    "AVATAR_BRIDGE_IP_REQUESTS_PER_SECOND": "1000", "AVATAR_BRIDGE_IP_REQUEST_BURST": "5000",
-    "AVATAR_BRIDGE_IP_CONNECTIONS_PER_SECOND": "500", "AVATAR_BRIDGE_IP_CONNECTION_BURST": "2000",
+    "AVATAR_BRIDGE_IP_REQUESTS_PER_SECOND": "1000",
+    "AVATAR_BRIDGE_IP_REQUEST_BURST": "5000",
+    "AVATAR_BRIDGE_IP_CONNECTIONS_PER_SECOND": "500",
+    "AVATAR_BRIDGE_IP_CONNECTION_BURST": "2000",
 }
 HANDOFF_LOOPBACK_LIMITS = {
-    "HANDOFF_IP_REQUESTS_PER_SECOND": "1000", "HANDOFF_IP_REQUEST_BURST": "5000",
-    "HANDOFF_IP_CONNECTIONS_PER_SECOND": "100", "HANDOFF_IP_CONNECTION_BURST": "500",
+    "HANDOFF_IP_REQUESTS_PER_SECOND": "1000",
+    "HANDOFF_IP_REQUEST_BURST": "5000",
+    "HANDOFF_IP_CONNECTIONS_PER_SECOND": "100",
+    "HANDOFF_IP_CONNECTION_BURST": "500",
     # The soak signs in with its own agents, never the demo users.
     "HANDOFF_SEED_DEMO_USERS": "false",
 }
@@ -45,8 +49,13 @@ def create_agents(database_url: str, count: int, prefix: str = "soak") -> tuple[
         accounts = tuple(AgentAccount(f"{prefix}{n + 1}", secrets.token_urlsafe(18)) for n in range(count))
         with make_session_factory(engine)() as session:
             for account in accounts:
-                create_user(session, username=account.username, display_name=f"Agent {account.username}",
-                            role="agent", password=account.password)
+                create_user(
+                    session,
+                    username=account.username,
+                    display_name=f"Agent {account.username}",
+                    role="agent",
+                    password=account.password,
+                )
     finally:
         engine.dispose()
     return accounts
@@ -66,8 +75,9 @@ def with_loopback_limits(spec: ServiceSpec) -> ServiceSpec:
 
 
 def targets_of(settings: LauncherSettings, agents: tuple[AgentAccount, ...]) -> Targets:
-    return Targets(bridge_ws=f"ws://127.0.0.1:{settings.bridge_port}/ws/v1", handoff_url=settings.handoff_url,
-                   agents=agents)
+    return Targets(
+        bridge_ws=f"ws://127.0.0.1:{settings.bridge_port}/ws/v1", handoff_url=settings.handoff_url, agents=agents
+    )
 
 
 def process_groups(cluster: Cluster) -> dict[str, int]:
@@ -79,9 +89,13 @@ def process_groups(cluster: Cluster) -> dict[str, int]:
 def soak_cluster(instances: int, work: Path, agents: int) -> Iterator[tuple[Cluster, Targets]]:
     work.mkdir(parents=True, exist_ok=True)
     settings = LauncherSettings.from_env(
-        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
-        bridge_port=free_port(), handoff_port=free_port(),
-        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+        redis_port=free_port(),
+        rasa_port=free_port(),
+        action_server_port=free_port(),
+        bridge_port=free_port(),
+        handoff_port=free_port(),
+        var_dir=work,
+        customer_db_url=f"sqlite:///{work / 'customer.db'}",
     )
     customers = SqlCustomerConnector(settings.customer_db_url)
     customers.create_schema()

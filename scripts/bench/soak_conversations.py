@@ -25,16 +25,28 @@ class Conversation:
 
 
 _WORDS = {
-    "en": {"hello": ("Hi there", "Hello", "Good morning"), "thanks": ("Thanks a lot!", "Thank you, that helps."),
-           "bye": ("Bye!", "That's all, goodbye."), "order": "Where is my order {order}?",
-           "password": "I forgot my password and can't sign in.", "bot": "Am I talking to a bot?",
-           "payment": "Which payment methods do you accept?", "delivery": "How long does delivery take?",
-           "person": "I'd like to talk to a real person, please."},
-    "de": {"hello": ("Hallo", "Guten Tag", "Hallo zusammen"), "thanks": ("Danke schön!", "Vielen Dank, das hilft."),
-           "bye": ("Tschüss!", "Das war alles, auf Wiedersehen."), "order": "Wo ist meine Bestellung {order}?",
-           "password": "Ich habe mein Passwort vergessen und komme nicht rein.", "bot": "Bist du ein Bot?",
-           "payment": "Welche Zahlungsarten gibt es?", "delivery": "Wie lange dauert der Versand?",
-           "person": "Ich möchte bitte mit einem Menschen sprechen."},
+    "en": {
+        "hello": ("Hi there", "Hello", "Good morning"),
+        "thanks": ("Thanks a lot!", "Thank you, that helps."),
+        "bye": ("Bye!", "That's all, goodbye."),
+        "order": "Where is my order {order}?",
+        "password": "I forgot my password and can't sign in.",
+        "bot": "Am I talking to a bot?",
+        "payment": "Which payment methods do you accept?",
+        "delivery": "How long does delivery take?",
+        "person": "I'd like to talk to a real person, please.",
+    },
+    "de": {
+        "hello": ("Hallo", "Guten Tag", "Hallo zusammen"),
+        "thanks": ("Danke schön!", "Vielen Dank, das hilft."),
+        "bye": ("Tschüss!", "Das war alles, auf Wiedersehen."),
+        "order": "Wo ist meine Bestellung {order}?",
+        "password": "Ich habe mein Passwort vergessen und komme nicht rein.",
+        "bot": "Bist du ein Bot?",
+        "payment": "Welche Zahlungsarten gibt es?",
+        "delivery": "Wie lange dauert der Versand?",
+        "person": "Ich möchte bitte mit einem Menschen sprechen.",
+    },
 }
 
 

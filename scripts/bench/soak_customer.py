@@ -42,8 +42,9 @@ class CustomerSession:
         self.events: asyncio.Queue[dict] = asyncio.Queue()
 
     async def start(self, language: str, audio: bool) -> None:
-        await self.socket.send(json.dumps({"v": 1, "type": "start", "language": language,
-                                           "capabilities": {"audio": audio}}))
+        await self.socket.send(
+            json.dumps({"v": 1, "type": "start", "language": language, "capabilities": {"audio": audio}})
+        )
         frame = json.loads(await asyncio.wait_for(self.socket.recv(), self.plan.turn_timeout_s))
         if frame.get("type") != "session_started":
             raise RuntimeError(f"start answered with {frame.get('type')}: {frame.get('code')}")
@@ -130,8 +131,9 @@ class CustomerSession:
             return None
 
 
-async def run_customer(index: int, targets: Targets, plan: LoadPlan, results: Results,
-                       stop_at: float, hard_stop_at: float) -> None:
+async def run_customer(
+    index: int, targets: Targets, plan: LoadPlan, results: Results, stop_at: float, hard_stop_at: float
+) -> None:
     """Conversations until `stop_at` (loop time) or the message budget; a conversation with an
     agent may run on until `hard_stop_at`."""
     rng = random.Random(plan.seed * 100_003 + index)
@@ -151,8 +153,15 @@ async def run_customer(index: int, targets: Targets, plan: LoadPlan, results: Re
         number += 1
 
 
-async def _one_conversation(chat: Conversation, targets: Targets, plan: LoadPlan, results: Results,
-                            rng: random.Random, stop_at: float, hard_stop_at: float) -> int:
+async def _one_conversation(
+    chat: Conversation,
+    targets: Targets,
+    plan: LoadPlan,
+    results: Results,
+    rng: random.Random,
+    stop_at: float,
+    hard_stop_at: float,
+) -> int:
     """Runs one conversation; returns how many messages it sent."""
     loop = asyncio.get_running_loop()
     sent = 0

@@ -67,8 +67,11 @@ class SessionLedger:
 
     def violations(self) -> list[Violation]:
         """What was found while recording, plus accepted messages that never got their terminal frame."""
-        missing = [Violation("terminal_missing", self.session_id, f"no terminal frame for {message_id!r}")
-                   for message_id in self.acks if not self.terminals[message_id]]
+        missing = [
+            Violation("terminal_missing", self.session_id, f"no terminal frame for {message_id!r}")
+            for message_id in self.acks
+            if not self.terminals[message_id]
+        ]
         return self.found + missing
 
     def _check_seq(self, seq: int, kind: str) -> None:

@@ -44,45 +44,69 @@ def summary_rows(runs: list[Measured]) -> list[str]:
     def row(label: str, cell) -> str:
         return f"| {label} | " + " | ".join(cell(run.outcome) for run in runs) + " |"
 
-    lines = ["| | " + " | ".join(run.label for run in runs) + " |", "|---|" + "---|" * len(runs),
-             "| load average before the run (1/5/15 min) | "
-             + " | ".join(" ".join(f"{value:.2f}" for value in run.load_before) for run in runs) + " |"]
+    lines = [
+        "| | " + " | ".join(run.label for run in runs) + " |",
+        "|---|" + "---|" * len(runs),
+        "| load average before the run (1/5/15 min) | "
+        + " | ".join(" ".join(f"{value:.2f}" for value in run.load_before) for run in runs)
+        + " |",
+    ]
     lines += [
         row("customers / agents", lambda o: f"{o.plan.customers} / {o.agents}"),
-        row("load phase + drain (s)", lambda o: f"{o.plan.duration_s:.0f} + {o.results.load_seconds - o.plan.duration_s:.0f}"),
+        row(
+            "load phase + drain (s)",
+            lambda o: f"{o.plan.duration_s:.0f} + {o.results.load_seconds - o.plan.duration_s:.0f}",
+        ),
         row("conversations (sessions)", lambda o: str(o.results.conversations)),
-        row("turns answered (to the bot / to an agent)",
-            lambda o: f"{o.results.turns} ({o.results.turns - o.results.turns_to_agent} / {o.results.turns_to_agent})"),
+        row(
+            "turns answered (to the bot / to an agent)",
+            lambda o: f"{o.results.turns} ({o.results.turns - o.results.turns_to_agent} / {o.results.turns_to_agent})",
+        ),
         row("turns/s (steady phase)", lambda o: f"{o.results.steady_turns_per_s(o.plan):.2f}"),
         row("user message → first text cue, p50/p95/p99 ms", lambda o: _percentiles(o.results.text_cue_ms)),
         row("user message → terminal frame, p50/p95/p99 ms", lambda o: _percentiles(o.results.turn_ms)),
         row("handoffs served", lambda o: str(o.results.handoffs_served)),
         row("asked for a person → agent joined, p50/p95/p99 ms", lambda o: _percentiles(o.results.handoff_wait_ms)),
-        row("agent message sent → on the customer's socket, p50/p95/p99 ms",
-            lambda o: _percentiles(o.results.deliveries.delivery_ms)),
-        row("customer message → seen by the agent (polled every 0.25 s), p50/p95/p99 ms",
-            lambda o: _percentiles(list(o.results.deliveries.agent_seen_ms.values()))),
-        row("agent messages / customer answers checked",
-            lambda o: f"{len(o.results.deliveries.agent_sent)} / {len(o.results.deliveries.customer_sent)}"),
+        row(
+            "agent message sent → on the customer's socket, p50/p95/p99 ms",
+            lambda o: _percentiles(o.results.deliveries.delivery_ms),
+        ),
+        row(
+            "customer message → seen by the agent (polled every 0.25 s), p50/p95/p99 ms",
+            lambda o: _percentiles(list(o.results.deliveries.agent_seen_ms.values())),
+        ),
+        row(
+            "agent messages / customer answers checked",
+            lambda o: f"{len(o.results.deliveries.agent_sent)} / {len(o.results.deliveries.customer_sent)}",
+        ),
         row("errors by kind", _errors),
         row("exactly-once violations", lambda o: str(len(o.results.violations()))),
     ]
-    lines.append("| Redis memory growth per conversation (KiB) | " + " | ".join(
-        f"{run.redis_growth_bytes / 1024 / max(1, run.outcome.results.conversations):.0f}" for run in runs) + " |")
+    lines.append(
+        "| Redis memory growth per conversation (KiB) | "
+        + " | ".join(f"{run.redis_growth_bytes / 1024 / max(1, run.outcome.results.conversations):.0f}" for run in runs)
+        + " |"
+    )
     return lines
 
 
 def sizing_rows(runs: list[Measured]) -> list[str]:
     """Per process kind and configuration: instances, peak RSS of all instances together (of the
     largest one), CPU seconds during the run, CPU ms per answered turn."""
-    header = "| process kind | " + " | ".join(
-        f"{run.label}: n | peak RSS MiB | CPU s | CPU ms/turn" for run in runs) + " |"
+    header = (
+        "| process kind | " + " | ".join(f"{run.label}: n | peak RSS MiB | CPU s | CPU ms/turn" for run in runs) + " |"
+    )
     lines = [header, "|---|" + "---|---|---|---|" * len(runs)]
     for kind in KIND_ORDER:
         lines.append(f"| {kind} | " + " | ".join(_kind_cells(run, kind) for run in runs) + " |")
     lines.append("| **all services** | " + " | ".join(_total_cells(run) for run in runs) + " |")
-    lines.append("| soak client (the load generator, not sized) | " + " | ".join(
-        f"1 | – | {run.outcome.client_cpu_s:.1f} | {_per_turn(run, run.outcome.client_cpu_s)}" for run in runs) + " |")
+    lines.append(
+        "| soak client (the load generator, not sized) | "
+        + " | ".join(
+            f"1 | – | {run.outcome.client_cpu_s:.1f} | {_per_turn(run, run.outcome.client_cpu_s)}" for run in runs
+        )
+        + " |"
+    )
     return lines
 
 

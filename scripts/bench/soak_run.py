@@ -47,8 +47,10 @@ async def soak(targets: Targets, plan: LoadPlan, groups: dict[str, int] | None =
     sampler = SizingSampler(groups or {})
     sampling_done, customers_done = asyncio.Event(), asyncio.Event()
     sampling = asyncio.create_task(_sample_until(sampler, sampling_done))
-    agents = [asyncio.create_task(run_agent(i, account, targets, plan, results, customers_done, hard_stop_at))
-              for i, account in enumerate(targets.agents)]
+    agents = [
+        asyncio.create_task(run_agent(i, account, targets, plan, results, customers_done, hard_stop_at))
+        for i, account in enumerate(targets.agents)
+    ]
     customers = [run_customer(i, targets, plan, results, stop_at, hard_stop_at) for i in range(plan.customers)]
     wall = results.started_at = time.monotonic()
     cpu_before = _own_cpu_s()

@@ -34,7 +34,7 @@ def _stat_fields(pid: str) -> list[str] | None:
     except OSError:
         return None
     # The command name may contain spaces and parentheses: fields start after the last ')'.
-    return text[text.rindex(")") + 2:].split()
+    return text[text.rindex(")") + 2 :].split()
 
 
 def _rss_kib(pid: str) -> int:

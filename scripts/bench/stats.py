@@ -26,9 +26,7 @@ def summary(values_ms: list[float]) -> dict[str, float]:
 
 def markdown_row(label: str, values_ms: list[float], errors: int = 0) -> str:
     s = summary(values_ms)
-    return (f"| {label} | {s['n']} | {s['p50']:.1f} | {s['p95']:.1f} | {s['p99']:.1f} | "
-            f"{s['max']:.1f} | {errors} |")
+    return f"| {label} | {s['n']} | {s['p50']:.1f} | {s['p95']:.1f} | {s['p99']:.1f} | {s['max']:.1f} | {errors} |"
 
 
-TABLE_HEADER = ("| run | turns | p50 ms | p95 ms | p99 ms | max ms | errors |\n"
-                "|---|---|---|---|---|---|---|")
+TABLE_HEADER = "| run | turns | p50 ms | p95 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|"

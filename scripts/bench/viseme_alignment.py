@@ -10,7 +10,8 @@ Method: synthesise the same text with the same voice locally (a *reference* with
 onsets), then find every reference onset in the served audio by waveform cross-correlation: the
 40 ms of reference audio around the onset is searched for in the served audio, within ±60 ms of
 where the previous onset was found (the two runs drift apart only at pauses, by a few ms to tens
-of ms), or within ±300 ms when that fails. An onset counts as located when the normalised correlation is at least 0.9 and the window
+of ms), or within ±300 ms when that fails. An onset counts as located when the normalised correlation
+is at least 0.9 and the window
 is not silence. Onsets that cannot be located (noise-like sounds such as s, f, h, and pause
 markers) take the drift of a located neighbour (the one before, unless a pause lies between). Each served
 viseme change is then compared with the nearest onset so placed in the served audio.

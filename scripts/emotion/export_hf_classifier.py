@@ -58,7 +58,9 @@ def export(model_name: str, out_dir: Path, max_seq_length: int | None) -> float:
         raise SystemExit(f"{model_name}: a fast (tokenizers) tokenizer is needed for the export")
     model = AutoModelForSequenceClassification.from_pretrained(model_name)
     model.eval()
-    input_names = [name for name in tokenizer.model_input_names if name in ("input_ids", "attention_mask", "token_type_ids")]
+    input_names = [
+        name for name in tokenizer.model_input_names if name in ("input_ids", "attention_mask", "token_type_ids")
+    ]
 
     class Logits(torch.nn.Module):
         def __init__(self, classifier):
@@ -127,17 +129,21 @@ def compare_with_torch(model, tokenizer, bundle: Path) -> float:
 
     exported = OnnxTextClassifier.from_bundle(bundle)
     with torch.no_grad():
-        reference = np.vstack([
-            model(**tokenizer([text], return_tensors="pt", truncation=True)).logits.numpy()
-            for text in CHECK_SENTENCES
-        ])
+        reference = np.vstack(
+            [
+                model(**tokenizer([text], return_tensors="pt", truncation=True)).logits.numpy()
+                for text in CHECK_SENTENCES
+            ]
+        )
     return float(np.max(np.abs(reference - exported.logits(CHECK_SENTENCES))))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", required=True, help="hub id or local folder of a text-classification model")
-    parser.add_argument("--export-dir", type=Path, default=DEFAULT_HF_EXPORT_ROOT, help="root of exports (default: %(default)s)")
+    parser.add_argument(
+        "--export-dir", type=Path, default=DEFAULT_HF_EXPORT_ROOT, help="root of exports (default: %(default)s)"
+    )
     parser.add_argument("--out", type=Path, help="exact output folder (default: <export-dir>/<slug of model>)")
     parser.add_argument("--max-seq-length", type=int, help="cap on input tokens")
     parser.add_argument("--force", action="store_true", help="export again even when the export exists")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Train the emotion head on a public or own data set, with a held-out report.
 
-    .venv-rasa/bin/python scripts/emotion/train_head.py --data train.tsv --format goemotions --out models/emotion_head/goemotions
+    .venv-rasa/bin/python scripts/emotion/train_head.py --data train.tsv --format goemotions \\
+        --out models/emotion_head/goemotions
 
 Formats: `goemotions` (text<TAB>comma-separated label ids<TAB>id; ids mapped through taxonomy.yml),
 `tsv` (text<TAB>label[<TAB>language]; labels ours, Ekman, GoEmotions names or --label-map),
@@ -43,12 +44,16 @@ def main(argv=None) -> int:
     settings = runtime.settings_with_defaults({"quantized": not args.fp32, "encoder_path": args.encoder_path})
     taxonomy = runtime.taxonomy_for(settings)
     load_report = LoadReport()
-    examples = load_examples(resolve_repo_path(args.data), args.format, taxonomy, parse_label_map(args.label_map), load_report)
+    examples = load_examples(
+        resolve_repo_path(args.data), args.format, taxonomy, parse_label_map(args.label_map), load_report
+    )
     if args.max_examples and len(examples) > args.max_examples:
         _, examples = stratified_split(examples, args.max_examples / len(examples))
-    print(f"read {load_report.read or len(examples)} rows, kept {len(examples)} "
-          f"(skipped: {load_report.skipped_ambiguous} ambiguous, {load_report.skipped_unmapped} unmapped, "
-          f"{load_report.skipped_empty} empty)")
+    print(
+        f"read {load_report.read or len(examples)} rows, kept {len(examples)} "
+        f"(skipped: {load_report.skipped_ambiguous} ambiguous, {load_report.skipped_unmapped} unmapped, "
+        f"{load_report.skipped_empty} empty)"
+    )
     for (language, label), count in sorted(label_counts(examples).items()):
         print(f"  {language or '-':>3} {label:<12} {count}")
 
@@ -56,7 +61,11 @@ def main(argv=None) -> int:
     encoder = runtime.load_encoder(settings)
     started = time.perf_counter()
     head = runtime.train_head_on_examples(
-        train, encoder, taxonomy, runtime.cues_for(settings), settings,
+        train,
+        encoder,
+        taxonomy,
+        runtime.cues_for(settings),
+        settings,
         provenance={"trained_on": str(args.data), "format": args.format},
     )
     print(f"trained on {len(train)} examples in {time.perf_counter() - started:.1f} s")
@@ -67,8 +76,10 @@ def main(argv=None) -> int:
         predictor = runtime.build_predictor(settings, head, encoder)
         predicted = [result.label for result in predictor.predict([example.text for example in held_out])]
         reports = reports_by_language(held_out, predicted, taxonomy.names)
-        text = "\n\n".join(report.as_text(f"held-out ({name}, {int(report.confusion.sum())} examples)")
-                           for name, report in reports.items())
+        text = "\n\n".join(
+            report.as_text(f"held-out ({name}, {int(report.confusion.sum())} examples)")
+            for name, report in reports.items()
+        )
         print(text)
         (out / "report.txt").write_text(text + "\n", encoding="utf-8")
         (out / "report.json").write_text(json.dumps({name: r.macro_f1 for name, r in reports.items()}, indent=2) + "\n")

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from contracts.redis_keys import ESCALATION_AUDIT_STREAM as AUDIT_STREAM
+from contracts.redis_keys import ESCALATION_CONFIG_KEY as CONFIG_KEY
 from handoff.admin.settings import REPOSITORY_ROOT, AdminSettings
 from handoff.admin.intents.validator import copy_training_tree
 from handoff.app import create_app
 from handoff.core.config import HandoffSettings
-from handoff.escalation.store import AUDIT_STREAM, CONFIG_KEY
 from handoff.users import DEMO_USERS, seed_demo
 from launcher.process import free_port
 from tests.support.redis_server import RedisServer, redis_server  # noqa: F401
@@ -64,12 +65,16 @@ def escalation_keys(redis_server: RedisServer) -> Iterator[None]:  # noqa: F811
     client.close()
 
 
-def build_client(redis_url: str, tmp_path: Path, root: Path, rasa_url: str | None = None,
-                 **admin_overrides: object) -> TestClient:
+def build_client(
+    redis_url: str, tmp_path: Path, root: Path, rasa_url: str | None = None, **admin_overrides: object
+) -> TestClient:
     tag = uuid.uuid4().hex[:8]
     settings = HandoffSettings(
-        redis_url=redis_url, database_url=f"sqlite:///{tmp_path / 'handoff.db'}",
-        key_prefix=f"handoff-{tag}", bridge_prefix=f"bridge-{tag}", requests_stream=f"handoff-{tag}:requests",
+        redis_url=redis_url,
+        database_url=f"sqlite:///{tmp_path / 'handoff.db'}",
+        key_prefix=f"handoff-{tag}",
+        bridge_prefix=f"bridge-{tag}",
+        requests_stream=f"handoff-{tag}:requests",
         # Nothing listens here unless a test passes the real Rasa's address.
         rasa_url=rasa_url or f"http://127.0.0.1:{free_port()}",
     )

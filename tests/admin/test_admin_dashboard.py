@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fastapi.testclient import TestClient
 
+from contracts.emotion.taxonomy import load_taxonomy
+
 from handoff.admin.dashboard import figures
 from handoff.admin.dashboard.export import to_csv
 from handoff.outcomes.store import upsert_outcome
@@ -24,34 +26,89 @@ def path(*steps: tuple[str, float]) -> list[dict]:
 
 RECORDS = [
     # a: routine, solved by the bot in 2 min, first contact, CSAT 5, neutral → happy
-    dict(conversation_id="a", started_at=at(5, 10), ended_at=at(5, 10, 2), resolved_by="bot",
-         primary_intent="order_status", first_contact=True, csat=5, emotion_start="neutral", emotion_end="happy"),
+    dict(
+        conversation_id="a",
+        started_at=at(5, 10),
+        ended_at=at(5, 10, 2),
+        resolved_by="bot",
+        primary_intent="order_status",
+        first_contact=True,
+        csat=5,
+        emotion_start="neutral",
+        emotion_end="happy",
+    ),
     # b: routine, bot, 5 min, a repeat contact, CSAT 3, frustrated → neutral
-    dict(conversation_id="b", started_at=at(5, 10), ended_at=at(5, 10, 5), resolved_by="bot",
-         primary_intent="order_status", first_contact=False, csat=3, emotion_start="frustrated",
-         emotion_end="neutral", emotion_path=path(("frustrated", 0.8), ("neutral", 0.1))),
+    dict(
+        conversation_id="b",
+        started_at=at(5, 10),
+        ended_at=at(5, 10, 5),
+        resolved_by="bot",
+        primary_intent="order_status",
+        first_contact=False,
+        csat=3,
+        emotion_start="frustrated",
+        emotion_end="neutral",
+        emotion_path=path(("frustrated", 0.8), ("neutral", 0.1)),
+    ),
     # c: billing dispute handed over, waited 60 s, agent solved it in 10 min, CSAT 4, anxious throughout
-    dict(conversation_id="c", started_at=at(5, 10), ended_at=at(5, 10, 10), resolved_by="agent",
-         primary_intent="billing_double_charge", handoff_reason="billing_double_charge",
-         handoff_requested_at=at(5, 10, 1), wait_seconds=60.0, first_contact=True, csat=4,
-         emotion_start="anxious", emotion_end="anxious", emotion_path=path(("anxious", 0.6), ("anxious", 0.9))),
+    dict(
+        conversation_id="c",
+        started_at=at(5, 10),
+        ended_at=at(5, 10, 10),
+        resolved_by="agent",
+        primary_intent="billing_double_charge",
+        handoff_reason="billing_double_charge",
+        handoff_requested_at=at(5, 10, 1),
+        wait_seconds=60.0,
+        first_contact=True,
+        csat=4,
+        emotion_start="anxious",
+        emotion_end="anxious",
+        emotion_path=path(("anxious", 0.6), ("anxious", 0.9)),
+    ),
     # d: routine but the bot failed twice: handed over, waited 120 s, 20 min, neutral → frustrated
-    dict(conversation_id="d", started_at=at(6, 11), ended_at=at(6, 11, 20), resolved_by="agent",
-         primary_intent="reset_password", handoff_reason="fallbacks", handoff_requested_at=at(6, 11, 2),
-         wait_seconds=120.0, first_contact=True, emotion_start="neutral", emotion_end="frustrated",
-         emotion_path=path(("neutral", 0.2), ("frustrated", 0.7))),
+    dict(
+        conversation_id="d",
+        started_at=at(6, 11),
+        ended_at=at(6, 11, 20),
+        resolved_by="agent",
+        primary_intent="reset_password",
+        handoff_reason="fallbacks",
+        handoff_requested_at=at(6, 11, 2),
+        wait_seconds=120.0,
+        first_contact=True,
+        emotion_start="neutral",
+        emotion_end="frustrated",
+        emotion_path=path(("neutral", 0.2), ("frustrated", 0.7)),
+    ),
     # e: routine, the customer left
-    dict(conversation_id="e", started_at=at(6, 12), ended_at=at(6, 12, 1), resolved_by="abandoned",
-         primary_intent="reset_password", first_contact=True),
+    dict(
+        conversation_id="e",
+        started_at=at(6, 12),
+        ended_at=at(6, 12, 1),
+        resolved_by="abandoned",
+        primary_intent="reset_password",
+        first_contact=True,
+    ),
     # f: still open
-    dict(conversation_id="f", started_at=at(6, 13), resolved_by=None, primary_intent="order_status",
-         first_contact=True),
+    dict(
+        conversation_id="f", started_at=at(6, 13), resolved_by=None, primary_intent="order_status", first_contact=True
+    ),
 ]
 
 
 def records() -> list[dict]:
-    defaults = {"ended_at": None, "handoff_reason": None, "handoff_requested_at": None, "wait_seconds": None,
-                "csat": None, "emotion_start": None, "emotion_end": None, "emotion_path": [], "proactive": False}
+    defaults = {
+        "ended_at": None,
+        "handoff_reason": None,
+        "handoff_requested_at": None,
+        "wait_seconds": None,
+        "csat": None,
+        "emotion_start": None,
+        "emotion_end": None,
+        "emotion_path": [],
+        "proactive": False,
+    }
     return [{**defaults, **record} for record in RECORDS]
 
 
@@ -59,8 +116,12 @@ def test_overview_figures() -> None:
     result = figures.overview(records(), PERSON)
     assert result["conversations"] == 6 and result["open"] == 1
     assert result["containment"] == {"routine_closed": 4, "contained": 2, "rate": 0.5}
-    assert result["handoffs"] == {"conversations": 6, "handoffs": 2, "rate": 0.3333,
-                                  "reasons": {"billing_double_charge": 1, "fallbacks": 1}}
+    assert result["handoffs"] == {
+        "conversations": 6,
+        "handoffs": 2,
+        "rate": 0.3333,
+        "reasons": {"billing_double_charge": 1, "fallbacks": 1},
+    }
     assert result["first_contact_resolution"] == {"resolved": 4, "first_contact": 3, "rate": 0.75}
     assert result["time_to_resolution_seconds"] == {"count": 4, "mean": 555.0, "median": 450.0, "p90": 1200.0}
     assert result["handoff_wait_seconds"] == {"count": 2, "mean": 90.0, "median": 90.0, "p90": 120.0}
@@ -76,8 +137,12 @@ def test_per_day_and_per_intent() -> None:
     daily = {row["key"]: row for row in figures.per_day(records(), PERSON)}
     assert list(daily) == ["2026-01-05", "2026-01-06"]
     first, second = daily["2026-01-05"], daily["2026-01-06"]
-    assert (first["conversations"], first["containment_rate"], first["handoff_rate"], first["fcr_rate"]) == \
-        (3, 1.0, 0.3333, 0.6667)
+    assert (first["conversations"], first["containment_rate"], first["handoff_rate"], first["fcr_rate"]) == (
+        3,
+        1.0,
+        0.3333,
+        0.6667,
+    )
     assert (first["resolution_median_seconds"], first["wait_mean_seconds"], first["csat_mean"]) == (300.0, 60.0, 4.0)
     assert (second["containment_rate"], second["fcr_rate"], second["resolution_median_seconds"]) == (0.0, 1.0, 1200.0)
     assert second["csat_mean"] is None and second["wait_mean_seconds"] == 120.0
@@ -102,9 +167,9 @@ def test_no_records_gives_empty_figures_not_errors() -> None:
 
 
 def test_csv_quotes_formula_like_cells() -> None:
-    text = to_csv([{"key": "=HYPERLINK(\"x\")", "n": -3, "t": at(5, 1)}], ["key", "n", "t"])
+    text = to_csv([{"key": '=HYPERLINK("x")', "n": -3, "t": at(5, 1)}], ["key", "n", "t"])
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[1] == ["'=HYPERLINK(\"x\")", "-3", "2026-01-05T01:00:00+00:00"]
+    assert rows[1] == ['\'=HYPERLINK("x")', "-3", "2026-01-05T01:00:00+00:00"]
 
 
 def test_dashboard_api_and_csv(client: TestClient, admin_headers: dict) -> None:
@@ -119,13 +184,19 @@ def test_dashboard_api_and_csv(client: TestClient, admin_headers: dict) -> None:
     assert body["overview"]["containment"] == {"routine_closed": 4, "contained": 2, "rate": 0.5}
     assert body["overview"]["first_contact_resolution"]["rate"] == 0.75
     assert [row["key"] for row in body["daily"]] == ["2026-01-05", "2026-01-06"]
+    # The console's emotion chart takes its labels from here, not from a list of its own.
+    assert body["emotion_labels"] == load_taxonomy().names
     exported = client.get("/api/admin/dashboard.csv", params={**params, "table": "intents"}, headers=admin_headers)
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
-    assert {row["key"]: row["conversations"] for row in rows} == \
-        {"order_status": "3", "reset_password": "2", "billing_double_charge": "1"}
-    conversations = client.get("/api/admin/dashboard.csv", params={**params, "table": "conversations"},
-                               headers=admin_headers)
+    assert {row["key"]: row["conversations"] for row in rows} == {
+        "order_status": "3",
+        "reset_password": "2",
+        "billing_double_charge": "1",
+    }
+    conversations = client.get(
+        "/api/admin/dashboard.csv", params={**params, "table": "conversations"}, headers=admin_headers
+    )
     assert len(list(csv.DictReader(io.StringIO(conversations.text)))) == 6
 
 

@@ -7,17 +7,23 @@ import redis
 
 from fastapi.testclient import TestClient
 
-from handoff.escalation.config import default_config
-from handoff.escalation.rules import decide, facts_from_events
-from handoff.escalation.store import EscalationConfigStore
+from contracts.escalation.config import default_config
+from contracts.escalation.rules import decide, facts_from_events
+from handoff.admin.escalation.store import EscalationConfigStore
 from tests.admin.conftest import sign_in
 
 
 def user(intent: str, label: str = "neutral", intensity: float = 0.1, at: float = 0.0) -> list[dict]:
     return [
-        {"event": "user", "timestamp": at, "text": f"({intent})",
-         "parse_data": {"intent": {"name": intent, "confidence": 0.9},
-                        "emotion": {"label": label, "intensity": intensity, "confidence": 0.9}}},
+        {
+            "event": "user",
+            "timestamp": at,
+            "text": f"({intent})",
+            "parse_data": {
+                "intent": {"name": intent, "confidence": 0.9},
+                "emotion": {"label": label, "intensity": intensity, "confidence": 0.9},
+            },
+        },
         {"event": "action", "timestamp": at + 0.1, "name": "action_listen"},
     ]
 
@@ -53,8 +59,9 @@ def store_conversations(client: TestClient) -> None:
 
 def test_preview_on_prepared_conversations(client: TestClient, admin_headers: dict) -> None:
     store_conversations(client)
-    response = client.post("/api/admin/escalation/preview", json={"config": proposal(), "limit": 50},
-                           headers=admin_headers)
+    response = client.post(
+        "/api/admin/escalation/preview", json={"config": proposal(), "limit": 50}, headers=admin_headers
+    )
     assert response.status_code == 200, response.text
     result = response.json()
     assert result["conversations"] == 5
@@ -64,16 +71,21 @@ def test_preview_on_prepared_conversations(client: TestClient, admin_headers: di
     rows = {row["conversation_id"]: row for row in result["rows"]}
     assert [row["conversation_id"] for row in result["rows"]][0] == "billing"  # newest first
     assert rows["angry-once"]["current"]["route"] == "bot"
-    assert rows["angry-once"]["proposed"] == {"route": "handoff", "turn": 1, "reasons": ["emotion_frustrated"],
-                                              "skill": rows["angry-once"]["proposed"]["skill"]}
+    assert rows["angry-once"]["proposed"] == {
+        "route": "handoff",
+        "turn": 1,
+        "reasons": ["emotion_frustrated"],
+        "skill": rows["angry-once"]["proposed"]["skill"],
+    }
     assert (rows["angry-twice"]["current"]["turn"], rows["angry-twice"]["proposed"]["turn"]) == (2, 1)
     assert rows["two-fallbacks"]["current"]["route"] == "offer"
     assert rows["two-fallbacks"]["proposed"]["route"] == "bot"
     assert not rows["calm"]["changed"] and not rows["billing"]["changed"]
     # The preview changes nothing.
     assert client.get("/api/admin/escalation", headers=admin_headers).json()["version"] == 0
-    limited = client.post("/api/admin/escalation/preview", json={"config": proposal(), "limit": 2},
-                          headers=admin_headers).json()
+    limited = client.post(
+        "/api/admin/escalation/preview", json={"config": proposal(), "limit": 2}, headers=admin_headers
+    ).json()
     assert [row["conversation_id"] for row in limited["rows"]] == ["billing", "two-fallbacks"]
 
 
@@ -84,8 +96,9 @@ def test_apply_is_live_for_the_next_conversation_and_audited(client: TestClient,
     next_conversation = facts_from_events(CONVERSATIONS["angry-once"])
     assert not decide(bot_store.current()[0], next_conversation).escalate
 
-    applied = client.put("/api/admin/escalation", json={"config": proposal(), "comment": "stricter on anger"},
-                         headers=admin_headers)
+    applied = client.put(
+        "/api/admin/escalation", json={"config": proposal(), "comment": "stricter on anger"}, headers=admin_headers
+    )
     assert applied.status_code == 200, applied.text
     assert applied.json()["version"] == 1
 

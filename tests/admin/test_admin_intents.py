@@ -44,10 +44,14 @@ def test_create_update_and_revert_are_versioned(client: TestClient, admin_header
     original = tree_digest(data_root)
     body = {
         "name": "opening_hours",
-        "examples": {"en": ["when are you open", "what are your opening hours"],
-                     "de": ["wann haben Sie geöffnet", "wie sind Ihre Öffnungszeiten"]},
-        "responses": {"en": ["Our team answers chats 8am to 8pm, Monday to Saturday."],
-                      "de": ["Unser Team ist Montag bis Samstag von 8 bis 20 Uhr da."]},
+        "examples": {
+            "en": ["when are you open", "what are your opening hours"],
+            "de": ["wann haben Sie geöffnet", "wie sind Ihre Öffnungszeiten"],
+        },
+        "responses": {
+            "en": ["Our team answers chats 8am to 8pm, Monday to Saturday."],
+            "de": ["Unser Team ist Montag bis Samstag von 8 bis 20 Uhr da."],
+        },
         "comment": "new FAQ",
     }
     created = client.post("/api/admin/intents", json=body, headers=admin_headers)
@@ -68,15 +72,18 @@ def test_create_update_and_revert_are_versioned(client: TestClient, admin_header
     # An edit of a built-in intent keeps the file's comments and changes only that intent.
     greet = intents_by_name(client, admin_headers)["greet"]
     before_examples = greet["examples"]["en"]
-    edited = {"examples": {"en": [*before_examples, "howdy partner"], "de": greet["examples"]["de"]},
-              "responses": greet["responses"]}
+    edited = {
+        "examples": {"en": [*before_examples, "howdy partner"], "de": greet["examples"]["de"]},
+        "responses": greet["responses"],
+    }
     response = client.put("/api/admin/intents/greet", json=edited, headers=admin_headers)
     assert response.status_code == 200, response.text
     core = (data_root / "nlu_data/intents/en/core.yml").read_text()
     assert "- howdy partner\n" in core and core.startswith("version:")
     original_core = (REPOSITORY_ROOT / "nlu_data/intents/en/core.yml").read_text()
-    assert [line for line in original_core.splitlines() if line.startswith("#")] == \
-        [line for line in core.splitlines() if line.startswith("#")]
+    assert [line for line in original_core.splitlines() if line.startswith("#")] == [
+        line for line in core.splitlines() if line.startswith("#")
+    ]
     greet_change = response.json()
     assert greet_change["before"]["examples"]["en"] == before_examples
     assert greet_change["after"]["examples"]["en"][-1] == "howdy partner"
@@ -98,7 +105,7 @@ def test_create_update_and_revert_are_versioned(client: TestClient, admin_header
 
 
 BAD_EXAMPLES = [
-    ("hello\n- intent: greet", "control character"),          # a new line would start a new YAML item
+    ("hello\n- intent: greet", "control character"),  # a new line would start a new YAML item
     ("hi\u0000there", "control character"),
     ("x" * 201, "longer than 200"),
     ("[C100001](password)", "unknown entity"),
@@ -108,8 +115,9 @@ BAD_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("example", "problem"), BAD_EXAMPLES)
-def test_bad_examples_are_rejected_and_nothing_changes(client: TestClient, admin_headers: dict, data_root: Path,
-                                                       example: str, problem: str) -> None:
+def test_bad_examples_are_rejected_and_nothing_changes(
+    client: TestClient, admin_headers: dict, data_root: Path, example: str, problem: str
+) -> None:
     before = tree_digest(data_root)
     greet = intents_by_name(client, admin_headers)["greet"]
     body = {"examples": {"en": [*greet["examples"]["en"], example], "de": greet["examples"]["de"]}}
@@ -122,8 +130,10 @@ def test_bad_examples_are_rejected_and_nothing_changes(client: TestClient, admin
 
 def test_duplicates_names_and_built_in_intents(client: TestClient, admin_headers: dict, data_root: Path) -> None:
     before = tree_digest(data_root)
-    base = {"examples": {"en": ["I was charged twice", "opening times please"], "de": []},
-            "responses": {"en": ["We are open 8 to 8."], "de": []}}
+    base = {
+        "examples": {"en": ["I was charged twice", "opening times please"], "de": []},
+        "responses": {"en": ["We are open 8 to 8."], "de": []},
+    }
     duplicate = client.post("/api/admin/intents", json={"name": "opening_times", **base}, headers=admin_headers)
     assert duplicate.status_code == 422
     assert "already belongs to intent billing_double_charge" in " ".join(duplicate.json()["problems"])
@@ -131,22 +141,35 @@ def test_duplicates_names_and_built_in_intents(client: TestClient, admin_headers
         body = {"name": name, **base, "examples": {"en": ["opening times please", "when do you open"], "de": []}}
         assert client.post("/api/admin/intents", json=body, headers=admin_headers).status_code == status
     assert client.delete("/api/admin/intents/greet", headers=admin_headers).status_code == 409
-    placeholder = {**base, "examples": {"en": ["opening times please", "when do you open"], "de": []},
-                   "responses": {"en": ["Hello {customer_name}"], "de": []}, "name": "opening_times"}
+    placeholder = {
+        **base,
+        "examples": {"en": ["opening times please", "when do you open"], "de": []},
+        "responses": {"en": ["Hello {customer_name}"], "de": []},
+        "name": "opening_times",
+    }
     assert client.post("/api/admin/intents", json=placeholder, headers=admin_headers).status_code == 422
-    assert client.put("/api/admin/intents/billing_double_charge", headers=admin_headers, json={
-        "examples": {"en": ["charged twice!!", "double charge"], "de": []}, "responses": {"en": ["x"], "de": []},
-    }).status_code == 422  # answered by action_handoff, not by a text
+    assert (
+        client.put(
+            "/api/admin/intents/billing_double_charge",
+            headers=admin_headers,
+            json={
+                "examples": {"en": ["charged twice!!", "double charge"], "de": []},
+                "responses": {"en": ["x"], "de": []},
+            },
+        ).status_code
+        == 422
+    )  # answered by action_handoff, not by a text
     too_many = {"examples": {"en": [f"example {i}" for i in range(2001)], "de": []}}
     assert client.put("/api/admin/intents/greet", json=too_many, headers=admin_headers).status_code in (413, 422)
     assert tree_digest(data_root) == before
 
 
 def test_yaml_looking_text_stays_text(client: TestClient, admin_headers: dict, data_root: Path) -> None:
-    body = {"name": "yaml_lookalike",
-            "examples": {"en": ["key: value & *alias !!python/object", "what about 'quotes' and \"double\""],
-                         "de": []},
-            "responses": {"en": ["version: \"9\"\nnlu: []  # not a document"], "de": []}}
+    body = {
+        "name": "yaml_lookalike",
+        "examples": {"en": ["key: value & *alias !!python/object", "what about 'quotes' and \"double\""], "de": []},
+        "responses": {"en": ['version: "9"\nnlu: []  # not a document'], "de": []},
+    }
     response = client.post("/api/admin/intents", json=body, headers=admin_headers)
     assert response.status_code == 201, response.text
     view = read_intents(data_root)["yaml_lookalike"]
@@ -160,6 +183,13 @@ def test_rasa_validator_rejects_a_broken_tree(data_root: Path) -> None:
         rules.write_text('version: "3.1"\nrules:\n- rule: r\n  steps:\n  - intent: greet\n  - action: utter_nowhere\n')
 
     with pytest.raises(ValidationFailed):
-        asyncio.run(validate_change(data_root, break_rules, rasa_cli=REPOSITORY_ROOT / ".venv-rasa/bin/rasa",
-                                    time_limit=180, code_root=REPOSITORY_ROOT))
+        asyncio.run(
+            validate_change(
+                data_root,
+                break_rules,
+                rasa_cli=REPOSITORY_ROOT / ".venv-rasa/bin/rasa",
+                time_limit=180,
+                code_root=REPOSITORY_ROOT,
+            )
+        )
     assert not (data_root / "bot/data/rules/admin.yml").exists()

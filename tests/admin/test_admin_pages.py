@@ -25,15 +25,19 @@ from tests.admin.test_admin_dashboard import RECORDS
 from tests.admin.test_admin_escalation import CONVERSATIONS
 from tests.support.redis_server import RedisServer
 
-HOSTILE = "<img src=x onerror=\"window.__xss=1\">"
+HOSTILE = '<img src=x onerror="window.__xss=1">'
 
 
 @pytest.fixture
 def served(redis_server: RedisServer, tmp_path: Path, data_root: Path, escalation_keys: None) -> Iterator[str]:  # noqa: F811
     tag = uuid.uuid4().hex[:8]
     settings = HandoffSettings(
-        redis_url=redis_server.url, database_url=f"sqlite:///{tmp_path / 'handoff.db'}", port=free_port(),
-        key_prefix=f"handoff-{tag}", bridge_prefix=f"bridge-{tag}", requests_stream=f"handoff-{tag}:requests",
+        redis_url=redis_server.url,
+        database_url=f"sqlite:///{tmp_path / 'handoff.db'}",
+        port=free_port(),
+        key_prefix=f"handoff-{tag}",
+        bridge_prefix=f"bridge-{tag}",
+        requests_stream=f"handoff-{tag}:requests",
         rasa_url=f"http://127.0.0.1:{free_port()}",
     )
     app = create_app(settings, run_workers=False)
@@ -50,8 +54,14 @@ def served(redis_server: RedisServer, tmp_path: Path, data_root: Path, escalatio
         for record in RECORDS:
             # Recent dates, so the page's default range (30 days) shows them.
             shift = time.time() - RECORDS[-1]["started_at"].timestamp() - 3600
-            moved = {key: (value.fromtimestamp(value.timestamp() + shift, value.tzinfo) if hasattr(value, "tzinfo")
-                           and hasattr(value, "timestamp") else value) for key, value in record.items()}
+            moved = {
+                key: (
+                    value.fromtimestamp(value.timestamp() + shift, value.tzinfo)
+                    if hasattr(value, "tzinfo") and hasattr(value, "timestamp")
+                    else value
+                )
+                for key, value in record.items()
+            }
             upsert_outcome(session, **moved)
         upsert_outcome(session, "hostile", primary_intent=HOSTILE, resolved_by="bot")
     client = redis.Redis.from_url(redis_server.url)
@@ -109,8 +119,7 @@ def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN0
         page.fill("#esc-fallbacks", "3")
         page.click("#esc-preview")
         page.wait_for_selector("#esc-preview-summary")
-        assert page.text_content("#esc-preview-summary") == \
-            "5 conversations replayed, 3 would be routed differently."
+        assert page.text_content("#esc-preview-summary") == "5 conversations replayed, 3 would be routed differently."
         page.fill("#esc-comment", "stricter on anger")
         page.click("#esc-apply")
         expect(page.locator("#esc-status")).to_have_text(re.compile("^Applied as version 1"))

@@ -37,11 +37,21 @@ def rasa(models: tuple[Path, str], tmp_path: Path) -> Iterator[str]:
     work.mkdir()
     spec = ServiceSpec(
         name="rasa",
-        command=[str(REPOSITORY_ROOT / ".venv-rasa/bin/rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
-                 "--port", str(port), "--model", str(models_dir / current)],
+        command=[
+            str(REPOSITORY_ROOT / ".venv-rasa/bin/rasa"),
+            "run",
+            "--enable-api",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--model",
+            str(models_dir / current),
+        ],
         cwd=work,
         env={"PYTHONPATH": str(REPOSITORY_ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
-        ready_url=f"http://127.0.0.1:{port}/status", ready_timeout=300,
+        ready_url=f"http://127.0.0.1:{port}/status",
+        ready_timeout=300,
     )
     process = ManagedProcess(spec, tmp_path / "log")
     process.start()
@@ -71,8 +81,12 @@ def wait_for_training(client, headers: dict, timeout: float = 2400) -> dict:  # 
 
 
 def test_add_example_retrain_understand_and_roll_back(
-    redis_server: RedisServer, tmp_path: Path, data_root: Path,  # noqa: F811
-    models: tuple[Path, str], rasa: str, escalation_keys: None,
+    redis_server: RedisServer,
+    tmp_path: Path,
+    data_root: Path,  # noqa: F811
+    models: tuple[Path, str],
+    rasa: str,
+    escalation_keys: None,
 ) -> None:
     models_dir, original = models
     assert intent_of(rasa, NEW_PHRASING) != "opening_hours"
@@ -81,20 +95,41 @@ def test_add_example_retrain_understand_and_roll_back(
 
         seed_demo(client.app.state.session_factory, client.app.state.settings)
         headers = sign_in(client, "alex")
-        created = client.post("/api/admin/intents", headers=headers, json={
-            "name": "opening_hours",
-            "examples": {
-                "en": ["when are you open", "what are your opening hours", "opening hours please",
-                       "are you open on sundays", "until when is your customer service open",
-                       "what time does support close", "when can I reach your team", "business hours?",
-                       "is the hotline open today", "what time do you start in the morning"],
-                "de": ["wann haben Sie geöffnet", "wie sind Ihre Öffnungszeiten", "Öffnungszeiten bitte",
-                       "haben Sie sonntags offen", "bis wann ist der Kundenservice erreichbar",
-                       "wann schließt der Support", "wann ist die Hotline besetzt", "Geschäftszeiten?"],
+        created = client.post(
+            "/api/admin/intents",
+            headers=headers,
+            json={
+                "name": "opening_hours",
+                "examples": {
+                    "en": [
+                        "when are you open",
+                        "what are your opening hours",
+                        "opening hours please",
+                        "are you open on sundays",
+                        "until when is your customer service open",
+                        "what time does support close",
+                        "when can I reach your team",
+                        "business hours?",
+                        "is the hotline open today",
+                        "what time do you start in the morning",
+                    ],
+                    "de": [
+                        "wann haben Sie geöffnet",
+                        "wie sind Ihre Öffnungszeiten",
+                        "Öffnungszeiten bitte",
+                        "haben Sie sonntags offen",
+                        "bis wann ist der Kundenservice erreichbar",
+                        "wann schließt der Support",
+                        "wann ist die Hotline besetzt",
+                        "Geschäftszeiten?",
+                    ],
+                },
+                "responses": {
+                    "en": ["Our team is there Monday to Saturday, 8am to 8pm."],
+                    "de": ["Unser Team ist Montag bis Samstag von 8 bis 20 Uhr für Sie da."],
+                },
             },
-            "responses": {"en": ["Our team is there Monday to Saturday, 8am to 8pm."],
-                          "de": ["Unser Team ist Montag bis Samstag von 8 bis 20 Uhr für Sie da."]},
-        })
+        )
         assert created.status_code == 201, created.text
 
         started = client.post("/api/admin/training", headers=headers)

@@ -37,8 +37,12 @@ FILL = {"{name}": "no_such_intent", "{change_id}": "999999", "{file_id}": "no-su
 
 def admin_routes(client: TestClient) -> set[tuple[str, str]]:
     paths = client.app.openapi()["paths"]
-    return {(method.upper(), path) for path, operations in paths.items() if path.startswith("/api/admin")
-            for method in operations}
+    return {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/admin")
+        for method in operations
+    }
 
 
 def url(path: str) -> str:

@@ -25,13 +25,16 @@ def test_lists_and_saves_a_valid_playbook_change(client: TestClient, admin_heade
 
 
 def smile_at_anger(text: str) -> str:
-    return text.replace("expression: {name: apologetic, intensity: 0.7, duration_ms: 4000}",
-                        "expression: {name: happy, intensity: 0.7, duration_ms: 4000}", 1)
+    return text.replace(
+        "expression: {name: apologetic, intensity: 0.7, duration_ms: 4000}",
+        "expression: {name: happy, intensity: 0.7, duration_ms: 4000}",
+        1,
+    )
 
 
 BAD = [
-    ("expression-table", smile_at_anger, "frustrated"),                      # breaks the brief
-    ("playbook-en", lambda t: t + "\nsurprise: 1\n", "surprise"),            # unknown key
+    ("expression-table", smile_at_anger, "frustrated"),  # breaks the brief
+    ("playbook-en", lambda t: t + "\nsurprise: 1\n", "surprise"),  # unknown key
     ("playbook-en", lambda t: t.replace("language: en", "language: [en"), "not valid YAML"),
     ("playbook-de", lambda t: "a: &x [1]\nb: *x\n", "anchors"),
     ("playbook-de", lambda t: "a: !!python/object/apply:os.system [ls]\n", "not valid YAML"),
@@ -41,11 +44,14 @@ BAD = [
 
 
 @pytest.mark.parametrize(("file_id", "change", "problem"), BAD)
-def test_invalid_documents_are_refused_and_the_file_kept(client: TestClient, admin_headers: dict,
-                                                         data_root: Path, file_id: str, change, problem: str) -> None:
-    path = {"expression-table": data_root / "avatar_bridge/expression/table.yml",
-            "playbook-en": data_root / "avatar_bridge/wording/playbooks/en.yml",
-            "playbook-de": data_root / "avatar_bridge/wording/playbooks/de.yml"}[file_id]
+def test_invalid_documents_are_refused_and_the_file_kept(
+    client: TestClient, admin_headers: dict, data_root: Path, file_id: str, change, problem: str
+) -> None:
+    path = {
+        "expression-table": data_root / "avatar_bridge/expression/table.yml",
+        "playbook-en": data_root / "avatar_bridge/wording/playbooks/en.yml",
+        "playbook-de": data_root / "avatar_bridge/wording/playbooks/de.yml",
+    }[file_id]
     before = path.read_text()
     text = change(before)
     assert text != before

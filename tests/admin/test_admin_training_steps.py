@@ -46,8 +46,10 @@ def test_held_out_phrasings_that_became_examples_are_left_out(tmp_path: Path) ->
 
 
 def test_retrieval_intents_count_by_their_sub_intent() -> None:
-    parse = {"intent": {"name": "faq"}, "response_selector": {
-        "faq": {"response": {"intent_response_key": "faq/returns"}}}}
+    parse = {
+        "intent": {"name": "faq"},
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/returns"}}},
+    }
     assert predicted_intent(parse) == "faq/returns"
     assert predicted_intent({"intent": {"name": "greet"}}) == "greet"
     assert predicted_intent({}) == ""

@@ -25,7 +25,9 @@ kept
 
 
 def test_a_middle_section_is_replaced_with_its_subsections_and_the_rest_kept():
-    updated = replace_section(DOCUMENT, "## Turn latency", "## Turn latency through Rasa's REST channel (issue 2)\n\nnew\n")
+    updated = replace_section(
+        DOCUMENT, "## Turn latency", "## Turn latency through Rasa's REST channel (issue 2)\n\nnew\n"
+    )
     assert "old rasa table" not in updated and "a subsection" not in updated
     assert "\n\nnew\n\n## Avatar bridge" in updated
     assert "old bridge table" in updated and "kept" in updated and "old machine" in updated

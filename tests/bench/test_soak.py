@@ -22,8 +22,17 @@ from scripts.bench.soak_report import HEADING, Measured
 from scripts.bench.soak_run import SoakOutcome, run_soak
 from tests.avatar_bridge.bridge_support.client import BridgeClient
 
-PLAN = LoadPlan(customers=4, duration_s=30, think_s=(2.0, 4.0), reply_think_s=(0.5, 1.0), ramp_s=3,
-                person_share=0.5, audio_share=0.5, drain_s=75, handoff_timeout_s=75)
+PLAN = LoadPlan(
+    customers=4,
+    duration_s=30,
+    think_s=(2.0, 4.0),
+    reply_think_s=(0.5, 1.0),
+    ramp_s=3,
+    person_share=0.5,
+    audio_share=0.5,
+    drain_s=75,
+    handoff_timeout_s=75,
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,15 +71,26 @@ def test_the_handoff_path_carries_messages_both_ways(outcome: SoakOutcome) -> No
 def test_sizing_covers_every_kind_of_process(outcome: SoakOutcome) -> None:
     sizing = outcome.sizing
     assert {kind: figures.instances for kind, figures in sizing.items()} == {
-        "redis": 1, "handoff": 1, "avatar-bridge": 2, "action-server": 2, "rasa": 2, "nginx": 1}
+        "redis": 1,
+        "handoff": 1,
+        "avatar-bridge": 2,
+        "action-server": 2,
+        "rasa": 2,
+        "nginx": 1,
+    }
     # Two Rasa servers each hold a model in memory and did the work of every turn.
     assert sizing["rasa"].peak_instance_rss_kib > 200 * 1024
     assert sizing["rasa"].cpu_s > 0 and sizing["avatar-bridge"].cpu_s > 0
 
 
 def test_the_section_reports_the_run(outcome: SoakOutcome) -> None:
-    text = section([Measured("2 instances of each", (0.5, 0.4, 0.3), outcome)], "scripts/bench/soak.py", "",
-                   "- CPU: test", datetime.now(UTC))
+    text = section(
+        [Measured("2 instances of each", (0.5, 0.4, 0.3), outcome)],
+        "scripts/bench/soak.py",
+        "",
+        "- CPU: test",
+        datetime.now(UTC),
+    )
     assert text.startswith(HEADING)
     assert "no violations." in text
     assert f"| turns answered (to the bot / to an agent) | {outcome.results.turns} (" in text
@@ -101,6 +121,7 @@ def test_a_customer_on_the_bridge_that_does_not_consume_deliveries_reaches_the_a
         assert done["type"] == "turn_complete" and done["routed_to"] == "agent"
         forwarded = [json.loads(fields["payload"]) for _, fields in client.xrange("bridge:agent_inbox")]
         assert [entry["text"] for entry in forwarded if entry["session_id"] == customer.session_id] == [
-            "Hello Mia, my parcel is missing."]
+            "Hello Mia, my parcel is missing."
+        ]
     finally:
         client.close()

@@ -24,7 +24,9 @@ OTHER = "Hi! I can track orders, reset passwords, show invoices or put you in to
 
 def _run(texts: list[tuple[str, engine.VoiceSettings]]) -> list[engine.SynthesisResult]:
     """Synthesise in order in one fresh worker process, as a bridge speech worker would."""
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=engine.initialise_worker) as pool:
+    with ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("spawn"), initializer=engine.initialise_worker
+    ) as pool:
         return [pool.submit(engine.synthesise, text, voice).result() for text, voice in texts]
 
 
@@ -47,8 +49,12 @@ def _measure(served, reference, shift_ms: int = 0):
     shifted = [{"t_ms": entry["t_ms"] + shift_ms, "viseme": entry["viseme"]} for entry in visemes]
     phonemes = [e for e in reference.events if e.kind == "phoneme" and viseme_for(e.phoneme)]
     return measure(
-        shifted, _pcm(served.wav), _pcm(reference.wav), served.sample_rate,
-        [e.t_ms for e in phonemes], [e.t_ms for e in phonemes if not e.phoneme.strip()],
+        shifted,
+        _pcm(served.wav),
+        _pcm(reference.wav),
+        served.sample_rate,
+        [e.t_ms for e in phonemes],
+        [e.t_ms for e in phonemes if not e.phoneme.strip()],
     )
 
 

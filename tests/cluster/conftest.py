@@ -30,7 +30,9 @@ def layout() -> ClusterLayout:
 
 @pytest.fixture(scope="module")
 def cluster(
-    settings: LauncherSettings, layout: ClusterLayout, customer_db: SqlCustomerConnector  # noqa: F811
+    settings: LauncherSettings,
+    layout: ClusterLayout,
+    customer_db: SqlCustomerConnector,  # noqa: F811
 ) -> Iterator[Cluster]:
     with Cluster(cluster_services(settings, layout), Path(settings.var_dir) / "log") as running:
         yield running
@@ -38,7 +40,8 @@ def cluster(
 
 @pytest.fixture(scope="module")
 def redis_client(cluster: Cluster, settings: LauncherSettings) -> Iterator[redis.Redis]:
-    client = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db,
-                         decode_responses=True)
+    client = redis.Redis(
+        host=settings.redis_host, port=settings.redis_port, db=settings.redis_db, decode_responses=True
+    )
     yield client
     client.close()

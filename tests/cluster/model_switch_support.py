@@ -42,15 +42,23 @@ def models_folder(settings: LauncherSettings, folder: Path, other_name: str) -> 
     return original, other
 
 
-def training_service(settings: LauncherSettings, models_dir: Path, redis: Redis,
-                     instance_urls: list[str]) -> TrainingService:
+def training_service(
+    settings: LauncherSettings, models_dir: Path, redis: Redis, instance_urls: list[str]
+) -> TrainingService:
     admin = AdminSettings(models_dir=models_dir, data_root=models_dir.parent)
     engine = make_engine(f"sqlite:///{models_dir.parent / 'handoff.db'}")
     create_schema(engine)
     sessions = make_session_factory(engine)
-    return TrainingService(admin, redis, sessions, settings.rasa_url, IntentService(admin, sessions),
-                           key_prefix=f"model-switch-test-{models_dir.parent.name}",
-                           rasa_instance_urls=instance_urls, rasa_auth=rasa_api_auth(settings))
+    return TrainingService(
+        admin,
+        redis,
+        sessions,
+        settings.rasa_url,
+        IntentService(admin, sessions),
+        key_prefix=f"model-switch-test-{models_dir.parent.name}",
+        rasa_instance_urls=instance_urls,
+        rasa_auth=rasa_api_auth(settings),
+    )
 
 
 class _RefusingRasaHandler(BaseHTTPRequestHandler):

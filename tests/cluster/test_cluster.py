@@ -23,12 +23,12 @@ from launcher.process import free_port
 from launcher.settings import LauncherSettings
 from tests.avatar_bridge.bridge_support.client import BridgeClient, of_type
 from tests.cluster.model_switch_support import (
-from tests.support.rasa_api import rasa_api_auth
     models_folder,
     refusing_rasa_stand_in,
     served_model,
     training_service,
 )
+from tests.support.rasa_api import rasa_api_auth
 
 TURN_TIMEOUT = 90.0
 
@@ -47,13 +47,16 @@ def _answered(frames: list[dict]) -> None:
 def _rasa_upstreams(settings: LauncherSettings, conversation: str) -> list[str]:
     """The Rasa instance(s) nginx sent each request of `conversation` to (from its access log)."""
     log = (settings.var_dir / "nginx" / "access.log").read_text()
-    pattern = re.compile(rf"^{settings.rasa_port} conversation={re.escape(conversation)} upstream=(\S+(?:, \S+)*) ",
-                         re.MULTILINE)
+    pattern = re.compile(
+        rf"^{settings.rasa_port} conversation={re.escape(conversation)} upstream=(\S+(?:, \S+)*) ", re.MULTILINE
+    )
     return pattern.findall(log)
 
 
 def _user_texts(settings: LauncherSettings, conversation: str) -> list[str]:
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
+    tracker = httpx.get(
+        f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30, auth=rasa_api_auth(settings)
+    ).json()
     return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
 
 
@@ -73,7 +76,9 @@ def test_conversations_are_spread_over_both_rasa_servers(
 ) -> None:
     # Consistent hashing on the conversation id: fresh ids land on both servers.
     for index in range(16):
-        response = httpx.get(f"{settings.rasa_url}/conversations/spread-{index}/tracker", timeout=30, auth=rasa_api_auth(settings))
+        response = httpx.get(
+            f"{settings.rasa_url}/conversations/spread-{index}/tracker", timeout=30, auth=rasa_api_auth(settings)
+        )
         assert response.status_code == 200
     used = {upstream for index in range(16) for upstream in _rasa_upstreams(settings, f"spread-{index}")}
     assert used == {f"127.0.0.1:{port}" for port in layout.rasa_ports}
@@ -109,13 +114,20 @@ def test_an_agent_message_reaches_the_customer_on_the_instance_that_does_not_con
     customer = _customer(port)
     # What the handoff service writes (docs/protocol.md §9).
     for index, text in enumerate(("Hi, I'm Mia from the support team.", "How can I help?")):
-        frame = {"type": "agent_message", "message_id": f"cluster-{index}", "agent": {"display_name": "Mia"},
-                 "text": text}
-        redis_client.xadd("bridge:deliveries", {"payload": json.dumps({"session_id": customer.session_id,
-                                                                      "frame": frame})})
+        frame = {
+            "type": "agent_message",
+            "message_id": f"cluster-{index}",
+            "agent": {"display_name": "Mia"},
+            "text": text,
+        }
+        redis_client.xadd(
+            "bridge:deliveries", {"payload": json.dumps({"session_id": customer.session_id, "frame": frame})}
+        )
     received = [customer.recv(timeout=20), customer.recv(timeout=20)]
     assert [(f["type"], f["text"]) for f in received] == [
-        ("agent_message", "Hi, I'm Mia from the support team."), ("agent_message", "How can I help?")]
+        ("agent_message", "Hi, I'm Mia from the support team."),
+        ("agent_message", "How can I help?"),
+    ]
     with pytest.raises(TimeoutError):
         customer.recv(timeout=1.0)  # each exactly once
     customer.close()
@@ -139,8 +151,12 @@ def test_resuming_on_the_other_bridge_instance_takes_the_open_socket_over(
     # Every later frame reaches the new socket once, a turn and an agent message alike.
     frames = new.ask("where is my order?", timeout=TURN_TIMEOUT)
     _answered(frames)
-    frame = {"type": "agent_message", "message_id": "takeover-1", "agent": {"display_name": "Mia"},
-             "text": "Mia here, I can see your order."}
+    frame = {
+        "type": "agent_message",
+        "message_id": "takeover-1",
+        "agent": {"display_name": "Mia"},
+        "text": "Mia here, I can see your order.",
+    }
     redis_client.xadd("bridge:deliveries", {"payload": json.dumps({"session_id": new.session_id, "frame": frame})})
     assert new.recv(timeout=20)["text"] == "Mia here, I can see your order."
     with pytest.raises(TimeoutError):
@@ -158,8 +174,9 @@ def test_the_admin_console_switches_every_rasa_server_and_rolls_all_back(
 
     async def switch_and_roll_back() -> tuple[str | None, list[str], dict, list[str]]:
         redis = Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
-        service = training_service(settings, copy.parent, redis, [
-            f"http://127.0.0.1:{port}" for port in layout.rasa_ports])
+        service = training_service(
+            settings, copy.parent, redis, [f"http://127.0.0.1:{port}" for port in layout.rasa_ports]
+        )
         try:
             before = await service.switch_to("alex", "activate", copy)
             during = [served_model(port) for port in layout.rasa_ports]
@@ -245,7 +262,9 @@ def test_a_conversation_survives_killing_its_rasa_server(
     assert not of_type(frames, "error")
     # The other server continued the same tracker: both messages, once each, in one session.
     assert _user_texts(settings, customer.session_id) == ["Hallo", "Wo ist meine Bestellung?"]
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{customer.session_id}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
+    tracker = httpx.get(
+        f"{settings.rasa_url}/conversations/{customer.session_id}/tracker", timeout=30, auth=rasa_api_auth(settings)
+    ).json()
     starts = [e for e in tracker["events"] if e["event"] == "action" and e.get("name") == "action_session_start"]
     assert len(starts) == 1
     later = _rasa_upstreams(settings, customer.session_id)[-1]

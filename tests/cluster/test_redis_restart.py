@@ -81,13 +81,13 @@ class Agent:
 
     def __init__(self, settings: LauncherSettings, username: str) -> None:
         self._http = httpx.Client(base_url=settings.handoff_url, timeout=30)
-        response = self._http.post("/api/auth/login", json={"username": username,
-                                                             "password": f"{username}-demo-pass"})
+        response = self._http.post("/api/auth/login", json={"username": username, "password": f"{username}-demo-pass"})
         response.raise_for_status()
         token = response.json()["token"]
         self._http.headers["Authorization"] = f"Bearer {token}"
         self.console: ClientConnection = connect(
-            f"ws://127.0.0.1:{settings.handoff_port}/api/live", open_timeout=10, legacy=True)
+            f"ws://127.0.0.1:{settings.handoff_port}/api/live", open_timeout=10, legacy=True
+        )
         self.console.send(json.dumps({"type": "auth", "token": token}))
         assert json.loads(self.console.recv(timeout=10))["type"] == "ready"
 
@@ -126,8 +126,14 @@ def agents(cluster: Cluster, settings: LauncherSettings) -> Iterator[dict[str, A
     # The demo users, as `make setup` creates them (scripts/setup.d/30-handoff.sh), in the
     # handoff service's own database.
     handoff = cluster["handoff"].spec
-    subprocess.run([sys.executable, "-m", "handoff.users", "seed-demo"], cwd=handoff.cwd,
-                   env={**os.environ, **handoff.env}, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "handoff.users", "seed-demo"],
+        cwd=handoff.cwd,
+        env={**os.environ, **handoff.env},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     signed_in = {name: Agent(settings, name) for name in ("mia", "sam", "alex")}
     yield signed_in
     for agent in signed_in.values():
@@ -187,8 +193,14 @@ def _everyone_ready(settings: LauncherSettings, layout: ClusterLayout) -> bool:
     return all(httpx.get(url, timeout=10).status_code == 200 for url in urls)
 
 
-def _restart_redis(cluster: Cluster, settings: LauncherSettings, layout: ClusterLayout, *, crash: bool,
-                   while_down: Callable[[], None] = lambda: None) -> None:
+def _restart_redis(
+    cluster: Cluster,
+    settings: LauncherSettings,
+    layout: ClusterLayout,
+    *,
+    crash: bool,
+    while_down: Callable[[], None] = lambda: None,
+) -> None:
     if crash:
         cluster["redis"].kill()
     else:
@@ -202,7 +214,9 @@ def _restart_redis(cluster: Cluster, settings: LauncherSettings, layout: Cluster
 
 
 def _user_texts(settings: LauncherSettings, conversation_id: str) -> list[str]:
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{conversation_id}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
+    tracker = httpx.get(
+        f"{settings.rasa_url}/conversations/{conversation_id}/tracker", timeout=30, auth=rasa_api_auth(settings)
+    ).json()
     return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
 
 
@@ -220,7 +234,9 @@ def _hand_back_and_talk_to_the_bot(agent: Agent, handoff: Handoff, settings: Lau
     assert response.status_code == 200, response.text
     _frames_until(handoff.customer, lambda f: f["type"] == "status" and f["state"] == "bot")
     # The handoff service reset the handoff in Rasa's tracker (through nginx, after the restart).
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{handoff.conversation_id}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
+    tracker = httpx.get(
+        f"{settings.rasa_url}/conversations/{handoff.conversation_id}/tracker", timeout=30, auth=rasa_api_auth(settings)
+    ).json()
     assert tracker["slots"]["handoff_requested"] is False, tracker["slots"]
     frames = handoff.customer.ask("where is my order?", timeout=TURN_TIMEOUT)
     assert frames[-1]["type"] == "turn_complete" and frames[-1].get("routed_to") != "agent", frames
@@ -231,7 +247,10 @@ def _hand_back_and_talk_to_the_bot(agent: Agent, handoff: Handoff, settings: Lau
 
 
 def test_a_handoff_goes_on_through_a_graceful_redis_restart(
-    cluster: Cluster, settings: LauncherSettings, layout: ClusterLayout, redis_client: redis.Redis,
+    cluster: Cluster,
+    settings: LauncherSettings,
+    layout: ClusterLayout,
+    redis_client: redis.Redis,
     agents: dict[str, Agent],
 ) -> None:
     mia, sam = agents["mia"], agents["sam"]
@@ -294,23 +313,35 @@ def test_a_handoff_goes_on_through_a_graceful_redis_restart(
     _hand_back_and_talk_to_the_bot(mia, claimed, settings)
     # The waiting conversation is taken and closed after the restart too.
     assert sam.post(f"/api/queue/{waiting.conversation_id}/claim").status_code == 200
-    assert sam.post(f"/api/conversations/{waiting.conversation_id}/end", {"outcome_code": "resolved"}).status_code == 200
+    assert (
+        sam.post(f"/api/conversations/{waiting.conversation_id}/end", {"outcome_code": "resolved"}).status_code == 200
+    )
 
     back = _outcome(settings, claimed.conversation_id)
     assert back is not None
     assert (back.handoff_reason, back.agent_username, back.outcome_code) == (
-        "billing_double_charge", "mia", "handed_back_to_bot")
+        "billing_double_charge",
+        "mia",
+        "handed_back_to_bot",
+    )
     assert back.agent_joined_at is not None and back.wait_seconds is not None and back.handle_seconds is not None
     ended = _outcome(settings, waiting.conversation_id)
     assert ended is not None
     assert (ended.handoff_reason, ended.agent_username, ended.outcome_code, ended.resolved_by) == (
-        "billing_double_charge", "sam", "resolved", "agent")
+        "billing_double_charge",
+        "sam",
+        "resolved",
+        "agent",
+    )
     assert ended.agent_joined_at is not None and ended.ended_at is not None
     again.close()
 
 
 def test_a_handoff_goes_on_after_redis_crashes(
-    cluster: Cluster, settings: LauncherSettings, layout: ClusterLayout, redis_client: redis.Redis,
+    cluster: Cluster,
+    settings: LauncherSettings,
+    layout: ClusterLayout,
+    redis_client: redis.Redis,
     agents: dict[str, Agent],
 ) -> None:
     # SIGKILL: Redis keeps what it had written to its append-only file (written before it answers;

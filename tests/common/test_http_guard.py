@@ -28,4 +28,6 @@ def test_uvicorn_believes_forwarded_headers_from_the_listed_proxies_only() -> No
     # uvicorn's own default (proxy headers on, from 127.0.0.1) would believe any local process.
     assert forwarding_options("") == {"proxy_headers": False}
     assert forwarding_options("127.0.0.2,10.0.0.0/8") == {
-        "proxy_headers": True, "forwarded_allow_ips": ["127.0.0.2", "10.0.0.0/8"]}
+        "proxy_headers": True,
+        "forwarded_allow_ips": ["127.0.0.2", "10.0.0.0/8"],
+    }

@@ -26,8 +26,7 @@ def test_a_command_waits_for_a_busy_pool_and_fails_only_when_none_frees_up(redis
         try:
             held = await client.connection_pool.get_connection()
             # Freed within the wait: the command runs (redis-py's default pool failed it at once).
-            asyncio.get_running_loop().call_later(0.1, asyncio.ensure_future,
-                                                  client.connection_pool.release(held))
+            asyncio.get_running_loop().call_later(0.1, asyncio.ensure_future, client.connection_pool.release(held))
             assert await client.ping() is True
             held = await client.connection_pool.get_connection()
             started = time.monotonic()

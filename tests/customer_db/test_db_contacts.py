@@ -14,10 +14,24 @@ def test_seeded_demo_customers_have_history(db, now):
 
 
 def test_record_and_list_newest_first(db, now):
-    older = db.record_contact("c100004", conversation_id="conv-1", channel="chat", summary="Asked about 40010004.",
-                              outcome="resolved", handled_by="bot", started_at=now - timedelta(days=2))
-    newer = db.record_contact("C100004", conversation_id="conv-2", channel="voice", summary="Wanted a person.\nDone.",
-                              outcome="handed_off", handled_by="Maria (agent)", started_at=now)
+    older = db.record_contact(
+        "c100004",
+        conversation_id="conv-1",
+        channel="chat",
+        summary="Asked about 40010004.",
+        outcome="resolved",
+        handled_by="bot",
+        started_at=now - timedelta(days=2),
+    )
+    newer = db.record_contact(
+        "C100004",
+        conversation_id="conv-2",
+        channel="voice",
+        summary="Wanted a person.\nDone.",
+        outcome="handed_off",
+        handled_by="Maria (agent)",
+        started_at=now,
+    )
     assert older.customer_id == "C100004" and older.contact_id != newer.contact_id
     assert db.list_contacts("C100004") == [newer, older]
     assert newer.summary == "Wanted a person.\nDone."
@@ -44,6 +58,7 @@ def test_bad_contact_data_is_a_value_error(db, field, value):
 
 def test_contact_for_unknown_customer(db):
     with pytest.raises(UnknownCustomerError):
-        db.record_contact("C999999", conversation_id="c", channel="chat", summary="s", outcome="resolved",
-                          handled_by="bot")
+        db.record_contact(
+            "C999999", conversation_id="c", channel="chat", summary="s", outcome="resolved", handled_by="bot"
+        )
     assert db.list_contacts("C999999") == [] and db.list_contacts("' OR 1=1 --") == []

@@ -107,8 +107,17 @@ def test_base_url_with_a_query_keeps_it(db, now):
 
 
 @pytest.mark.parametrize(
-    "base_url", ["", "shop.example.com/reset", "javascript:alert(1)", "ftp://example.com/", "https://x.example/ a",
-                 "https://x.example/a\nb", "https://x.example/#frag", "https://" + "x" * 3000]
+    "base_url",
+    [
+        "",
+        "shop.example.com/reset",
+        "javascript:alert(1)",
+        "ftp://example.com/",
+        "https://x.example/ a",
+        "https://x.example/a\nb",
+        "https://x.example/#frag",
+        "https://" + "x" * 3000,
+    ],
 )
 def test_bad_base_url_is_a_value_error_and_sends_nothing(db, base_url):
     with pytest.raises(ValueError):

@@ -70,8 +70,15 @@ def test_postgres_end_to_end(pg, now):
     assert results.count("C100002") == 1
     assert pg.outbox("C100002")[0].body.startswith("Hello James,")
 
-    pg.record_contact("C100004", conversation_id="conv", channel="chat", summary="Test.", outcome="resolved",
-                      handled_by="bot", started_at=now)
+    pg.record_contact(
+        "C100004",
+        conversation_id="conv",
+        channel="chat",
+        summary="Test.",
+        outcome="resolved",
+        handled_by="bot",
+        started_at=now,
+    )
     assert pg.list_contacts("C100004")[0].started_at == now
     assert not seed_database(pg, now=now).seeded
 

@@ -23,8 +23,22 @@ def test_masked_email(email, masked):
 
 
 def _order(status, estimated, original, delivered_at=None):
-    return Order("40000000", "C1", MOMENT, status, "DHL", "1", estimated, original, delivered_at, "addr", (),
-                 Decimal("1.00"), "EUR", ())
+    return Order(
+        "40000000",
+        "C1",
+        MOMENT,
+        status,
+        "DHL",
+        "1",
+        estimated,
+        original,
+        delivered_at,
+        "addr",
+        (),
+        Decimal("1.00"),
+        "EUR",
+        (),
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,6 +76,7 @@ def test_dispatched_and_open(status, dispatched, open_):
 
 
 def test_amount_due_never_negative():
-    overpaid = Invoice("I", "C1", None, date(2025, 1, 1), date(2025, 1, 15), Decimal("10.00"), Decimal("12.00"),
-                       "EUR", "paid")
+    overpaid = Invoice(
+        "I", "C1", None, date(2025, 1, 1), date(2025, 1, 15), Decimal("10.00"), Decimal("12.00"), "EUR", "paid"
+    )
     assert overpaid.amount_due == Decimal("0.00")

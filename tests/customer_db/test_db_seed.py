@@ -98,8 +98,12 @@ def test_earlier_contacts_exist(db):
 
 def _snapshot(connector, now):
     return [
-        (connector.get_customer(cid), connector.list_orders(cid), connector.list_invoices(cid, now=now),
-         connector.list_contacts(cid))
+        (
+            connector.get_customer(cid),
+            connector.list_orders(cid),
+            connector.list_invoices(cid, now=now),
+            connector.list_contacts(cid),
+        )
         for cid in _all_customer_ids(connector)
     ]
 

@@ -37,7 +37,8 @@ def test_has_the_whole_system(compose: dict) -> None:
 )
 def test_rasa_images_are_official_and_pinned_to_3_6(compose: dict, service: str, base_image: str) -> None:
     first_from = next(
-        line.split()[1] for line in dockerfile_of(compose["services"][service]).read_text().splitlines()
+        line.split()[1]
+        for line in dockerfile_of(compose["services"][service]).read_text().splitlines()
         if line.startswith("FROM ")
     )
     assert re.fullmatch(base_image, first_from), first_from
@@ -80,8 +81,17 @@ def test_rasa_gets_every_variable_its_endpoints_use(compose: dict) -> None:
     assert used and used <= given, f"missing for rasa: {used - given}"
 
 
-@pytest.mark.parametrize("secret", ["POSTGRES_PASSWORD", "AVATAR_BRIDGE_NLG_TOKEN", "AVATAR_BRIDGE_AUDIO_URL_SECRET",
-                                    "RASA_JWT_SECRET", "ACTION_SERVER_TOKEN", "REDIS_PASSWORD"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "POSTGRES_PASSWORD",
+        "AVATAR_BRIDGE_NLG_TOKEN",
+        "AVATAR_BRIDGE_AUDIO_URL_SECRET",
+        "RASA_JWT_SECRET",
+        "ACTION_SERVER_TOKEN",
+        "REDIS_PASSWORD",
+    ],
+)
 def test_secrets_have_no_defaults(secret: str) -> None:
     text = COMPOSE.read_text()
     assert re.search(r"\$\{%s:\?" % secret, text)
@@ -118,7 +128,6 @@ def test_handoff_service_runs_in_production_mode_on_postgres(compose: dict) -> N
     assert environment["HANDOFF_REDIS_URL"] == "redis://redis:6379/0"
 
 
-
 def test_scalable_services_have_no_fixed_names_or_host_ports(compose: dict) -> None:
     for name in SCALABLE:
         service = compose["services"][name]
@@ -151,7 +160,8 @@ def test_load_balancer_uses_the_launchers_template_for_compose(compose: dict) ->
     mounted = compose["services"]["load-balancer"]["volumes"][0].split(":")[0]
     config = (ROOT / mounted).read_text()
     assert config == BalancerConfig.for_compose().render(), (
-        "docker/nginx.conf is stale: python -m launcher nginx-config > docker/nginx.conf")
+        "docker/nginx.conf is stale: python -m launcher nginx-config > docker/nginx.conf"
+    )
     assert "hash $conversation consistent;" in config
     for upstream in ("avatar-bridge:8765", "rasa:5005", "action-server:5055"):
         assert f"server {upstream} " in config

@@ -37,14 +37,24 @@ def fault_system(fault_settings: LauncherSettings) -> Iterator[System]:
         # The demo agents, as `make setup` creates them (scripts/setup.d/30-handoff.sh), in the
         # handoff service's own database.
         handoff = running["handoff"].spec
-        subprocess.run([sys.executable, "-m", "handoff.users", "seed-demo"], cwd=handoff.cwd,
-                       env={**os.environ, **handoff.env}, check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "handoff.users", "seed-demo"],
+            cwd=handoff.cwd,
+            env={**os.environ, **handoff.env},
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         yield running
 
 
 @pytest.fixture(scope="module")
 def fault_redis(fault_system: System, fault_settings: LauncherSettings) -> Iterator[redis.Redis]:
-    client = redis.Redis(host=fault_settings.redis_host, port=fault_settings.redis_port,
-                         db=fault_settings.redis_db, decode_responses=True)
+    client = redis.Redis(
+        host=fault_settings.redis_host,
+        port=fault_settings.redis_port,
+        db=fault_settings.redis_db,
+        decode_responses=True,
+    )
     yield client
     client.close()

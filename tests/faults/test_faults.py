@@ -19,7 +19,7 @@ import redis
 from avatar_bridge.core.config import PACKAGE_DIR
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
 from avatar_bridge.wording.playbooks import load_playbooks
-from handoff.escalation.rules import reason_text
+from contracts.escalation.reasons import reason_text
 from launcher.settings import LauncherSettings
 from launcher.system import System
 from tests.avatar_bridge.bridge_support.client import BridgeClient, of_type
@@ -71,8 +71,9 @@ def _answered_by_rasa(frames: list[dict], wording: dict) -> list[dict]:
     assert frames[-1]["type"] == "turn_complete", frames
     messages = of_type(frames, "bot_message")
     assert messages, frames
-    fallback_texts = {text for w in wording.values()
-                      for text in (w.assistant_unavailable, w.lookups_unavailable, w.still_unavailable)}
+    fallback_texts = {
+        text for w in wording.values() for text in (w.assistant_unavailable, w.lookups_unavailable, w.still_unavailable)
+    }
     assert not {message["text"] for message in messages} & fallback_texts, messages
     return messages
 
@@ -100,7 +101,9 @@ def _wait_for(customer: BridgeClient, frame_type: str, timeout: float = 30.0, **
 
 
 def _tracker(settings: LauncherSettings, conversation: str) -> dict:
-    response = httpx.get(f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30, auth=rasa_api_auth(settings))
+    response = httpx.get(
+        f"{settings.rasa_url}/conversations/{conversation}/tracker", timeout=30, auth=rasa_api_auth(settings)
+    )
     response.raise_for_status()
     return response.json()
 

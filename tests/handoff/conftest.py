@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from contracts.escalation.config import default_config
+from contracts.handoff_record import build_record, timeline_point, transcript_line
 from handoff.app import create_app
 from handoff.core.config import HandoffSettings
 from handoff.users import DEMO_USERS, seed_demo
@@ -95,31 +97,34 @@ def sign_in(client: TestClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
-def handoff_record(conversation_id: str | None = None, *, reason: str = "billing_double_charge",
-                   language: str = "en", distress: float = 0.2, emotion: str = "neutral",
-                   customer_id: str | None = "C100002", text: str = "I was charged twice!",
-                   skill: str | None = None, priority: str = "normal") -> dict:
-    """A handoff record as bot/actions/handoff_record.py writes it (schema handoff.v2)."""
-    return {
-        "schema": "handoff.v2",
-        "handoff_id": str(uuid.uuid4()),
-        "conversation_id": conversation_id or f"conv-{uuid.uuid4().hex[:10]}",
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
-        "reason": reason,
-        "reason_text": f"Reason: {reason}",
-        "reasons": [{"code": reason, "text": f"Reason: {reason}"}],
-        "skill": skill,
-        "priority": priority,
-        "language": language,
-        "customer_id": customer_id,
-        "verified": customer_id is not None,
-        "emotion": {"label": emotion, "intensity": distress, "distress_level": distress, "distress_trend": "steady"},
-        "emotion_timeline": [{"turn": 1, "label": emotion, "intensity": distress, "distress": distress}],
-        "slots": {"handoff_reason": reason},
-        "transcript": [{"role": "customer", "text": text, "intent": reason, "timestamp": time.time() - 30,
-                        "emotion": {"label": emotion, "intensity": distress}}],
-        "bot_actions": [],
-    }
+def handoff_record(
+    conversation_id: str | None = None,
+    *,
+    reason: str = "billing_double_charge",
+    language: str = "en",
+    distress: float = 0.2,
+    emotion: str = "neutral",
+    customer_id: str | None = "C100002",
+    text: str = "I was charged twice!",
+    skill: str | None = None,
+    priority: str = "normal",
+) -> dict:
+    """A handoff record built as the writers build it (contracts.handoff_record, schema handoff.v2);
+    without `skill`, the one the shipped escalation config gives the reason."""
+    return build_record(
+        conversation_id=conversation_id or f"conv-{uuid.uuid4().hex[:10]}",
+        language=language,
+        reasons=[{"code": reason, "text": f"Reason: {reason}"}],
+        skill=skill or default_config().skill_for(reason),
+        priority=priority,
+        customer_id=customer_id,
+        verified=customer_id is not None,
+        emotion={"label": emotion, "intensity": distress, "distress_level": distress, "distress_trend": "steady"},
+        emotion_timeline=[timeline_point(1, emotion, distress, distress, None)],
+        transcript=[
+            transcript_line("customer", text, time.time() - 30, reason, {"label": emotion, "intensity": distress})
+        ],
+    )
 
 
 def publish(redis_client, settings: HandoffSettings, record: dict) -> str:  # noqa: ANN001

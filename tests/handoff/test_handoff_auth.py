@@ -75,8 +75,11 @@ def test_malformed_and_oversized_requests_get_clear_errors(client: TestClient, s
     assert bad_json.status_code == 422 and bad_json.json()["detail"] == "The request is not valid."
     missing = client.post("/api/auth/login", json={"username": "mia"})
     assert missing.status_code == 422 and any("password" in p for p in missing.json()["problems"])
-    huge = client.post("/api/conversations/x/messages", headers=headers,
-                       content=b'{"text": "' + b"a" * (settings.max_request_bytes + 10) + b'"}')
+    huge = client.post(
+        "/api/conversations/x/messages",
+        headers=headers,
+        content=b'{"text": "' + b"a" * (settings.max_request_bytes + 10) + b'"}',
+    )
     assert huge.status_code == 413 and "larger than" in huge.json()["detail"]
     too_long = client.post("/api/conversations/x/messages", headers=headers, json={"text": "a" * 2001})
     assert too_long.status_code == 422
@@ -93,7 +96,9 @@ def test_agent_sees_only_their_queues_and_their_conversations(client: TestClient
     technical = handoff_record(reason="troubleshooting_failed")
     for record in (billing, german, technical):
         publish(redis_client, settings, record)
-    wait_until(lambda: len(client.get("/api/supervisor/live", headers=sign_in(client, "sam")).json()["conversations"]) == 3)
+    wait_until(
+        lambda: len(client.get("/api/supervisor/live", headers=sign_in(client, "sam")).json()["conversations"]) == 3
+    )
 
     visible = [item["conversation_id"] for item in client.get("/api/queue", headers=tom).json()["items"]]
     assert visible == [technical["conversation_id"]]
@@ -107,7 +112,10 @@ def test_agent_sees_only_their_queues_and_their_conversations(client: TestClient
     cid = billing["conversation_id"]
     assert client.get(f"/api/conversations/{cid}", headers=other).status_code == 403
     assert client.post(f"/api/conversations/{cid}/messages", headers=other, json={"text": "hi"}).status_code == 403
-    assert client.post(f"/api/conversations/{cid}/end", headers=other, json={"outcome_code": "resolved"}).status_code == 403
+    assert (
+        client.post(f"/api/conversations/{cid}/end", headers=other, json={"outcome_code": "resolved"}).status_code
+        == 403
+    )
     assert client.get(f"/api/conversations/{cid}", headers=sign_in(client, "sam")).status_code == 200
     assert client.get("/api/conversations/does-not-exist", headers=mia).status_code == 404
 
@@ -134,10 +142,15 @@ def test_password_hashes_are_salted_scrypt() -> None:
 
 def test_bad_users_are_refused(client: TestClient) -> None:
     with client.app.state.session_factory() as session:
-        for bad in ({"username": "Bad Name"}, {"role": "root"}, {"password": "short"},
-                    {"skills": ["cooking"]}, {"languages": ["fr"]}, {"username": "mia"}):
-            values = {"username": "newbie", "display_name": "New", "role": "agent", "password": "long-enough-1",
-                      **bad}
+        for bad in (
+            {"username": "Bad Name"},
+            {"role": "root"},
+            {"password": "short"},
+            {"skills": ["cooking"]},
+            {"languages": ["fr"]},
+            {"username": "mia"},
+        ):
+            values = {"username": "newbie", "display_name": "New", "role": "agent", "password": "long-enough-1", **bad}
             with pytest.raises(UserError):
                 create_user(session, **values)
 
@@ -146,8 +159,12 @@ def test_users_cli_changes_a_password_and_signs_the_user_out(client: TestClient,
     from handoff.users import main
 
     headers = sign_in(client, "mia")
-    for name, value in {"HANDOFF_REDIS_URL": settings.redis_url, "HANDOFF_DATABASE_URL": settings.database_url,
-                        "HANDOFF_KEY_PREFIX": settings.key_prefix, "HANDOFF_NEW_PASSWORD": "a-new-password"}.items():
+    for name, value in {
+        "HANDOFF_REDIS_URL": settings.redis_url,
+        "HANDOFF_DATABASE_URL": settings.database_url,
+        "HANDOFF_KEY_PREFIX": settings.key_prefix,
+        "HANDOFF_NEW_PASSWORD": "a-new-password",
+    }.items():
         monkeypatch.setenv(name, value)
     assert main(["passwd", "mia"]) == 0
     assert "signed out everywhere" in capsys.readouterr().out
@@ -162,8 +179,14 @@ def test_demo_users_are_refused_in_production(settings) -> None:  # noqa: ANN001
     from handoff.users import seed_demo
 
     dumped = settings.model_dump(exclude={"seed_demo_users", "rasa_jwt_secret", "redis_password"})
-    production = HandoffSettings(**{**dumped, "production": True, "rasa_jwt_secret": "configured-" + "x" * 20,
-                                    "redis_password": "configured-" + "y" * 20})
+    production = HandoffSettings(
+        **{
+            **dumped,
+            "production": True,
+            "rasa_jwt_secret": "configured-" + "x" * 20,
+            "redis_password": "configured-" + "y" * 20,
+        }
+    )
     assert production.seed_demo_users is False
     with pytest.raises(UserError):
         seed_demo(None, production)

@@ -11,8 +11,12 @@ from handoff.outcomes.store import get_outcome, upsert_outcome
 
 
 def user(text: str, intent: str, ts: float, label: str = "neutral", intensity: float = 0.1) -> dict:
-    return {"event": "user", "text": text, "timestamp": ts,
-            "parse_data": {"intent": {"name": intent}, "emotion": {"label": label, "intensity": intensity}}}
+    return {
+        "event": "user",
+        "text": text,
+        "timestamp": ts,
+        "parse_data": {"intent": {"name": intent}, "emotion": {"label": label, "intensity": intensity}},
+    }
 
 
 def bot(text: str, ts: float) -> dict:
@@ -24,13 +28,22 @@ def action(name: str, ts: float) -> dict:
 
 
 def test_summary_of_a_resolved_conversation() -> None:
-    events = [action("action_session_start", 100), {"event": "slot", "name": "language", "value": "de", "timestamp": 100},
-              user("hallo", "greet", 101), user("wo ist meine Bestellung", "order_status", 105, "anxious", 0.7),
-              bot("Sie kommt morgen.", 106), user("danke", "thank", 110, "happy", 0.4)]
+    events = [
+        action("action_session_start", 100),
+        {"event": "slot", "name": "language", "value": "de", "timestamp": 100},
+        user("hallo", "greet", 101),
+        user("wo ist meine Bestellung", "order_status", 105, "anxious", 0.7),
+        bot("Sie kommt morgen.", 106),
+        user("danke", "thank", 110, "happy", 0.4),
+    ]
     summary = summarise_tracker(events)
     assert summary["resolved_by"] == "bot" and summary["primary_intent"] == "order_status"
     assert summary["language"] == "de" and summary["intents"] == ["greet", "order_status", "thank"]
-    assert (summary["emotion_start"], summary["emotion_peak"], summary["emotion_end"]) == ("neutral", "anxious", "happy")
+    assert (summary["emotion_start"], summary["emotion_peak"], summary["emotion_end"]) == (
+        "neutral",
+        "anxious",
+        "happy",
+    )
     assert summary["ended_at"].timestamp() == 110
 
 

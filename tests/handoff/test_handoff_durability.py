@@ -42,16 +42,26 @@ def test_concurrent_claims_give_each_conversation_to_exactly_one_agent(redis_ser
         redis = async_redis(settings.redis_url)
         store = QueueStore(redis, settings)
         for i in range(CONVERSATIONS):
-            await store.enqueue({"conversation_id": f"race-{i}", "handoff_id": f"h{i}", "requested_at": time.time(),
-                                 "skill": "general", "language": "en"}, {})
+            await store.enqueue(
+                {
+                    "conversation_id": f"race-{i}",
+                    "handoff_id": f"h{i}",
+                    "requested_at": time.time(),
+                    "skill": "general",
+                    "language": "en",
+                },
+                {},
+            )
         await redis.aclose()
 
     asyncio.run(enqueue())
     for i in range(CONVERSATIONS):
         results: list = []
         barrier = threading.Barrier(CLAIMERS)
-        threads = [threading.Thread(target=claim_in_own_loop, args=(settings, f"race-{i}", f"agent{n}", results, barrier))
-                   for n in range(CLAIMERS)]
+        threads = [
+            threading.Thread(target=claim_in_own_loop, args=(settings, f"race-{i}", f"agent{n}", results, barrier))
+            for n in range(CLAIMERS)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -86,8 +96,10 @@ def test_claims_from_separate_processes_never_overlap(redis_server, tmp_path, cu
         client.zadd(f"{settings.key_prefix}:queue", {f"proc-{i}": 1})
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    processes = [context.Process(target=_claim_process, args=(settings.redis_url, settings.key_prefix, f"p{n}", results))
-                 for n in range(4)]
+    processes = [
+        context.Process(target=_claim_process, args=(settings.redis_url, settings.key_prefix, f"p{n}", results))
+        for n in range(4)
+    ]
     for process in processes:
         process.start()
     won = [results.get(timeout=60) for _ in processes]
@@ -158,7 +170,9 @@ def test_queue_and_claims_survive_a_redis_crash(tmp_path, customer_db_url) -> No
             server.restart(crash=True)  # SIGKILL: only what the append-only file holds survives
 
             sam = sign_in(client, "sam")  # the service reconnects by itself
-            live = {c["conversation_id"]: c for c in client.get("/api/supervisor/live", headers=sam).json()["conversations"]}
+            live = {
+                c["conversation_id"]: c for c in client.get("/api/supervisor/live", headers=sam).json()["conversations"]
+            }
             assert live[waiting["conversation_id"]]["state"] == "queued"
             assert live[claimed["conversation_id"]]["state"] == "assigned"
             assert live[claimed["conversation_id"]]["agent"] == "mia"
@@ -166,9 +180,16 @@ def test_queue_and_claims_survive_a_redis_crash(tmp_path, customer_db_url) -> No
             redis = server.client()
             late = handoff_record()
             publish(redis, settings, late)
-            wait_until(lambda: late["conversation_id"] in
-                       [c["conversation_id"] for c in client.get("/api/supervisor/live", headers=sam).json()["conversations"]],
-                       timeout=15)
+            wait_until(
+                lambda: (
+                    late["conversation_id"]
+                    in [
+                        c["conversation_id"]
+                        for c in client.get("/api/supervisor/live", headers=sam).json()["conversations"]
+                    ]
+                ),
+                timeout=15,
+            )
             redis.close()
     finally:
         server.stop()
@@ -187,10 +208,17 @@ def test_claim_returns_to_the_queue_when_the_agent_disconnects(client, settings,
         time.sleep(settings.claim_timeout_seconds + 1)  # console connected: the claim holds
         assert redis_client.hget(f"{settings.key_prefix}:conv:{cid}", "state") == "assigned"
     # Console gone: after claim_timeout_seconds the conversation waits again, the customer is told.
-    wait_until(lambda: redis_client.hget(f"{settings.key_prefix}:conv:{cid}", "state") == "queued",
-               timeout=settings.claim_timeout_seconds + 5)
+    wait_until(
+        lambda: redis_client.hget(f"{settings.key_prefix}:conv:{cid}", "state") == "queued",
+        timeout=settings.claim_timeout_seconds + 5,
+    )
     from tests.handoff.conftest import deliveries
 
-    frames = wait_until(lambda: [f for f in deliveries(redis_client, settings, cid)
-                                 if f.get("state") == "queued" and "disconnected" in f.get("text", "")])
+    frames = wait_until(
+        lambda: [
+            f
+            for f in deliveries(redis_client, settings, cid)
+            if f.get("state") == "queued" and "disconnected" in f.get("text", "")
+        ]
+    )
     assert frames[-1]["queue_position"] == 1

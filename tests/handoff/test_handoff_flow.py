@@ -34,14 +34,22 @@ def test_handoff_is_queued_claimed_chatted_and_ended(client, settings, redis_cli
     assert frames[-1]["state"] == "with_agent" and "Mia" in frames[-1]["text"]
 
     # Agent → customer through the bridge's deliveries stream, as a person with a name.
-    assert client.post(f"/api/conversations/{cid}/messages", headers=mia, json={"text": "Hi, I'm Mia."}).status_code == 200
+    assert (
+        client.post(f"/api/conversations/{cid}/messages", headers=mia, json={"text": "Hi, I'm Mia."}).status_code == 200
+    )
     message = deliveries(redis_client, settings, cid)[-1]
-    assert message == {"type": "agent_message", "message_id": message["message_id"],
-                       "agent": {"display_name": "Mia"}, "text": "Hi, I'm Mia."}
+    assert message == {
+        "type": "agent_message",
+        "message_id": message["message_id"],
+        "agent": {"display_name": "Mia", "role": "agent"},
+        "text": "Hi, I'm Mia.",
+    }
 
     # Customer → agent through the bridge's agent inbox.
-    redis_client.xadd(f"{settings.bridge_prefix}:agent_inbox",
-                      {"payload": json.dumps({"session_id": cid, "message_id": "m1", "text": "<b>thanks</b>", "ts": 1.0})})
+    redis_client.xadd(
+        f"{settings.bridge_prefix}:agent_inbox",
+        {"payload": json.dumps({"session_id": cid, "message_id": "m1", "text": "<b>thanks</b>", "ts": 1.0})},
+    )
 
     def customer_lines() -> list[str]:
         lines = client.get(f"/api/conversations/{cid}/messages", headers=mia).json()["messages"]
@@ -49,7 +57,9 @@ def test_handoff_is_queued_claimed_chatted_and_ended(client, settings, redis_cli
 
     assert wait_until(customer_lines, message="customer message") == ["<b>thanks</b>"]
 
-    assert client.post(f"/api/conversations/{cid}/notes", headers=mia, json={"text": "refund approved"}).status_code == 200
+    assert (
+        client.post(f"/api/conversations/{cid}/notes", headers=mia, json={"text": "refund approved"}).status_code == 200
+    )
     ended = client.post(f"/api/conversations/{cid}/end", headers=mia, json={"outcome_code": "refund_issued"})
     assert ended.status_code == 200, ended.text
     assert deliveries(redis_client, settings, cid)[-1]["state"] == "agent_left"
@@ -73,13 +83,17 @@ def test_hand_back_routes_the_customer_to_the_bot(client, settings, redis_client
     assert client.post(f"/api/queue/{cid}/claim", headers=mia).status_code == 200
     assert client.post(f"/api/conversations/{cid}/handback", headers=mia).status_code == 200
     last = deliveries(redis_client, settings, cid)[-1]
-    assert last["state"] == "bot" and "Mia" in last["text"] and "übergeben" in last["text"]
+    # The customer hears that the assistant is back and what it can do, in their language.
+    assert last["state"] == "bot" and "Mia" in last["text"] and "wieder beim Assistenten" in last["text"]
+    assert "Bestellungen" in last["text"] and "Passwörtern" in last["text"]
     assert cid not in [c["conversation_id"] for c in client.get("/api/conversations/mine", headers=mia).json()["items"]]
 
 
 def test_csat_without_a_handoff_records_a_bot_resolved_conversation(client, settings, redis_client) -> None:  # noqa: ANN001
-    redis_client.xadd(f"{settings.bridge_prefix}:csat",
-                      {"payload": json.dumps({"session_id": "bot-only-1", "score": 5, "language": "en", "ts": 1.0})})
+    redis_client.xadd(
+        f"{settings.bridge_prefix}:csat",
+        {"payload": json.dumps({"session_id": "bot-only-1", "score": 5, "language": "en", "ts": 1.0})},
+    )
 
     def outcome():  # noqa: ANN202
         with client.app.state.session_factory() as session:
@@ -134,8 +148,12 @@ def test_a_replayed_handoff_is_stored_once(client, settings, redis_client) -> No
     publish(redis_client, settings, record)
     publish(redis_client, settings, record)  # e.g. redelivered after a crash before the acknowledgement
     cid = record["conversation_id"]
-    wait_until(lambda: redis_client.xpending(settings.requests_stream, "handoff")["pending"] == 0
-               and redis_client.xinfo_groups(settings.requests_stream)[0]["entries-read"] == 2)
+    wait_until(
+        lambda: (
+            redis_client.xpending(settings.requests_stream, "handoff")["pending"] == 0
+            and redis_client.xinfo_groups(settings.requests_stream)[0]["entries-read"] == 2
+        )
+    )
     live = client.get("/api/supervisor/live", headers=sam).json()["conversations"]
     assert [c["conversation_id"] for c in live] == [cid]
     lines = client.get(f"/api/conversations/{cid}/messages", headers=sam).json()["messages"]
@@ -156,11 +174,49 @@ def test_supervisor_whispers_to_the_agent_and_barges_in(client, settings, redis_
     assert (row["state"], row["agent"], row["emotion"], row["distress"]) == ("assigned", "mia", "frustrated", 0.8)
     assert next(a for a in live["agents"] if a["username"] == "mia")["load"] >= 0.79  # the heavy case counts
 
-    assert client.post(f"/api/supervisor/{cid}/whisper", headers=sam, json={"text": "offer a voucher"}).status_code == 200
-    assert client.post(f"/api/supervisor/{cid}/barge", headers=sam, json={"text": "I'm Sam, the team lead."}).status_code == 200
-    kinds = [(line["kind"], line["text"]) for line in
-             client.get(f"/api/conversations/{cid}/messages", headers=mia).json()["messages"]]
+    assert (
+        client.post(f"/api/supervisor/{cid}/whisper", headers=sam, json={"text": "offer a voucher"}).status_code == 200
+    )
+    assert (
+        client.post(f"/api/supervisor/{cid}/barge", headers=sam, json={"text": "I'm Sam, the team lead."}).status_code
+        == 200
+    )
+    kinds = [
+        (line["kind"], line["text"])
+        for line in client.get(f"/api/conversations/{cid}/messages", headers=mia).json()["messages"]
+    ]
     assert ("whisper", "offer a voucher") in kinds and ("agent", "I'm Sam, the team lead.") in kinds
     frames = deliveries(redis_client, settings, cid)
-    assert frames[-1]["agent"]["display_name"] == "Sam"
+    assert frames[-1]["agent"] == {"display_name": "Sam", "role": "supervisor"}  # not "Sam (agent)"
+    # A second barge-in: the "joined" line once; each line has its own id; the consoles name the role.
+    assert client.post(f"/api/supervisor/{cid}/barge", headers=sam, json={"text": "Still here."}).status_code == 200
+    lines = client.get(f"/api/conversations/{cid}/messages", headers=mia).json()["messages"]
+    assert [line["text"] for line in lines].count("Sam (supervisor) joined the conversation.") == 1
+    assert len({line["id"] for line in lines}) == len(lines)
+    sams = [line for line in lines if line["author"] == "sam" and line["kind"] == "agent"]
+    assert {line.get("author_role") for line in sams} == {"supervisor"}
+    thanked = client.post(f"/api/conversations/{cid}/messages", headers=mia, json={"text": "Thanks, Sam."})
+    assert thanked.status_code == 200
+    assert deliveries(redis_client, settings, cid)[-1]["agent"] == {"display_name": "Mia", "role": "agent"}
     assert not any("voucher" in json.dumps(frame) for frame in frames)
+
+
+def test_a_record_that_breaks_the_handoff_v2_schema_is_refused_and_kept(
+    client,
+    settings,
+    redis_client,  # noqa: ANN001
+    caplog,
+) -> None:
+    record = handoff_record(text="my secret words")
+    record["skill"] = "legal"
+    record["transcript"][0]["role"] = "customer-ish"
+    entry_id = publish(redis_client, settings, record)
+
+    rejected = wait_until(lambda: redis_client.xrange(f"{settings.key_prefix}:rejected"), message="rejection")
+    [(_, fields)] = rejected
+    assert fields["entry"] == entry_id and json.loads(fields["payload"]) == record  # nothing lost
+    assert "not a valid handoff.v2 record" in fields["error"] and "skill: fails enum" in fields["error"]
+    assert "transcript/0/role" in fields["error"] and "secret" not in fields["error"]
+    assert redis_client.xpending(settings.requests_stream, "handoff")["pending"] == 0  # not retried forever
+    assert redis_client.hgetall(f"{settings.key_prefix}:conv:{record['conversation_id']}") == {}
+    assert any("not a valid handoff.v2 record" in message for message in caplog.messages)

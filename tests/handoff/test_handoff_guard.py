@@ -25,7 +25,8 @@ from tests.support.redis_server import RedisServer  # noqa: F401 (the fixture's 
 
 
 def test_while_redis_cannot_be_reached_requests_get_503_and_console_sockets_1013(
-        tmp_path: Path, customer_db_url: str) -> None:
+    tmp_path: Path, customer_db_url: str
+) -> None:
     # Nothing listens on this port. (A connection that dies under a running service takes longer
     # to give up on: the client's retries, handoff/core/redis.py.)
     settings = make_settings(f"redis://127.0.0.1:{free_port()}/0", tmp_path / "h.db", customer_db_url)
@@ -61,15 +62,20 @@ def _call(base_url: str, source: str, forwarded_for: str) -> None:
         assert client.get("/api/auth/me", headers={"X-Forwarded-For": forwarded_for}).status_code == 401
 
 
-@pytest.mark.parametrize(("trusted", "expected"), [
-    # The default: nobody's X-Forwarded-For is believed, a local process's (127.0.0.1) neither.
-    ("", {"127.0.0.2", "127.0.0.1"}),
-    ("127.0.0.2", {"198.51.100.20", "127.0.0.1"}),  # the proxy's is; another client's still is not
-])
+@pytest.mark.parametrize(
+    ("trusted", "expected"),
+    [
+        # The default: nobody's X-Forwarded-For is believed, a local process's (127.0.0.1) neither.
+        ("", {"127.0.0.2", "127.0.0.1"}),
+        ("127.0.0.2", {"198.51.100.20", "127.0.0.1"}),  # the proxy's is; another client's still is not
+    ],
+)
 def test_the_limits_count_the_connections_address_unless_a_trusted_proxy_names_the_client(
-        redis_server: RedisServer, tmp_path: Path, customer_db_url: str, trusted: str, expected: set[str]) -> None:
-    settings = make_settings(redis_server.url, tmp_path / "h.db", customer_db_url, port=free_port(),
-                             trusted_proxies=trusted)
+    redis_server: RedisServer, tmp_path: Path, customer_db_url: str, trusted: str, expected: set[str]
+) -> None:
+    settings = make_settings(
+        redis_server.url, tmp_path / "h.db", customer_db_url, port=free_port(), trusted_proxies=trusted
+    )
     with _served(settings) as base_url:
         _call(base_url, "127.0.0.2", "198.51.100.20")
         _call(base_url, "127.0.0.1", "198.51.100.21")

@@ -21,10 +21,12 @@ def _metric(text: str, name: str, **labels: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def test_requests_over_the_per_ip_limit_get_429_and_health_checks_still_pass(redis_server, tmp_path,
-                                                                             customer_db_url) -> None:  # noqa: ANN001
-    settings = make_settings(redis_server.url, tmp_path / "h.db", customer_db_url,
-                             ip_requests_per_second=0.01, ip_request_burst=4)
+def test_requests_over_the_per_ip_limit_get_429_and_health_checks_still_pass(
+    redis_server, tmp_path, customer_db_url
+) -> None:  # noqa: ANN001
+    settings = make_settings(
+        redis_server.url, tmp_path / "h.db", customer_db_url, ip_requests_per_second=0.01, ip_request_burst=4
+    )
     with TestClient(create_app(settings)) as client:
         statuses = [client.get("/api/auth/me").status_code for _ in range(4)]
         assert 429 not in statuses
@@ -36,12 +38,12 @@ def test_requests_over_the_per_ip_limit_get_429_and_health_checks_still_pass(red
         assert _metric(client.get("/metrics").text, "handoff_http_refused_total", reason="rate_limited") == 1
 
 
-def test_console_websockets_over_the_per_ip_limit_are_closed_1013(redis_server, tmp_path,
-                                                                  customer_db_url) -> None:  # noqa: ANN001
+def test_console_websockets_over_the_per_ip_limit_are_closed_1013(redis_server, tmp_path, customer_db_url) -> None:  # noqa: ANN001
     from starlette.websockets import WebSocketDisconnect
 
-    settings = make_settings(redis_server.url, tmp_path / "h.db", customer_db_url,
-                             ip_connections_per_second=0.01, ip_connection_burst=1)
+    settings = make_settings(
+        redis_server.url, tmp_path / "h.db", customer_db_url, ip_connections_per_second=0.01, ip_connection_burst=1
+    )
     with TestClient(create_app(settings)) as client:
         with pytest.raises(WebSocketDisconnect):  # the first is the service's own business (no token)
             with client.websocket_connect("/api/live") as socket:
@@ -60,12 +62,15 @@ def test_oversized_bodies_get_413_with_or_without_content_length(client) -> None
 
     def chunks():
         for start in range(0, len(body), 4096):
-            yield body[start:start + 4096]
+            yield body[start : start + 4096]
 
     chunked = client.post("/api/auth/login", content=chunks(), headers={"content-type": "application/json"})
     assert chunked.status_code == 413
-    small = client.post("/api/auth/login", content=iter([b'{"username": "mia", "password": "mia-demo-pass"}']),
-                        headers={"content-type": "application/json"})
+    small = client.post(
+        "/api/auth/login",
+        content=iter([b'{"username": "mia", "password": "mia-demo-pass"}']),
+        headers={"content-type": "application/json"},
+    )
     assert small.status_code == 200, small.text
 
 
@@ -75,8 +80,18 @@ def test_every_page_and_api_response_has_the_security_headers(client) -> None:  
     paths = [path for path, operations in api.items() if "get" in operations and "{" not in path]
     assert "/api/queue" in paths and "/healthz" in paths
     # The pages (not in the API schema), static files, errors.
-    paths += ["/", "/login", "/agent", "/supervisor", "/admin", "/metrics", "/openapi.json",
-              "/static/css/console.css", "/no-such-page", "/api/queue/no-such-id/x"]
+    paths += [
+        "/",
+        "/login",
+        "/agent",
+        "/supervisor",
+        "/admin",
+        "/metrics",
+        "/openapi.json",
+        "/static/css/console.css",
+        "/no-such-page",
+        "/api/queue/no-such-id/x",
+    ]
     for path in paths:
         response = client.get(path, headers=headers, follow_redirects=False)
         assert response.headers.get("x-content-type-options") == "nosniff", path

@@ -15,8 +15,12 @@ from tests.handoff.conftest import handoff_record, make_settings, publish, wait_
 from tests.support.redis_server import RedisServer
 
 
-def test_every_stream_is_read_under_the_instances_name(redis_server: RedisServer, redis_client, tmp_path: Path,  # noqa: ANN001
-                                                      customer_db_url: str) -> None:
+def test_every_stream_is_read_under_the_instances_name(
+    redis_server: RedisServer,
+    redis_client,
+    tmp_path: Path,  # noqa: ANN001
+    customer_db_url: str,
+) -> None:
     settings = make_settings(redis_server.url, tmp_path / "handoff.db", customer_db_url, instance_id="handoff-b")
     streams = [settings.requests_stream, settings.bridge_key("agent_inbox"), settings.bridge_key("csat")]
 
@@ -31,8 +35,10 @@ def test_every_stream_is_read_under_the_instances_name(redis_server: RedisServer
         for stream in streams:
             wait_until(lambda stream=stream: consumer_names(stream), message=f"a consumer of {stream}")
             assert consumer_names(stream) == ["handoff-b"], stream
-        wait_until(lambda: not redis_client.xpending(settings.requests_stream, "handoff")["pending"],
-                   message="the handoff acknowledged")
+        wait_until(
+            lambda: not redis_client.xpending(settings.requests_stream, "handoff")["pending"],
+            message="the handoff acknowledged",
+        )
 
 
 def test_the_default_is_the_single_instance_name() -> None:

@@ -9,8 +9,16 @@ from handoff.auth.tokens import AuthUser
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from handoff.core.redis import async_redis
 from handoff.queue.routing import (
-    AgentState, QueuedCase, RoutingRules, current_load, estimated_wait, offer_refusal, priority, queue_position,
-    rank, skill_for,
+    AgentState,
+    QueuedCase,
+    RoutingRules,
+    current_load,
+    estimated_wait,
+    offer_refusal,
+    priority,
+    queue_position,
+    rank,
+    skill_for,
 )
 from handoff.queue.service import HandoffError, HandoffService
 from handoff.queue.store import QueueStore
@@ -20,21 +28,33 @@ RULES = RoutingRules()
 NOW = 1_000_000.0
 
 
-def case(cid: str, distress: float = 0.0, waited: float = 0.0, skill: str = "general", language: str = "en",
-         bonus: float = 0.0) -> QueuedCase:
+def case(
+    cid: str,
+    distress: float = 0.0,
+    waited: float = 0.0,
+    skill: str = "general",
+    language: str = "en",
+    bonus: float = 0.0,
+) -> QueuedCase:
     return QueuedCase(cid, skill, language, distress, NOW - waited, bonus=bonus)
 
 
 def agent(**values) -> AgentState:  # noqa: ANN003
-    return AgentState(**{"username": "a", "skills": ["billing", "technical", "general"], "languages": ["en", "de"],
-                         **values})
+    return AgentState(
+        **{"username": "a", "skills": ["billing", "technical", "general"], "languages": ["en", "de"], **values}
+    )
 
 
-@pytest.mark.parametrize(("reason", "requested", "skill"), [
-    ("billing_double_charge", None, "billing"), ("troubleshooting_failed", None, "technical"),
-    ("customer_request", None, "general"), ("customer_request", "billing", "billing"),
-    ("warranty_claim", "nonsense", "billing"),
-])
+@pytest.mark.parametrize(
+    ("reason", "requested", "skill"),
+    [
+        ("billing_double_charge", None, "billing"),
+        ("troubleshooting_failed", None, "technical"),
+        ("customer_request", None, "general"),
+        ("customer_request", "billing", "billing"),
+        ("warranty_claim", "nonsense", "billing"),
+    ],
+)
 def test_skill_for_reason(reason: str, requested, skill: str) -> None:  # noqa: ANN001
     assert skill_for(reason, requested) == skill
 
@@ -82,8 +102,10 @@ def test_position_and_wait_count_only_the_same_queue() -> None:
 
 # --- simulated agents on the real Redis ---------------------------------------------------------
 
-AGENTS = [AuthUser(name, name.title(), "agent", ["billing", "technical", "general"], ["en", "de"])
-          for name in ("ada", "ben", "cem")]
+AGENTS = [
+    AuthUser(name, name.title(), "agent", ["billing", "technical", "general"], ["en", "de"])
+    for name in ("ada", "ben", "cem")
+]
 
 
 async def make_service(settings):  # noqa: ANN001, ANN201
@@ -123,14 +145,18 @@ def test_no_agent_gets_heavy_conversations_back_to_back(redis_server, tmp_path, 
         return taken
 
     taken = asyncio.run(scenario())
-    assert sorted(sum(taken.values(), [])) == sorted([f"heavy-{i}" for i in range(3)] + [f"light-{i}" for i in range(6)])
+    assert sorted(sum(taken.values(), [])) == sorted(
+        [f"heavy-{i}" for i in range(3)] + [f"light-{i}" for i in range(6)]
+    )
     for username, conversations in taken.items():
         kinds = [cid.split("-")[0] for cid in conversations]
         assert kinds.count("heavy") == 1, (username, kinds)  # spread: one heavy case each
         assert all(not (a == b == "heavy") for a, b in zip(kinds, kinds[1:])), (username, kinds)
 
 
-def test_heavy_case_waits_for_a_rested_agent_then_goes_to_the_least_loaded(redis_server, tmp_path, customer_db_url) -> None:  # noqa: ANN001, E501
+def test_heavy_case_waits_for_a_rested_agent_then_goes_to_the_least_loaded(
+    redis_server, tmp_path, customer_db_url
+) -> None:  # noqa: ANN001, E501
     settings = make_settings(redis_server.url, tmp_path / "h.db", customer_db_url, heavy_override_seconds=60)
 
     async def scenario() -> tuple[str | None, str]:

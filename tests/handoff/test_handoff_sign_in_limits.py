@@ -22,12 +22,18 @@ LOGIN = "/api/auth/login"
 
 
 @pytest.fixture
-def limited(request: pytest.FixtureRequest, redis_server: RedisServer, tmp_path: Path,
-            customer_db_url: str) -> Iterator[TestClient]:
+def limited(
+    request: pytest.FixtureRequest, redis_server: RedisServer, tmp_path: Path, customer_db_url: str
+) -> Iterator[TestClient]:
     """The service with small limits: 3 per account, 6 per address (or the test's parameter)."""
-    settings = make_settings(redis_server.url, tmp_path / "handoff.db", customer_db_url,
-                             login_failures_per_user=3, login_failures_per_address=getattr(request, "param", 6),
-                             login_failure_window_seconds=2)
+    settings = make_settings(
+        redis_server.url,
+        tmp_path / "handoff.db",
+        customer_db_url,
+        login_failures_per_user=3,
+        login_failures_per_address=getattr(request, "param", 6),
+        login_failure_window_seconds=2,
+    )
     with TestClient(create_app(settings)) as client:
         seed_demo(client.app.state.session_factory, settings)
         yield client
@@ -80,8 +86,15 @@ def test_unknown_accounts_are_limited_like_real_ones(limited: TestClient) -> Non
         assert answers == [401, 401, 401, 429], name
 
 
-@pytest.mark.parametrize("body", [{"username": "x" * 65, "password": "p"}, {"username": "", "password": "p"},
-                                  {"username": "mia"}, {"password": "p"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "x" * 65, "password": "p"},
+        {"username": "", "password": "p"},
+        {"username": "mia"},
+        {"password": "p"},
+    ],
+)
 def test_malformed_sign_ins_are_refused_and_not_counted(limited: TestClient, body: dict) -> None:
     for _ in range(5):
         assert limited.post(LOGIN, json=body).status_code == 422
@@ -91,8 +104,11 @@ def test_malformed_sign_ins_are_refused_and_not_counted(limited: TestClient, bod
 def test_parallel_guesses_cannot_get_past_the_limit(redis_server: RedisServer) -> None:
     async def guesses() -> list[int]:
         redis = Redis.from_url(redis_server.url, decode_responses=True)
-        guard = SignInGuard(redis, SignInLimits(failures_per_user=3, failures_per_address=100, window_seconds=60),
-                            key_prefix=f"parallel-{time.monotonic_ns()}")
+        guard = SignInGuard(
+            redis,
+            SignInLimits(failures_per_user=3, failures_per_address=100, window_seconds=60),
+            key_prefix=f"parallel-{time.monotonic_ns()}",
+        )
         try:
             return await asyncio.gather(*(guard.attempt("mia", f"10.0.0.{index}") for index in range(12)))
         finally:

@@ -23,10 +23,15 @@ RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
 REAL = "r3al-secret-" + "x" * 20
 
 
-@pytest.mark.parametrize(("value", "problem"), [
-    (None, "missing"), ("", "missing"), ("short", "shorter than 16 characters"),
-    *((secret, "the public development value") for secret in sorted(DEVELOPMENT_SECRETS)),
-])
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (None, "missing"),
+        ("", "missing"),
+        ("short", "shorter than 16 characters"),
+        *((secret, "the public development value") for secret in sorted(DEVELOPMENT_SECRETS)),
+    ],
+)
 def test_unusable_secrets_are_named_with_the_reason(value: str | None, problem: str) -> None:
     assert production_secret_problems({"SOME_SECRET": value}) == [f"SOME_SECRET ({problem})"]
     assert production_secret_problems({"SOME_SECRET": REAL}) == []
@@ -53,18 +58,27 @@ def test_the_launcher_refuses_production_with_development_secrets(monkeypatch: p
     monkeypatch.setenv("PRODUCTION", "true")
     with pytest.raises(ValueError) as refused:
         LauncherSettings.from_env()
-    for problem in ("RASA_JWT_SECRET (the public development value)",
-                    "ACTION_SERVER_TOKEN (the public development value)",
-                    "AVATAR_BRIDGE_NLG_TOKEN (the public development value)", "REDIS_PASSWORD (missing)"):
+    for problem in (
+        "RASA_JWT_SECRET (the public development value)",
+        "ACTION_SERVER_TOKEN (the public development value)",
+        "AVATAR_BRIDGE_NLG_TOKEN (the public development value)",
+        "REDIS_PASSWORD (missing)",
+    ):
         assert problem in str(refused.value)
 
 
 def test_the_launcher_hands_each_service_its_secrets_outside_command_lines(tmp_path: Path) -> None:
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "CURRENT").write_text("m.tar.gz")
-    settings = LauncherSettings.from_env(root=ROOT, var_dir=tmp_path, production=True, rasa_jwt_secret="jwt-" + REAL,
-                                         nlg_token="nlg-" + REAL, action_server_token="act-" + REAL,
-                                         redis_password="redis-" + REAL)
+    settings = LauncherSettings.from_env(
+        root=ROOT,
+        var_dir=tmp_path,
+        production=True,
+        rasa_jwt_secret="jwt-" + REAL,
+        nlg_token="nlg-" + REAL,
+        action_server_token="act-" + REAL,
+        redis_password="redis-" + REAL,
+    )
     specs = {spec.name: spec for spec in local_services(settings)}
     secrets = ("jwt-" + REAL, "nlg-" + REAL, "act-" + REAL, "redis-" + REAL)
     for spec in specs.values():  # a command line is visible to every local user (ps)
@@ -94,19 +108,34 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return {**clean, "PYTHONPATH": str(ROOT), **extra}
 
 
-@pytest.mark.parametrize(("command", "env", "expected"), [
-    ([sys.executable, "-m", "avatar_bridge"], {"AVATAR_BRIDGE_ENVIRONMENT": "production"},
-     "AVATAR_BRIDGE_RASA_JWT_SECRET (the public development value)"),
-    ([sys.executable, "-m", "handoff"], {"HANDOFF_PRODUCTION": "true"},
-     "HANDOFF_RASA_JWT_SECRET (the public development value)"),
-    ([str(RASA_PYTHON), "-m", "bot.server.actions"],
-     {"PRODUCTION": "true", "ACTION_SERVER_TOKEN": "development-action-server-token"},
-     "ACTION_SERVER_TOKEN (the public development value)"),
-    ([str(RASA_PYTHON), "-m", "bot.server.rasa"], {"PRODUCTION": "true", "ACTION_SERVER_TOKEN": REAL},
-     "RASA_JWT_SECRET (missing)"),
-])
-def test_a_production_start_with_unusable_secrets_exits_with_the_reason(command: list[str], env: dict[str, str],
-                                                                        expected: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "env", "expected"),
+    [
+        (
+            [sys.executable, "-m", "avatar_bridge"],
+            {"AVATAR_BRIDGE_ENVIRONMENT": "production"},
+            "AVATAR_BRIDGE_RASA_JWT_SECRET (the public development value)",
+        ),
+        (
+            [sys.executable, "-m", "handoff"],
+            {"HANDOFF_PRODUCTION": "true"},
+            "HANDOFF_RASA_JWT_SECRET (the public development value)",
+        ),
+        (
+            [str(RASA_PYTHON), "-m", "bot.server.actions"],
+            {"PRODUCTION": "true", "ACTION_SERVER_TOKEN": "development-action-server-token"},
+            "ACTION_SERVER_TOKEN (the public development value)",
+        ),
+        (
+            [str(RASA_PYTHON), "-m", "bot.server.rasa"],
+            {"PRODUCTION": "true", "ACTION_SERVER_TOKEN": REAL},
+            "RASA_JWT_SECRET (missing)",
+        ),
+    ],
+)
+def test_a_production_start_with_unusable_secrets_exits_with_the_reason(
+    command: list[str], env: dict[str, str], expected: str
+) -> None:
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=_clean_env(**env))
     assert result.returncode != 0
     assert "production mode needs real secrets from the configuration" in result.stderr
@@ -115,7 +144,12 @@ def test_a_production_start_with_unusable_secrets_exits_with_the_reason(command:
 
 def test_rasa_refuses_options_that_would_weaken_its_api() -> None:
     for option in ("--auth-token", "--cors"):
-        result = subprocess.run([str(RASA_PYTHON), "-m", "bot.server.rasa", option, "x"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=120, env=_clean_env(RASA_JWT_SECRET=REAL, ACTION_SERVER_TOKEN=REAL,
-                                                                      AVATAR_BRIDGE_NLG_TOKEN=REAL))
+        result = subprocess.run(
+            [str(RASA_PYTHON), "-m", "bot.server.rasa", option, "x"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_clean_env(RASA_JWT_SECRET=REAL, ACTION_SERVER_TOKEN=REAL, AVATAR_BRIDGE_NLG_TOKEN=REAL),
+        )
         assert result.returncode == 2 and f"{option}: set by this entry point" in result.stderr

@@ -17,8 +17,7 @@ from tests.support.system import customer_db, settings, system  # noqa: F401 (sh
 
 @pytest.fixture(scope="session")
 def redis_client(system: System, settings: LauncherSettings) -> redis.Redis:  # noqa: F811 (shared fixtures)
-    return redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db,
-                       decode_responses=True)
+    return redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db, decode_responses=True)
 
 
 class Conversation:

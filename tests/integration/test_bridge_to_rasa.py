@@ -29,15 +29,20 @@ def test_a_turn_through_the_bridge_reaches_rasa_with_the_token_and_updates_the_t
     system: System, settings: LauncherSettings
 ) -> None:
     with connect(f"ws://127.0.0.1:{settings.bridge_port}/ws/v1", open_timeout=20) as socket:
-        socket.send(json.dumps({"v": 1, "type": "start", "language": "de", "customer_token": TOKEN,
-                                "capabilities": {"audio": False}}))
+        socket.send(
+            json.dumps(
+                {"v": 1, "type": "start", "language": "de", "customer_token": TOKEN, "capabilities": {"audio": False}}
+            )
+        )
         started = json.loads(socket.recv(timeout=20))
         assert started["type"] == "session_started"
         frames = _turn(socket, "it-1", "Hallo, wo ist meine Bestellung? Ich mache mir echt Sorgen!")
 
     assert frames[-1]["type"] == "turn_complete", frames
     assert [frame for frame in frames if frame["type"] == "bot_message"]
-    tracker = httpx.get(f"{settings.rasa_url}/conversations/{started['session_id']}/tracker", timeout=30, auth=rasa_api_auth(settings)).json()
+    tracker = httpx.get(
+        f"{settings.rasa_url}/conversations/{started['session_id']}/tracker", timeout=30, auth=rasa_api_auth(settings)
+    ).json()
     assert tracker["latest_message"]["metadata"]["customer_token"] == TOKEN
     slots = tracker["slots"]
     assert slots["language"] == "de"

@@ -38,7 +38,9 @@ def test_password_reset_verifies_then_sends_a_single_use_link(conversation, cust
     assert "reset-password" in outbox[0].body or "reset-password" in outbox[-1].body
 
 
-def test_german_order_status_shows_own_order_and_never_someone_elses(conversation, customer_db: SqlCustomerConnector) -> None:
+def test_german_order_status_shows_own_order_and_never_someone_elses(
+    conversation, customer_db: SqlCustomerConnector
+) -> None:
     chat = conversation(language="de")
     own = customer_db.get_order("40010001")
     foreign = customer_db.get_order("40010002")
@@ -89,7 +91,9 @@ def test_billing_dispute_goes_to_a_person_with_the_conversation(conversation, re
     assert chat.slot("handoff_requested") is True
 
 
-def test_three_wrong_answers_lock_verification_and_offer_a_person(conversation, customer_db: SqlCustomerConnector) -> None:
+def test_three_wrong_answers_lock_verification_and_offer_a_person(
+    conversation, customer_db: SqlCustomerConnector
+) -> None:
     chat = conversation()
     chat.text("what's my account balance?")
     for wrong in ("1111", "2222", "3333"):
@@ -133,12 +137,17 @@ def test_concurrent_customers_see_only_their_own_data(conversation) -> None:
         return chat.slot("customer_id"), reply
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda args: verify(*args), [
-            ("anna.schmidt@example.de", "4821"),
-            ("james.carter@example.com", "7315"),
-            ("lena.vogel@example.de", "0596"),
-            ("C100001", "4821"),
-        ]))
+        results = list(
+            pool.map(
+                lambda args: verify(*args),
+                [
+                    ("anna.schmidt@example.de", "4821"),
+                    ("james.carter@example.com", "7315"),
+                    ("lena.vogel@example.de", "0596"),
+                    ("C100001", "4821"),
+                ],
+            )
+        )
     assert [customer for customer, _ in results] == ["C100001", "C100002", "C100003", "C100001"]
 
 

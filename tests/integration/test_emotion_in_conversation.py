@@ -10,7 +10,9 @@ from tests.support.rasa_api import rasa_api_auth
 
 
 def parse(settings: LauncherSettings, text: str) -> dict:
-    response = httpx.post(f"{settings.rasa_url}/model/parse", json={"text": text}, timeout=30, auth=rasa_api_auth(settings))
+    response = httpx.post(
+        f"{settings.rasa_url}/model/parse", json={"text": text}, timeout=30, auth=rasa_api_auth(settings)
+    )
     response.raise_for_status()
     return response.json()
 
@@ -24,8 +26,9 @@ def parse(settings: LauncherSettings, text: str) -> dict:
         ("Ich möchte meine Lieferadresse ändern.", "neutral", "de"),
     ],
 )
-def test_parse_carries_emotion_and_language(system, settings: LauncherSettings, text: str, label: str,
-                                            language: str) -> None:
+def test_parse_carries_emotion_and_language(
+    system, settings: LauncherSettings, text: str, label: str, language: str
+) -> None:
     parsed = parse(settings, text)
     emotion = parsed["emotion"]
     assert emotion["label"] == label

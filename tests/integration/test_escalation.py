@@ -13,8 +13,9 @@ import redis
 
 from customer_db.sql import SqlCustomerConnector
 from handoff.context import InMemoryConversationHistory, build_context_package
-from handoff.escalation.config import default_config
-from handoff.escalation.store import EscalationConfigStore
+from contracts.escalation.config import default_config
+from contracts.redis_keys import HANDOFF_REQUESTS_STREAM
+from handoff.admin.escalation.store import EscalationConfigStore
 from tests.support.escalation import config_data_with
 
 # The action server re-reads the config at most this often (bot/actions/escalation.py).
@@ -24,7 +25,7 @@ ANGRIER = "I'M SO ANGRY, THIS IS RIDICULOUS, STILL NOTHING!!! Where is it???"
 
 
 def handoffs_for(redis_client: redis.Redis, conversation_id: str) -> list[dict]:
-    entries = redis_client.xrange("handoff:requests")
+    entries = redis_client.xrange(HANDOFF_REQUESTS_STREAM)
     payloads = [json.loads(fields["payload"]) for _id, fields in entries]
     return [p for p in payloads if p["conversation_id"] == conversation_id]
 
@@ -64,16 +65,19 @@ def test_an_upset_customer_is_handed_over_with_reasons_and_emotions(conversation
     assert chat.slot("handoff_requested") is True
 
 
-def test_a_threshold_changed_at_run_time_applies_to_the_next_turn(conversation, redis_client,
-                                                                 escalation_config) -> None:
+def test_a_threshold_changed_at_run_time_applies_to_the_next_turn(
+    conversation, redis_client, escalation_config
+) -> None:
     calm_enough = "Hm, my parcel still isn't here, that's annoying."
     before = conversation()
     before.text(calm_enough)
     assert handoffs_for(redis_client, before.sender) == []
 
-    escalation_config(emotion__labels__frustrated={"min_intensity": 0.3, "consecutive_turns": 1},
-                      emotion__labels__sad={"min_intensity": 0.3, "consecutive_turns": 1},
-                      emotion__labels__anxious={"min_intensity": 0.3, "consecutive_turns": 1})
+    escalation_config(
+        emotion__labels__frustrated={"min_intensity": 0.3, "consecutive_turns": 1},
+        emotion__labels__sad={"min_intensity": 0.3, "consecutive_turns": 1},
+        emotion__labels__anxious={"min_intensity": 0.3, "consecutive_turns": 1},
+    )
     after = conversation()
     after.text(calm_enough)
 
@@ -92,8 +96,7 @@ def test_emotion_rules_switched_off_keep_the_bot_answering(conversation, redis_c
 
 
 def test_an_intent_added_at_run_time_always_goes_to_a_person(conversation, redis_client, escalation_config) -> None:
-    escalation_config(always_escalate_intents__intents=[
-        *default_config().always_escalate.intents, "change_address"])
+    escalation_config(always_escalate_intents__intents=[*default_config().always_escalate.intents, "change_address"])
     chat = conversation(language="de")
     chat.text("Ich möchte die Lieferadresse meiner Bestellung ändern")
 
@@ -117,8 +120,9 @@ def test_two_misunderstandings_offer_a_person_and_yes_hands_over(conversation, r
     assert record["skill"] == "general"
 
 
-def test_the_context_package_of_a_real_conversation(conversation, redis_client,
-                                                    customer_db: SqlCustomerConnector) -> None:
+def test_the_context_package_of_a_real_conversation(
+    conversation, redis_client, customer_db: SqlCustomerConnector
+) -> None:
     chat = conversation()
     chat.text("Where is my order 40010002?")
     chat.text("james.carter@example.com")
@@ -127,8 +131,16 @@ def test_the_context_package_of_a_real_conversation(conversation, redis_client,
     chat.text(complaint)
 
     [record] = handoffs_for(redis_client, chat.sender)
-    history = InMemoryConversationHistory([{"conversation_id": "earlier", "customer_id": "C100002",
-                                            "started_at": "2026-11-01T10:00:00", "handoff_reason": "lost_parcel"}])
+    history = InMemoryConversationHistory(
+        [
+            {
+                "conversation_id": "earlier",
+                "customer_id": "C100002",
+                "started_at": "2026-11-01T10:00:00",
+                "handoff_reason": "lost_parcel",
+            }
+        ]
+    )
     package = build_context_package(record, customer_db, history)
 
     assert package["customer"]["name"] == "James Carter"

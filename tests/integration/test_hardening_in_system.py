@@ -46,11 +46,18 @@ def test_personal_data_is_masked_in_every_log_and_metrics_move(system: System, s
         frames += _turn(socket, "h2-2", f"Please update my address, it is {EMAIL}")
     assert frames[-1]["type"] == "turn_complete", frames
     # Straight to Rasa and to every service's HTTP side too (access logs carry the query string).
-    httpx.post(f"{settings.rasa_url}/webhooks/rest/webhook", timeout=90,
-               json={"sender": "h2-rest", "message": f"my card number is {CARD_DIGITS} and mail {EMAIL}"})
+    httpx.post(
+        f"{settings.rasa_url}/webhooks/rest/webhook",
+        timeout=90,
+        json={"sender": "h2-rest", "message": f"my card number is {CARD_DIGITS} and mail {EMAIL}"},
+    )
     query = {"contact": EMAIL, "card": CARD_DIGITS}
-    for url in (f"{bridge}/healthz", f"{handoff}/healthz", f"{settings.rasa_url}/",
-                f"http://127.0.0.1:{settings.action_server_port}/health"):
+    for url in (
+        f"{bridge}/healthz",
+        f"{handoff}/healthz",
+        f"{settings.rasa_url}/",
+        f"http://127.0.0.1:{settings.action_server_port}/health",
+    ):
         assert httpx.get(url, params=query, timeout=30).status_code == 200, url
 
     after = httpx.get(f"{bridge}/metrics").text
@@ -74,18 +81,26 @@ def test_personal_data_is_masked_in_every_log_and_metrics_move(system: System, s
 
 def test_every_service_answers_its_health_endpoint(system: System, settings: LauncherSettings) -> None:
     checks = {
-        f"{settings.bridge_url}/healthz": 200, f"{settings.bridge_url}/readyz": 200,
-        f"{settings.handoff_url}/healthz": 200, f"{settings.handoff_url}/readyz": 200,
-        f"{settings.rasa_url}/": 200, f"http://127.0.0.1:{settings.action_server_port}/health": 200,
+        f"{settings.bridge_url}/healthz": 200,
+        f"{settings.bridge_url}/readyz": 200,
+        f"{settings.handoff_url}/healthz": 200,
+        f"{settings.handoff_url}/readyz": 200,
+        f"{settings.rasa_url}/": 200,
+        f"http://127.0.0.1:{settings.action_server_port}/health": 200,
     }
     for url, status in checks.items():
         assert httpx.get(url, timeout=30).status_code == status, url
 
 
-def test_running_services_send_security_headers_and_refuse_big_chunked_bodies(system: System,
-                                                                            settings: LauncherSettings) -> None:
-    for url in (f"{settings.bridge_url}/", f"{settings.bridge_url}/healthz", f"{settings.handoff_url}/agent",
-                f"{settings.handoff_url}/api/queue"):
+def test_running_services_send_security_headers_and_refuse_big_chunked_bodies(
+    system: System, settings: LauncherSettings
+) -> None:
+    for url in (
+        f"{settings.bridge_url}/",
+        f"{settings.bridge_url}/healthz",
+        f"{settings.handoff_url}/agent",
+        f"{settings.handoff_url}/api/queue",
+    ):
         response = httpx.get(url, timeout=30)
         assert response.headers["x-content-type-options"] == "nosniff", url
         assert "content-security-policy" in response.headers, url
@@ -94,6 +109,10 @@ def test_running_services_send_security_headers_and_refuse_big_chunked_bodies(sy
         for _ in range(100):
             yield b"x" * 1024
 
-    refused = httpx.post(f"{settings.handoff_url}/api/auth/login", content=chunks(), timeout=30,
-                         headers={"content-type": "application/json"})
+    refused = httpx.post(
+        f"{settings.handoff_url}/api/auth/login",
+        content=chunks(),
+        timeout=30,
+        headers={"content-type": "application/json"},
+    )
     assert refused.status_code == 413 and "larger than" in refused.json()["detail"]

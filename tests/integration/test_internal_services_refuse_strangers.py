@@ -50,14 +50,19 @@ def _forged_credentials(settings: LauncherSettings) -> dict[str, dict[str, str]]
 
 
 def _say(settings: LauncherSettings, sender: str, text: str) -> str:
-    replies = httpx.post(f"{settings.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                         timeout=90).json()
+    replies = httpx.post(
+        f"{settings.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=90
+    ).json()
     return "\n".join(reply.get("text", "") for reply in replies)
 
 
 def _slots(settings: LauncherSettings, sender: str) -> dict:
-    response = httpx.get(f"{settings.rasa_url}/conversations/{sender}/tracker", params={"include_events": "NONE"},
-                         auth=rasa_api_auth(settings), timeout=30)
+    response = httpx.get(
+        f"{settings.rasa_url}/conversations/{sender}/tracker",
+        params={"include_events": "NONE"},
+        auth=rasa_api_auth(settings),
+        timeout=30,
+    )
     response.raise_for_status()
     return response.json()["slots"]
 
@@ -85,15 +90,21 @@ def test_rasas_api_refuses_every_request_without_our_services_jwt(system: System
     leaked = httpx.get(f"{api}/conversations/{sender}/tracker", params={"token": settings.rasa_jwt_secret}, timeout=30)
     assert leaked.status_code == 401
     # Our services' JWT does open it: the refusals above are the credentials, not a broken API.
-    assert httpx.get(f"{api}/conversations/{sender}/tracker", auth=rasa_api_auth(settings), timeout=30).status_code == 200
+    assert (
+        httpx.get(f"{api}/conversations/{sender}/tracker", auth=rasa_api_auth(settings), timeout=30).status_code == 200
+    )
     assert _slots(settings, sender)["verified"] is not True
 
 
 def test_injected_verification_state_never_reaches_an_account(system: System, settings: LauncherSettings) -> None:
     sender = "intruder-injection"
     for label, headers in _forged_credentials(settings).items():
-        response = httpx.post(f"{settings.rasa_url}/conversations/{sender}/tracker/events", json=INJECTED_STATE,
-                              headers=headers, timeout=30)
+        response = httpx.post(
+            f"{settings.rasa_url}/conversations/{sender}/tracker/events",
+            json=INJECTED_STATE,
+            headers=headers,
+            timeout=30,
+        )
         assert response.status_code in REFUSED, label
     reply = _say(settings, sender, "what is my balance?")
     assert not VICTIM_DATA.search(reply), reply
@@ -124,18 +135,26 @@ def _action_call(sender: str) -> dict:
 
 def test_a_forged_action_call_is_refused(system: System, settings: LauncherSettings) -> None:
     webhook = f"http://127.0.0.1:{settings.action_server_port}/webhook"
-    forged = {**_forged_credentials(settings), "rasa's jwt instead": bearer_header(_admin_jwt(settings.rasa_jwt_secret))}
+    forged = {
+        **_forged_credentials(settings),
+        "rasa's jwt instead": bearer_header(_admin_jwt(settings.rasa_jwt_secret)),
+    }
     for label, headers in forged.items():
         response = httpx.post(webhook, json=_action_call("forged"), headers=headers, timeout=30)
         assert response.status_code == 401, label
         assert not VICTIM_DATA.search(response.text), label
-    assert httpx.post(f"{webhook}?token={settings.action_server_token}", json=_action_call("forged"),
-                      timeout=30).status_code == 401
+    assert (
+        httpx.post(
+            f"{webhook}?token={settings.action_server_token}", json=_action_call("forged"), timeout=30
+        ).status_code
+        == 401
+    )
     # Health stays open (no data), so probes work without the secret.
     assert httpx.get(f"http://127.0.0.1:{settings.action_server_port}/health", timeout=30).status_code == 200
     # Rasa's calls carry the token, and with it the same call is served: the token is the gate.
-    served = httpx.post(webhook, json=_action_call("rasa"), headers=bearer_header(settings.action_server_token),
-                        timeout=30)
+    served = httpx.post(
+        webhook, json=_action_call("rasa"), headers=bearer_header(settings.action_server_token), timeout=30
+    )
     assert served.status_code == 200
 
 
@@ -155,9 +174,13 @@ def _listening_addresses(port: int) -> set[str]:
 
 def test_internal_services_listen_on_loopback_only(system: System, settings: LauncherSettings) -> None:
     loopback = "0100007F"  # 127.0.0.1, as /proc/net/tcp writes it
-    for name, port in (("rasa", settings.rasa_port), ("action server", settings.action_server_port),
-                       ("redis", settings.redis_port), ("bridge", settings.bridge_port),
-                       ("handoff", settings.handoff_port)):
+    for name, port in (
+        ("rasa", settings.rasa_port),
+        ("action server", settings.action_server_port),
+        ("redis", settings.redis_port),
+        ("bridge", settings.bridge_port),
+        ("handoff", settings.handoff_port),
+    ):
         assert _listening_addresses(port) == {loopback}, name
 
 
@@ -190,6 +213,9 @@ def test_no_secret_reaches_any_log_after_a_whole_conversation(system: System, se
 
 @pytest.mark.parametrize("path", ["/conversations/x/tracker", "/status"])
 def test_rasa_sends_no_cors_permission_to_browsers(system: System, settings: LauncherSettings, path: str) -> None:
-    response = httpx.options(f"{settings.rasa_url}{path}", timeout=30,
-                             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+    response = httpx.options(
+        f"{settings.rasa_url}{path}",
+        timeout=30,
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+    )
     assert "access-control-allow-origin" not in response.headers

@@ -25,18 +25,35 @@ from tests.support.redis_server import RedisServer, redis_server  # noqa: F401 (
 
 @pytest.fixture
 def bridge_behind_nginx(redis_server: RedisServer, tmp_path: Path) -> Iterator[tuple[BridgeStack, int]]:  # noqa: F811
-    stack = start_stack(redis_server.url, tmp_path / "speech", trusted_proxies=LOCAL_BALANCER_ADDRESS,
-                        ip_connections_per_second=0.01, ip_connection_burst=1)
+    stack = start_stack(
+        redis_server.url,
+        tmp_path / "speech",
+        trusted_proxies=LOCAL_BALANCER_ADDRESS,
+        ip_connections_per_second=0.01,
+        ip_connection_burst=1,
+    )
     port = free_port()
     config = tmp_path / "nginx.conf"
-    config.write_text(BalancerConfig(
-        listen_host="127.0.0.1", bridge_port=port, rasa_port=free_port(), action_port=free_port(),
-        bridges=(f"127.0.0.1:{stack.server.port}",), rasa_servers=("127.0.0.1:9",), action_servers=("127.0.0.1:9",),
-        work_dir=str(tmp_path), error_log=str(tmp_path / "error.log"), access_log=str(tmp_path / "access.log"),
-        upstream_source=LOCAL_BALANCER_ADDRESS,
-    ).render())
-    nginx = subprocess.Popen([nginx_binary(), "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(config)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config.write_text(
+        BalancerConfig(
+            listen_host="127.0.0.1",
+            bridge_port=port,
+            rasa_port=free_port(),
+            action_port=free_port(),
+            bridges=(f"127.0.0.1:{stack.server.port}",),
+            rasa_servers=("127.0.0.1:9",),
+            action_servers=("127.0.0.1:9",),
+            work_dir=str(tmp_path),
+            error_log=str(tmp_path / "error.log"),
+            access_log=str(tmp_path / "access.log"),
+            upstream_source=LOCAL_BALANCER_ADDRESS,
+        ).render()
+    )
+    nginx = subprocess.Popen(
+        [nginx_binary(), "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 10
         while not port_is_open(port):

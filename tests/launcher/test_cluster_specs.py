@@ -14,16 +14,31 @@ from launcher.settings import LauncherSettings
 
 @pytest.fixture
 def settings(tmp_path: Path) -> LauncherSettings:
-    return LauncherSettings.from_env(redis_port=16390, rasa_port=15005, action_server_port=15055,
-                                     bridge_port=18765, handoff_port=18780, var_dir=tmp_path)
+    return LauncherSettings.from_env(
+        redis_port=16390,
+        rasa_port=15005,
+        action_server_port=15055,
+        bridge_port=18765,
+        handoff_port=18780,
+        var_dir=tmp_path,
+    )
 
 
 def test_every_service_is_doubled_and_talks_to_the_load_balancer(settings: LauncherSettings) -> None:
     layout = ClusterLayout.next_to(settings, instances=2)
     assert layout.rasa_ports == (15006, 15007) and layout.bridge_ports == (18766, 18767)
     specs = {spec.name: spec for spec in cluster_services(settings, layout)}
-    assert set(specs) == {"redis", "handoff", "avatar-bridge-1", "avatar-bridge-2", "action-server-1",
-                          "action-server-2", "rasa-1", "rasa-2", "nginx"}
+    assert set(specs) == {
+        "redis",
+        "handoff",
+        "avatar-bridge-1",
+        "avatar-bridge-2",
+        "action-server-1",
+        "action-server-2",
+        "rasa-1",
+        "rasa-2",
+        "nginx",
+    }
     bridges = [specs["avatar-bridge-1"].env, specs["avatar-bridge-2"].env]
     assert [env["AVATAR_BRIDGE_PORT"] for env in bridges] == ["18766", "18767"]
     assert {env["AVATAR_BRIDGE_INSTANCE_ID"] for env in bridges} == {"bridge-1", "bridge-2"}

@@ -69,8 +69,13 @@ def test_a_service_that_never_answers_times_out(tmp_path: Path) -> None:
 
 def test_system_stops_what_it_started_when_a_later_service_fails(tmp_path: Path) -> None:
     port = free_port()
-    broken = ServiceSpec(name="broken", command=[sys.executable, "-c", "raise SystemExit(1)"],
-                         cwd=tmp_path, ready_port=free_port(), ready_timeout=5)
+    broken = ServiceSpec(
+        name="broken",
+        command=[sys.executable, "-c", "raise SystemExit(1)"],
+        cwd=tmp_path,
+        ready_port=free_port(),
+        ready_timeout=5,
+    )
     system = System([http_server_spec("web", port, tmp_path), broken], tmp_path / "log")
     with pytest.raises(ServiceFailed):
         system.start()

@@ -26,8 +26,14 @@ def _started(tmp_path: Path, **overrides: object) -> tuple[ManagedProcess, int]:
 
 
 def test_production_redis_refuses_clients_without_the_password(tmp_path: Path) -> None:
-    process, port = _started(tmp_path, production=True, redis_password=PASSWORD, rasa_jwt_secret="j" * 32,
-                             action_server_token="a" * 32, nlg_token="n" * 32)
+    process, port = _started(
+        tmp_path,
+        production=True,
+        redis_password=PASSWORD,
+        rasa_jwt_secret="j" * 32,
+        action_server_token="a" * 32,
+        nlg_token="n" * 32,
+    )
     try:
         with pytest.raises(redis.AuthenticationError):
             redis.Redis(port=port).ping()

@@ -52,8 +52,9 @@ def test_the_restarter_waits_before_starting_a_crashed_process_again(tmp_path: P
     process._process.wait(timeout=10)  # type: ignore[union-attr]  (a crash right at start-up)
     lines: list[str] = []
     refreshed: list[str] = []
-    restarter = InstanceRestarter(RestartBackoff(base_s=1, cap_s=8), lines.append,
-                                  lambda p: refreshed.append(p.spec.name))
+    restarter = InstanceRestarter(
+        RestartBackoff(base_s=1, cap_s=8), lines.append, lambda p: refreshed.append(p.spec.name)
+    )
 
     assert restarter.step([process], now=100.0) == []  # scheduled, not started
     first_pid = process.pid
@@ -76,9 +77,16 @@ def test_a_restarted_rasa_server_loads_the_model_models_current_names_now(tmp_pa
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "CURRENT").write_text("assistant-new.tar.gz\n")
     settings = LauncherSettings.from_env(root=tmp_path, var_dir=tmp_path / "var")
-    spec = ServiceSpec(name="rasa-1", command=["rasa", "run", "--model", "/old/assistant-old.tar.gz", "--port", "1"],
-                       cwd=tmp_path)
+    spec = ServiceSpec(
+        name="rasa-1", command=["rasa", "run", "--model", "/old/assistant-old.tar.gz", "--port", "1"], cwd=tmp_path
+    )
     assert with_current_model(spec, settings).command == [
-        "rasa", "run", "--model", str(tmp_path / "models" / "assistant-new.tar.gz"), "--port", "1"]
+        "rasa",
+        "run",
+        "--model",
+        str(tmp_path / "models" / "assistant-new.tar.gz"),
+        "--port",
+        "1",
+    ]
     other = dataclasses.replace(spec, name="action-server-1", command=["rasa", "run", "actions"])
     assert with_current_model(other, settings) is other

@@ -86,8 +86,12 @@ def test_entity_annotations_match_the_extractor_patterns(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_unannotated_order_numbers_do_not_slip_through(language: str) -> None:
     order_number = regexes()["order_number"]
-    missed = [text for texts in intent_examples(language).values() for text in texts
-              if order_number.search(ANNOTATION.sub("", text))]
+    missed = [
+        text
+        for texts in intent_examples(language).values()
+        for text in texts
+        if order_number.search(ANNOTATION.sub("", text))
+    ]
     assert not missed, missed[:10]
 
 

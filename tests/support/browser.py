@@ -4,7 +4,8 @@ The root conftest (tests/conftest.py) registers `chromium` once for the whole ru
 sync API cannot be started twice at the same time in one thread, so a conftest must not import the
 fixture itself. Take `chromium` (a Playwright Browser, one per test module) and open a context per
 test. Module scope, not session: while Playwright's sync API runs, the main thread counts as inside
-an event loop, so `asyncio.run()` in any later test module would fail. Playwright never downloads a browser here: it is given the system executable.
+an event loop, so `asyncio.run()` in any later test module would fail. Playwright never downloads a
+browser here: it is given the system executable.
 """
 
 from __future__ import annotations
@@ -41,9 +42,7 @@ def chromium() -> Iterator["object"]:
     from playwright.sync_api import sync_playwright  # only the services env has Playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True)
         try:
             yield browser
         finally:

@@ -1,10 +1,13 @@
-"""Escalation configurations for tests: the shipped defaults with a few values changed."""
+"""Escalation configurations for tests: the shipped defaults with a few values changed, and a way
+to store one in Redis as the admin console would (for tests that have no handoff service)."""
 
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timezone
 
-from handoff.escalation.config import default_config
+from contracts.escalation.config import default_config, parse_config
+from contracts.escalation.stored import ESCALATION_CONFIG_KEY, stored_entry, stored_object
 
 
 def config_data_with(**changes) -> dict:
@@ -20,3 +23,11 @@ def config_data_with(**changes) -> dict:
             node = node[key]
         node[last] = value
     return data
+
+
+def store_config(redis_client, data: dict, actor: str = "test") -> int:  # noqa: ANN001
+    """Store `data` (validated) under the shared key with the next version, without an audit entry."""
+    version = int((stored_object(redis_client.get(ESCALATION_CONFIG_KEY)) or {}).get("version", 0)) + 1
+    ts = datetime.now(timezone.utc).isoformat()
+    redis_client.set(ESCALATION_CONFIG_KEY, stored_entry(parse_config(data), version, actor, ts))
+    return version

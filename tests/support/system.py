@@ -23,9 +23,13 @@ from launcher.system import System
 def settings_on_free_ports(work: Path) -> LauncherSettings:
     """Every service on a free loopback port, runtime files and the customer database in `work`."""
     return LauncherSettings.from_env(
-        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(),
-        bridge_port=free_port(), handoff_port=free_port(),
-        var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+        redis_port=free_port(),
+        rasa_port=free_port(),
+        action_server_port=free_port(),
+        bridge_port=free_port(),
+        handoff_port=free_port(),
+        var_dir=work,
+        customer_db_url=f"sqlite:///{work / 'customer.db'}",
     )
 
 

@@ -33,15 +33,17 @@ def open_page(chromium, bridge_url: str):  # noqa: F811
         # Playwright's wait_for_function polls with eval, which the page's CSP forbids (rightly);
         # tests/web_client/test_csp.py checks the page under its real policy.
         context = (browser or chromium).new_context(
-            **{"viewport": {"width": 1000, "height": 700}, "bypass_csp": True, **context_options})
+            **{"viewport": {"width": 1000, "height": 700}, "bypass_csp": True, **context_options}
+        )
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.errors = errors
         page.goto(f"{bridge_url}/?{query}")
-        page.wait_for_function("window.__avatarDebug && window.__avatarDebug.connection().state === 'open'",
-                               timeout=30_000)
+        page.wait_for_function(
+            "window.__avatarDebug && window.__avatarDebug.connection().state === 'open'", timeout=30_000
+        )
         return page
 
     yield open_

@@ -24,26 +24,53 @@ def build_glb() -> bytes:
         deltas[index % 4] = (0.0, 0.05, 0.0)
         targets.append(b"".join(struct.pack("<3f", *d) for d in deltas))
     binary = positions + indices + b"".join(targets)
-    views = [{"buffer": 0, "byteOffset": 0, "byteLength": len(positions)},
-             {"buffer": 0, "byteOffset": len(positions), "byteLength": 12}]
+    views = [
+        {"buffer": 0, "byteOffset": 0, "byteLength": len(positions)},
+        {"buffer": 0, "byteOffset": len(positions), "byteLength": 12},
+    ]
     accessors = [
-        {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3", "min": [-0.3, -0.3, 0], "max": [0.3, 0.3, 0]},
+        {
+            "bufferView": 0,
+            "componentType": 5126,
+            "count": 4,
+            "type": "VEC3",
+            "min": [-0.3, -0.3, 0],
+            "max": [0.3, 0.3, 0],
+        },
         {"bufferView": 1, "componentType": 5123, "count": 6, "type": "SCALAR"},
     ]
     offset = len(positions) + len(indices)
     for target in targets:
         views.append({"buffer": 0, "byteOffset": offset, "byteLength": len(target)})
-        accessors.append({"bufferView": len(views) - 1, "componentType": 5126, "count": 4, "type": "VEC3",
-                          "min": [0, 0, 0], "max": [0, 0.05, 0]})
+        accessors.append(
+            {
+                "bufferView": len(views) - 1,
+                "componentType": 5126,
+                "count": 4,
+                "type": "VEC3",
+                "min": [0, 0, 0],
+                "max": [0, 0.05, 0],
+            }
+        )
         offset += len(target)
     document = {
         "asset": {"version": "2.0", "generator": "tests/web_client/glb_builder.py"},
         "scene": 0,
         "scenes": [{"nodes": [0]}],
         "nodes": [{"name": "Head", "children": [1]}, {"name": "Face", "mesh": 0}],
-        "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1,
-                                    "targets": [{"POSITION": 2 + i} for i in range(len(CHANNELS))]}],
-                    "weights": [0.0] * len(CHANNELS), "extras": {"targetNames": CHANNELS}}],
+        "meshes": [
+            {
+                "primitives": [
+                    {
+                        "attributes": {"POSITION": 0},
+                        "indices": 1,
+                        "targets": [{"POSITION": 2 + i} for i in range(len(CHANNELS))],
+                    }
+                ],
+                "weights": [0.0] * len(CHANNELS),
+                "extras": {"targetNames": CHANNELS},
+            }
+        ],
         "buffers": [{"byteLength": len(binary)}],
         "bufferViews": views,
         "accessors": accessors,
@@ -51,6 +78,10 @@ def build_glb() -> bytes:
     json_chunk = _pad(json.dumps(document).encode(), b" ")
     bin_chunk = _pad(binary, b"\0")
     length = 12 + 8 + len(json_chunk) + 8 + len(bin_chunk)
-    return (struct.pack("<4sII", b"glTF", 2, length)
-            + struct.pack("<I4s", len(json_chunk), b"JSON") + json_chunk
-            + struct.pack("<I4s", len(bin_chunk), b"BIN\0") + bin_chunk)
+    return (
+        struct.pack("<4sII", b"glTF", 2, length)
+        + struct.pack("<I4s", len(json_chunk), b"JSON")
+        + json_chunk
+        + struct.pack("<I4s", len(bin_chunk), b"BIN\0")
+        + bin_chunk
+    )

@@ -22,7 +22,8 @@ def customer_messages(page) -> list[str]:
 def wait_for_bot_messages(page, count: int) -> None:
     page.wait_for_function(
         "n => document.querySelector('#avatar-assistant').shadowRoot.querySelectorAll('.message-bot').length >= n",
-        arg=count, timeout=REPLY_TIMEOUT_MS,
+        arg=count,
+        timeout=REPLY_TIMEOUT_MS,
     )
 
 

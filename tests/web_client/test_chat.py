@@ -32,7 +32,8 @@ def test_a_message_gets_a_reply_and_the_face_reacts(open_page):
     assert bot_messages(page)[0].strip()
     # A greeting is answered with a (held) happy face: the expression changes and blends in.
     page.wait_for_function(
-        "() => { const a = window.__avatarDebug.avatar(); return a.expression === 'happy' && (a.weights.mouthSmileLeft || 0) > 0.1; }",
+        "() => { const a = window.__avatarDebug.avatar(); "
+        "return a.expression === 'happy' && (a.weights.mouthSmileLeft || 0) > 0.1; }",
         timeout=10_000,
     )
     wait_turn_done(page)
@@ -56,7 +57,8 @@ def test_visemes_follow_the_audio_clock(open_page):
              const visemes = new Set(window.__samples.map(s => s[1]).filter(v => v !== 'sil'));
              return visemes.size >= 4 ? window.__samples : false;
            }""",
-        polling="raf", timeout=REPLY_TIMEOUT_MS,
+        polling="raf",
+        timeout=REPLY_TIMEOUT_MS,
     ).json_value()
     clocks = [clock for clock, _ in samples]
     assert clocks == sorted(clocks), "the audio clock never runs backwards"
@@ -97,8 +99,11 @@ def test_reconnect_mid_conversation_loses_and_repeats_nothing(open_page, system)
     # A reload rebuilds the transcript from the server's replay, once.
     page.reload()
     page.wait_for_function("window.__avatarDebug && window.__avatarDebug.connection().state === 'open'", timeout=30_000)
-    page.wait_for_function("n => document.querySelector('#avatar-assistant').shadowRoot.querySelectorAll('.message-bot').length >= n",
-                           arg=len(before), timeout=20_000)
+    page.wait_for_function(
+        "n => document.querySelector('#avatar-assistant').shadowRoot.querySelectorAll('.message-bot').length >= n",
+        arg=len(before),
+        timeout=20_000,
+    )
     assert customer_messages(page) == ["Hello", "I want to track my order"]
     assert bot_messages(page) == before
 
@@ -120,16 +125,35 @@ def test_agent_messages_and_status_banners_from_the_handoff_stream(open_page, se
     banner = page.locator(".banner")
     banner.filter(has_text="number 2 in the queue").wait_for(timeout=20_000)
     deliver({"type": "status", "state": "with_agent"})
-    deliver({"type": "agent_message", "message_id": "agent-1", "agent": {"display_name": "Mia"},
-             "text": "<b>Hello</b>, I am Mia and I will take it from here."})
+    deliver(
+        {
+            "type": "agent_message",
+            "message_id": "agent-1",
+            "agent": {"display_name": "Mia"},
+            "text": "<b>Hello</b>, I am Mia and I will take it from here.",
+        }
+    )
     agent = page.locator(".message-agent")
     agent.wait_for(timeout=20_000)
     assert agent.locator(".author").text_content() == "Mia (agent)"
     assert agent.locator(".text").text_content() == "<b>Hello</b>, I am Mia and I will take it from here."
     assert "chatting with" in banner.text_content()
+    # A supervisor barging in is named as one.
+    deliver(
+        {
+            "type": "agent_message",
+            "message_id": "agent-2",
+            "agent": {"display_name": "Sam", "role": "supervisor"},
+            "text": "Sam here, the team lead.",
+        }
+    )
+    agent.nth(1).wait_for(timeout=20_000)
+    assert agent.nth(1).locator(".author").text_content() == "Sam (supervisor)"
+    # The agent ends the conversation: a notice, the assistant is back, and the rating form opens.
     deliver({"type": "status", "state": "agent_left"})
     page.locator(".message-notice", has_text="The agent has left").wait_for(timeout=20_000)
-    assert banner.is_hidden()
+    assert banner.get_attribute("data-kind") == "bot" and "Mila, the assistant, again" in banner.text_content()
+    page.locator(".csat .csat-score").first.wait_for(timeout=5_000)
 
 
 def test_one_line_snippet_embeds_the_widget_on_another_site(chromium, bridge_url, tmp_path):
@@ -145,8 +169,9 @@ def test_one_line_snippet_embeds_the_widget_on_another_site(chromium, bridge_url
         page = context.new_page()
         with static_server(tmp_path) as shop:
             page.goto(f"{shop}/shop.html")
-            page.wait_for_function("window.__avatarDebug && window.__avatarDebug.connection().state === 'open'",
-                                   timeout=30_000)
+            page.wait_for_function(
+                "window.__avatarDebug && window.__avatarDebug.connection().state === 'open'", timeout=30_000
+            )
             assert page.locator("h1").text_content() == "Our shop"
             assert page.locator(".assistant").get_attribute("data-mode") == "widget"
             send(page, "Hello")
@@ -161,7 +186,9 @@ def test_a_glb_avatar_with_arkit_and_viseme_morphs_replaces_the_default(chromium
     from tests.web_client.glb_builder import CHANNELS, build_glb
 
     (tmp_path / "avatar.glb").write_bytes(build_glb())
-    (tmp_path / "shop.html").write_text(f'<!doctype html><body><script src="{bridge_url}/widget.js" defer></script></body>')
+    (tmp_path / "shop.html").write_text(
+        f'<!doctype html><body><script src="{bridge_url}/widget.js" defer></script></body>'
+    )
     context = chromium.new_context(viewport={"width": 1000, "height": 700}, bypass_csp=True)  # see conftest
     try:
         page = context.new_page()

@@ -37,8 +37,11 @@ def test_the_page_works_under_its_policy_without_violations(chromium, bridge_url
         _until(page, "window.__avatarDebug && window.__avatarDebug.connection().state === 'open'", 30)
         _until(page, "window.__avatarDebug.avatar().frames > 5", 30)
         send(page, "Hello")
-        _until(page, "document.querySelector('#avatar-assistant').shadowRoot"
-                     ".querySelectorAll('.message-bot').length >= 1", 90)
+        _until(
+            page,
+            "document.querySelector('#avatar-assistant').shadowRoot.querySelectorAll('.message-bot').length >= 1",
+            90,
+        )
         assert bot_messages(page)[0].strip()
         assert page.evaluate("window.__cspViolations") == []
         assert not [text for text in console_errors if "Content Security Policy" in text]

@@ -18,8 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 OUTPUT_DIR = ROOT / "results" / "web_client"
-EXPRESSIONS = ["neutral", "attentive", "calm", "concerned", "sympathetic", "apologetic", "reassuring",
-               "happy", "joyful", "sad", "surprised", "thinking"]
+EXPRESSIONS = [
+    "neutral",
+    "attentive",
+    "calm",
+    "concerned",
+    "sympathetic",
+    "apologetic",
+    "reassuring",
+    "happy",
+    "joyful",
+    "sad",
+    "surprised",
+    "thinking",
+]
 # Software rendering is deterministic on one machine, but GPUs/drivers and Chromium versions shift
 # edges by a pixel: allow a small mean difference and few strongly differing pixels.
 MAX_MEAN_DIFFERENCE = 3.0  # per channel, 0..255

@@ -14,7 +14,8 @@ def test_reduced_motion_keeps_the_head_still(open_page):
     poses = page.wait_for_function(
         """() => { window.__poses ||= []; window.__poses.push(window.__avatarDebug.avatar().head);
                    return window.__poses.length >= 30 ? window.__poses : false; }""",
-        polling="raf", timeout=20_000,
+        polling="raf",
+        timeout=20_000,
     ).json_value()
     assert all(abs(pose["yaw"]) < 1e-6 for pose in poses)
     assert max(p["pitch"] for p in poses) - min(p["pitch"] for p in poses) < 1e-3
@@ -25,7 +26,8 @@ def test_head_moves_without_reduced_motion(open_page):
     poses = page.wait_for_function(
         """() => { window.__poses ||= []; window.__poses.push(window.__avatarDebug.avatar().head.yaw);
                    return window.__poses.length >= 30 ? window.__poses : false; }""",
-        polling="raf", timeout=20_000,
+        polling="raf",
+        timeout=20_000,
     ).json_value()
     assert max(poses) - min(poses) > 1e-4
 
@@ -68,7 +70,9 @@ def test_blocked_audio_shows_captions_and_a_sound_prompt(open_page, chromium, br
         context.add_init_script(FAKE_AUTOPLAY_POLICY)
         page = context.new_page()
         page.goto(f"{bridge_url}/?lang=en")
-        page.wait_for_function("window.__avatarDebug && window.__avatarDebug.connection().state === 'open'", timeout=30_000)
+        page.wait_for_function(
+            "window.__avatarDebug && window.__avatarDebug.connection().state === 'open'", timeout=30_000
+        )
         # Submitted from script (no pointer gesture), as when a reply arrives before any interaction.
         page.evaluate("""() => { const root = document.querySelector('#avatar-assistant').shadowRoot;
                                  root.querySelector('#assistant-input').value = 'Hello';
@@ -105,7 +109,10 @@ def test_rendering_pauses_while_the_avatar_is_hidden(open_page):
     page.wait_for_function("!window.__avatarDebug.avatar().running", timeout=10_000)
     frames = page.evaluate("window.__avatarDebug.avatar().frames")
     # Let several display frames pass (a condition, not a sleep), then check nothing was drawn.
-    page.evaluate("() => new Promise(done => { let n = 0; const tick = () => ++n >= 20 ? done() : requestAnimationFrame(tick); requestAnimationFrame(tick); })")
+    page.evaluate(
+        "() => new Promise(done => { let n = 0; "
+        "const tick = () => ++n >= 20 ? done() : requestAnimationFrame(tick); requestAnimationFrame(tick); })"
+    )
     assert page.evaluate("window.__avatarDebug.avatar().frames") == frames
     page.evaluate("document.querySelector('#avatar-assistant').style.display = ''")
     page.wait_for_function(f"window.__avatarDebug.avatar().frames > {frames}", timeout=10_000)
@@ -115,7 +122,10 @@ def test_keyboard_only_conversation(open_page):
     page = open_page("lang=en")
     for _ in range(12):
         page.keyboard.press("Tab")
-        if page.evaluate("document.querySelector('#avatar-assistant').shadowRoot.activeElement?.id") == "assistant-input":
+        if (
+            page.evaluate("document.querySelector('#avatar-assistant').shadowRoot.activeElement?.id")
+            == "assistant-input"
+        ):
             break
     else:
         raise AssertionError("the message box cannot be reached with Tab")

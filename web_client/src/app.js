@@ -9,6 +9,7 @@ import { Captions, wordAt } from './chat/captions.js';
 import { createPortrait } from './chat/portrait.js';
 import { el } from './chat/dom.js';
 import { failedTurnNotice, quickReplyMessage, rememberButtonTitles, shownCustomerText } from './chat/turnReplies.js';
+import { statusEffect } from './chat/handoffStatus.js';
 import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { createAvatar } from './avatar/facade.js';
@@ -196,20 +197,13 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
       case 'agent_message':
         view.showTyping(false);
         if (frame.agent?.display_name) agentName = frame.agent.display_name;
-        view.addMessage(frame.message_id, 'agent', frame.text, { author: frame.agent?.display_name || '' });
+        view.addMessage(frame.message_id, 'agent', frame.text, { author: frame.agent?.display_name || '', authorRole: frame.agent?.role });
         break;
       case 'status': {
-        const name = agentName;
-        if (frame.state === 'queued') {
-          let text = frame.queue_position ? t('queuePosition', { position: frame.queue_position }) : t('queued');
-          if (frame.estimated_wait_s) text += ` ${t('estimatedWait', { minutes: Math.max(1, Math.round(frame.estimated_wait_s / 60)) })}`;
-          statusBanner = { text: frame.text || text, kind: 'agent' };
-        } else if (frame.state === 'with_agent') {
-          statusBanner = { text: frame.text || (name ? t('withAgent', { name }) : t('withAgentNoName')), kind: 'agent' };
-        } else if (frame.state === 'agent_left') {
-          statusBanner = null;
-          view.addNotice(frame.text || t('agentLeft'));
-        } else statusBanner = null;
+        const effect = statusEffect(frame, t, agentName);
+        statusBanner = effect.banner;
+        if (effect.notice) view.addNotice(effect.notice);
+        if (effect.askRating) view.showCsat();
         showBanner();
         break;
       }
@@ -231,6 +225,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
   });
 
   function send(text, shown = text) {
+    if (statusBanner?.kind === 'bot') { statusBanner = null; showBanner(); } // "back with the assistant" said its piece
     stopSpeech();
     captions.clear();
     view.setQuickReplies([]);

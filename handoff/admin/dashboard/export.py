@@ -6,9 +6,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 CONVERSATION_COLUMNS = (
-    "conversation_id", "language", "started_at", "ended_at", "resolved_by", "primary_intent", "handoff_reason",
-    "wait_seconds", "handle_seconds", "csat", "outcome_code", "first_contact", "proactive",
-    "emotion_start", "emotion_peak", "emotion_end", "agent_username",
+    "conversation_id",
+    "language",
+    "started_at",
+    "ended_at",
+    "resolved_by",
+    "primary_intent",
+    "handoff_reason",
+    "wait_seconds",
+    "handle_seconds",
+    "csat",
+    "outcome_code",
+    "first_contact",
+    "proactive",
+    "emotion_start",
+    "emotion_peak",
+    "emotion_end",
+    "agent_username",
 )
 
 

@@ -20,7 +20,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-DISTRESS_LABELS = frozenset({"frustrated", "anxious", "sad"})
+from contracts.emotion.taxonomy import load_taxonomy
+
+# Labels that count as distress: the taxonomy's `distress: true` (frustrated, anxious, sad).
+DISTRESS_LABELS = frozenset(load_taxonomy().distress_names)
 Record = Mapping[str, Any]
 
 
@@ -62,8 +65,12 @@ def handoffs(records: Iterable[Record]) -> dict:
     records = list(records)
     handed = [r for r in records if r.get("handoff_requested_at") is not None or r.get("handoff_reason")]
     reasons = Counter(r.get("handoff_reason") or "unknown" for r in handed)
-    return {"conversations": len(records), "handoffs": len(handed), "rate": _ratio(len(handed), len(records)),
-            "reasons": dict(reasons.most_common())}
+    return {
+        "conversations": len(records),
+        "handoffs": len(handed),
+        "rate": _ratio(len(handed), len(records)),
+        "reasons": dict(reasons.most_common()),
+    }
 
 
 def first_contact_resolution(records: Iterable[Record]) -> dict:
@@ -73,8 +80,12 @@ def first_contact_resolution(records: Iterable[Record]) -> dict:
 
 
 def time_to_resolution(records: Iterable[Record]) -> dict:
-    values = [s for r in records if r.get("resolved_by") in ("bot", "agent")
-              if (s := _seconds(r.get("started_at"), r.get("ended_at"))) is not None and s >= 0]
+    values = [
+        s
+        for r in records
+        if r.get("resolved_by") in ("bot", "agent")
+        if (s := _seconds(r.get("started_at"), r.get("ended_at"))) is not None and s >= 0
+    ]
     return _summary(values)
 
 
@@ -85,8 +96,11 @@ def handoff_wait(records: Iterable[Record]) -> dict:
 def csat(records: Iterable[Record]) -> dict:
     ratings = [int(r["csat"]) for r in records if r.get("csat") is not None]
     distribution = Counter(ratings)
-    return {"count": len(ratings), "mean": round(statistics.fmean(ratings), 2) if ratings else None,
-            "distribution": {str(score): distribution.get(score, 0) for score in range(1, 6)}}
+    return {
+        "count": len(ratings),
+        "mean": round(statistics.fmean(ratings), 2) if ratings else None,
+        "distribution": {str(score): distribution.get(score, 0) for score in range(1, 6)},
+    }
 
 
 def emotions(records: Iterable[Record]) -> dict:
@@ -101,9 +115,12 @@ def emotions(records: Iterable[Record]) -> dict:
     worsened = sum(1 for r in both if r["emotion_start"] not in DISTRESS_LABELS and r["emotion_end"] in DISTRESS_LABELS)
     started_distressed = sum(1 for r in both if r["emotion_start"] in DISTRESS_LABELS)
     return {
-        "start": dict(start.most_common()), "end": dict(end.most_common()),
+        "start": dict(start.most_common()),
+        "end": dict(end.most_common()),
         "transitions": dict(transitions.most_common()),
-        "started_in_distress": started_distressed, "left_distress": relieved, "went_into_distress": worsened,
+        "started_in_distress": started_distressed,
+        "left_distress": relieved,
+        "went_into_distress": worsened,
         "relief_rate": _ratio(relieved, started_distressed),
     }
 
@@ -170,6 +187,12 @@ def emotion_by_turn(records: Iterable[Record], max_turns: int = 10) -> list[dict
     for turn in sorted(by_turn):
         steps = by_turn[turn]
         distress = [float(s.get("intensity") or 0) if s.get("label") in DISTRESS_LABELS else 0.0 for s in steps]
-        rows.append({"turn": turn, "count": len(steps), "mean_distress": round(statistics.fmean(distress), 3),
-                     "labels": dict(Counter(s.get("label") for s in steps if s.get("label")).most_common())})
+        rows.append(
+            {
+                "turn": turn,
+                "count": len(steps),
+                "mean_distress": round(statistics.fmean(distress), 3),
+                "labels": dict(Counter(s.get("label") for s in steps if s.get("label")).most_common()),
+            }
+        )
     return rows

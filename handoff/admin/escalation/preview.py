@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from handoff.escalation.config import EscalationConfig
-from handoff.escalation.rules import decide, facts_from_events
+from contracts.escalation.config import EscalationConfig
+from contracts.escalation.rules import decide, facts_from_events
+from contracts.redis_keys import RASA_TRACKER_KEY_PREFIX
 
-# Rasa's RedisTrackerStore with key_prefix "tracker" (bot/endpoints.yml) stores "tracker:tracker:<id>".
-TRACKER_KEY_PREFIX = "tracker:tracker:"
+TRACKER_KEY_PREFIX = RASA_TRACKER_KEY_PREFIX
 
 
 def route(config: EscalationConfig, events: Sequence[Mapping[str, Any]]) -> dict:
@@ -30,18 +30,31 @@ def route(config: EscalationConfig, events: Sequence[Mapping[str, Any]]) -> dict
         # once the next message arrives, so the decision sees the events up to this message.
         decision = decide(config, facts_from_events(events[: position + 1]))
         if decision.escalate:
-            return {"route": decision.mode, "turn": turn, "reasons": [r.code for r in decision.reasons],
-                    "skill": decision.skill}
+            return {
+                "route": decision.mode,
+                "turn": turn,
+                "reasons": [r.code for r in decision.reasons],
+                "skill": decision.skill,
+            }
     return {"route": "bot", "turn": None, "reasons": [], "skill": None}
 
 
-def preview(current: EscalationConfig, proposed: EscalationConfig,
-            conversations: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> dict:
+def preview(
+    current: EscalationConfig,
+    proposed: EscalationConfig,
+    conversations: Iterable[tuple[str, Sequence[Mapping[str, Any]]]],
+) -> dict:
     rows: list[dict[str, Any]] = []
     for conversation_id, events in conversations:
         before, after = route(current, events), route(proposed, events)
-        rows.append({"conversation_id": conversation_id, "current": before, "proposed": after,
-                     "changed": (before["route"], before["turn"]) != (after["route"], after["turn"])})
+        rows.append(
+            {
+                "conversation_id": conversation_id,
+                "current": before,
+                "proposed": after,
+                "changed": (before["route"], before["turn"]) != (after["route"], after["turn"]),
+            }
+        )
     count_current = Counter(row["current"]["route"] for row in rows)
     count_proposed = Counter(row["proposed"]["route"] for row in rows)
     routes = ("bot", "offer", "handoff")
@@ -60,8 +73,9 @@ def _last_timestamp(events: Sequence[Mapping[str, Any]]) -> float:
     return max(numbers, default=0.0)
 
 
-def load_conversations(redis_client: Any, limit: int, prefix: str = TRACKER_KEY_PREFIX,
-                       max_bytes: int = 2_000_000) -> list[tuple[str, list[dict]]]:
+def load_conversations(
+    redis_client: Any, limit: int, prefix: str = TRACKER_KEY_PREFIX, max_bytes: int = 2_000_000
+) -> list[tuple[str, list[dict]]]:
     """The ``limit`` most recent conversations in the tracker store (sync Redis client)."""
     found = []
     for key in redis_client.scan_iter(match=f"{prefix}*", count=500):

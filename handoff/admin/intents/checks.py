@@ -62,7 +62,7 @@ def check_response(text: str, max_chars: int) -> list[str]:
     problems = []
     if len(text) > max_chars:
         problems.append(f"response {label}… is longer than {max_chars} characters")
-    if (char := _bad_characters(text.replace("\n", " "))):
+    if char := _bad_characters(text.replace("\n", " ")):
         problems.append(f"response {label} contains the control character {char}")
     if PLACEHOLDER.search(text):
         problems.append(f"response {label}: curly braces would be read as a slot placeholder")

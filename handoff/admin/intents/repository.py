@@ -159,6 +159,7 @@ def read_intents(root: Path) -> dict[str, IntentView]:
 
 # --- writing ---------------------------------------------------------------------------------
 
+
 def _examples_block(examples: list[str]) -> LiteralScalarString:
     return LiteralScalarString("".join(f"- {example}\n" for example in examples))
 

@@ -44,8 +44,16 @@ class IntentService:
     async def all(self) -> dict[str, IntentView]:
         return await asyncio.to_thread(read_intents, self.root)
 
-    async def save(self, actor: str, name: str, state: IntentState | None, *, create: bool = False,
-                   comment: str = "", reverts: int | None = None) -> dict:
+    async def save(
+        self,
+        actor: str,
+        name: str,
+        state: IntentState | None,
+        *,
+        create: bool = False,
+        comment: str = "",
+        reverts: int | None = None,
+    ) -> dict:
         async with self._lock:
             intents = await asyncio.to_thread(read_intents, self.root)
             before = intents.get(name)
@@ -57,7 +65,10 @@ class IntentService:
                     state = IntentState(state.examples, before.state.responses)
                 entities = await asyncio.to_thread(domain_entities, self.root)
                 problems = checks.check_state(
-                    name, state, intents, entities,
+                    name,
+                    state,
+                    intents,
+                    entities,
                     max_example_chars=self._settings.max_example_chars,
                     max_examples=self._settings.max_examples_per_language,
                     max_response_chars=self._settings.max_response_chars,
@@ -71,8 +82,11 @@ class IntentService:
 
             try:
                 await validate_change(
-                    self.root, apply, rasa_cli=self._settings.rasa_cli,
-                    time_limit=self._settings.validate_timeout_seconds, code_root=REPOSITORY_ROOT,
+                    self.root,
+                    apply,
+                    rasa_cli=self._settings.rasa_cli,
+                    time_limit=self._settings.validate_timeout_seconds,
+                    code_root=REPOSITORY_ROOT,
                     run_rasa=self._settings.rasa_validate,
                 )
             except ValidationFailed as error:
@@ -80,8 +94,14 @@ class IntentService:
             await asyncio.to_thread(apply, self.root)
             action = "revert" if reverts else ("create" if before is None else "delete" if state is None else "update")
             return await asyncio.to_thread(
-                self._record, actor, name, action, before.state.to_dict() if before else None,
-                state.to_dict() if state else None, comment, reverts,
+                self._record,
+                actor,
+                name,
+                action,
+                before.state.to_dict() if before else None,
+                state.to_dict() if state else None,
+                comment,
+                reverts,
             )
 
     @staticmethod
@@ -96,14 +116,34 @@ class IntentService:
         if state is None and before is None:
             raise ChangeRejected([f"there is no intent {name}"], status=404)
         if state is None and before is not None and not before.created_in_console:
-            raise ChangeRejected([f"{name} is part of the bot's design (stories and actions use it); "
-                                  "only intents created in the console can be removed"], status=409)
+            raise ChangeRejected(
+                [
+                    f"{name} is part of the bot's design (stories and actions use it); "
+                    "only intents created in the console can be removed"
+                ],
+                status=409,
+            )
 
-    def _record(self, actor: str, name: str, action: str, before: dict | None, after: dict | None,
-                comment: str, reverts: int | None) -> dict:
+    def _record(
+        self,
+        actor: str,
+        name: str,
+        action: str,
+        before: dict | None,
+        after: dict | None,
+        comment: str,
+        reverts: int | None,
+    ) -> dict:
         with self._sessions() as session, session.begin():
-            change = IntentChange(actor=actor, intent=name, action=action, before=before, after=after,
-                                  comment=comment[:500], reverts=reverts)
+            change = IntentChange(
+                actor=actor,
+                intent=name,
+                action=action,
+                before=before,
+                after=after,
+                comment=comment[:500],
+                reverts=reverts,
+            )
             session.add(change)
             session.flush()
             return change.to_dict()
@@ -128,7 +168,7 @@ class IntentService:
         intents = await self.all()
         exists = change.intent in intents
         if target is not None and not exists:
-            return await self.save(actor, change.intent, target, create=True,
-                                   comment=f"revert of change {change_id}", reverts=change_id)
-        return await self.save(actor, change.intent, target, comment=f"revert of change {change_id}",
-                               reverts=change_id)
+            return await self.save(
+                actor, change.intent, target, create=True, comment=f"revert of change {change_id}", reverts=change_id
+            )
+        return await self.save(actor, change.intent, target, comment=f"revert of change {change_id}", reverts=change_id)

@@ -12,8 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 TRAINING_TREE = (Path("bot") / "config.yml", Path("bot") / "domain", Path("bot") / "data", Path("nlu_data") / "intents")
-VALIDATE_ARGS = ("data", "validate", "--config", "bot/config.yml", "--domain", "bot/domain",
-                 "--data", "bot/data", "nlu_data/intents", "--fail-on-warnings")
+VALIDATE_ARGS = (
+    "data",
+    "validate",
+    "--config",
+    "bot/config.yml",
+    "--domain",
+    "bot/domain",
+    "--data",
+    "bot/data",
+    "nlu_data/intents",
+    "--fail-on-warnings",
+)
 
 
 class ValidationFailed(Exception):
@@ -57,11 +67,19 @@ async def validate_change(
         if not await asyncio.to_thread(rasa_cli.is_file):
             raise ValidationFailed([f"Rasa's validator is not installed here ({rasa_cli}); run `make setup`"])
         process = await asyncio.create_subprocess_exec(
-            str(rasa_cli), *VALIDATE_ARGS, cwd=copy,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            env={"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin",
-                 # The config names the bot's own components: they are imported from the code tree.
-                 "PYTHONPATH": str(code_root), "HOME": temp},
+            str(rasa_cli),
+            *VALIDATE_ARGS,
+            cwd=copy,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env={
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "3",
+                "PATH": "/usr/bin:/bin",
+                # The config names the bot's own components: they are imported from the code tree.
+                "PYTHONPATH": str(code_root),
+                "HOME": temp,
+            },
         )
         try:
             output, _ = await asyncio.wait_for(process.communicate(), time_limit)

@@ -73,8 +73,7 @@ def _check_with_bridge(file: ToneFile, text: str, settings: AdminSettings) -> No
                 directory = Path(temp) / "playbooks"
                 shutil.copytree(settings.playbook_dir, directory)
                 (directory / file.path.name).write_text(text, "utf-8")
-                reply_kinds = ReplyKinds.load(settings.reply_kinds_path,
-                                              frozenset(schemas.shared_enum("reply_kind")))
+                reply_kinds = ReplyKinds.load(settings.reply_kinds_path, frozenset(schemas.shared_enum("reply_kind")))
                 load_playbooks(directory, reply_kinds.known)
         except Exception as error:  # the bridge's loaders raise ValueError/ValidationError/TableError
             raise ToneRejected([str(error)[:3000]]) from None

@@ -40,33 +40,50 @@ def accuracy(cases: list[Case], predictions: list[str]) -> dict:
     correct = [case.intent == predicted for case, predicted in zip(cases, predictions, strict=True)]
     misses = [
         {"text": case.text, "expected": case.intent, "predicted": predicted}
-        for case, predicted, ok in zip(cases, predictions, correct, strict=True) if not ok
+        for case, predicted, ok in zip(cases, predictions, correct, strict=True)
+        if not ok
     ]
-    return {"cases": len(cases), "correct": sum(correct),
-            "accuracy": round(sum(correct) / len(cases), 4) if cases else 1.0, "misses": misses[:50]}
+    return {
+        "cases": len(cases),
+        "correct": sum(correct),
+        "accuracy": round(sum(correct) / len(cases), 4) if cases else 1.0,
+        "misses": misses[:50],
+    }
 
 
 def verdict(candidate: dict, active: dict | None, max_drop: float) -> tuple[bool, str]:
     if active is None:
         return True, "no active model to compare with"
     if candidate["accuracy"] + 1e-9 >= active["accuracy"] - max_drop:
-        return True, (f"candidate {candidate['accuracy']:.1%} ≥ active {active['accuracy']:.1%} "
-                      f"− {max_drop:.0%}")
-    return False, (f"candidate {candidate['accuracy']:.1%} is worse than active {active['accuracy']:.1%} "
-                   f"by more than {max_drop:.0%}")
+        return True, (f"candidate {candidate['accuracy']:.1%} ≥ active {active['accuracy']:.1%} − {max_drop:.0%}")
+    return False, (
+        f"candidate {candidate['accuracy']:.1%} is worse than active {active['accuracy']:.1%} "
+        f"by more than {max_drop:.0%}"
+    )
 
 
-async def parse_with_model_file(rasa_python: Path, code_root: Path, model: Path, texts: list[str],
-                                time_limit: float) -> list[str]:
+async def parse_with_model_file(
+    rasa_python: Path, code_root: Path, model: Path, texts: list[str], time_limit: float
+) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="admin-eval-") as temp:
         texts_path, out_path = Path(temp) / "texts.json", Path(temp) / "out.json"
         texts_path.write_text(json.dumps(texts), "utf-8")
         process = await asyncio.create_subprocess_exec(
-            str(rasa_python), str(code_root / "handoff" / "admin" / "training" / "parse_with_model.py"),
-            str(model), str(texts_path), str(out_path), cwd=code_root,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-            env={"PYTHONPATH": str(code_root), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-                 "PATH": "/usr/bin:/bin", "HOME": temp},
+            str(rasa_python),
+            str(code_root / "handoff" / "admin" / "training" / "parse_with_model.py"),
+            str(model),
+            str(texts_path),
+            str(out_path),
+            cwd=code_root,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env={
+                "PYTHONPATH": str(code_root),
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_CPP_MIN_LOG_LEVEL": "3",
+                "PATH": "/usr/bin:/bin",
+                "HOME": temp,
+            },
         )
         try:
             _, errors = await asyncio.wait_for(process.communicate(), time_limit)

@@ -7,8 +7,16 @@ next `make run` starts it instead of training again.
 import hashlib
 from pathlib import Path
 
-TRAINING_INPUTS = ("bot/config.yml", "bot/domain", "bot/data", "nlu_data", "bot/components", "bot/emotion",
-                   "requirements/rasa.txt", "models/encoder/all-MiniLM-L6-v2/manifest.json")
+TRAINING_INPUTS = (
+    "bot/config.yml",
+    "bot/domain",
+    "bot/data",
+    "nlu_data",
+    "bot/components",
+    "bot/emotion",
+    "requirements/rasa.txt",
+    "models/encoder/all-MiniLM-L6-v2/manifest.json",
+)
 SUFFIXES = (".yml", ".yaml", ".py", ".txt", ".json", ".tsv")
 
 
@@ -30,7 +38,5 @@ def _files(root: Path) -> list[str]:
 
 
 def model_name(root: Path) -> str:
-    listing = "".join(
-        f"{hashlib.sha256((root / name).read_bytes()).hexdigest()}  {name}\n" for name in _files(root)
-    )
+    listing = "".join(f"{hashlib.sha256((root / name).read_bytes()).hexdigest()}  {name}\n" for name in _files(root))
     return "assistant-" + hashlib.sha256(listing.encode("utf-8")).hexdigest()[:16]

@@ -38,8 +38,14 @@ class RasaServer:
 
 
 class RasaFleet:
-    def __init__(self, urls: Sequence[str], models_dir: Path, auth: httpx.Auth | None = None,
-                 timeout: float = 30.0, load_timeout: float = MODEL_LOAD_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        urls: Sequence[str],
+        models_dir: Path,
+        auth: httpx.Auth | None = None,
+        timeout: float = 30.0,
+        load_timeout: float = MODEL_LOAD_TIMEOUT_SECONDS,
+    ) -> None:
         servers = [RasaServer(url.strip().rstrip("/")) for url in urls if url.strip()]
         if not servers:
             raise ValueError("no Rasa server to switch models on")
@@ -73,8 +79,9 @@ class RasaFleet:
                     raise FleetSwitchFailed(f"{error}; {restored}") from None
         return previous
 
-    async def _restore(self, client: httpx.AsyncClient, servers: list[RasaServer],
-                       previous: dict[RasaServer, str | None]) -> str:
+    async def _restore(
+        self, client: httpx.AsyncClient, servers: list[RasaServer], previous: dict[RasaServer, str | None]
+    ) -> str:
         """Puts `servers` back on their previous models; says what happened, in one sentence."""
         problems: list[str] = []
         for server in servers:
@@ -89,8 +96,10 @@ class RasaFleet:
                 logger.error("rollback after a failed model switch: %s", error)
                 problems.append(str(error))
         if problems:
-            return ("not every server could be confirmed back on its previous model (check them before "
-                    "the next switch): " + "; ".join(problems))
+            return (
+                "not every server could be confirmed back on its previous model (check them before "
+                "the next switch): " + "; ".join(problems)
+            )
         return "every server is back on the model it had"
 
     async def _active_model(self, client: httpx.AsyncClient, server: RasaServer) -> str | None:
@@ -104,12 +113,12 @@ class RasaFleet:
     async def _load(self, client: httpx.AsyncClient, server: RasaServer, model_file: str, name: str) -> None:
         # Rasa loads the new model next to the old one and swaps only when it has loaded.
         try:
-            response = await client.put(f"{server.url}/model", json={"model_file": model_file},
-                                        timeout=self._load_timeout)
+            response = await client.put(
+                f"{server.url}/model", json={"model_file": model_file}, timeout=self._load_timeout
+            )
         except httpx.HTTPError as error:
             raise FleetSwitchFailed(f"Rasa at {server} could not be asked to load {name}: {error}") from None
         if response.status_code >= 300:
-            raise FleetSwitchFailed(
-                f"Rasa at {server} refused {name} ({response.status_code}): {response.text[:300]}")
+            raise FleetSwitchFailed(f"Rasa at {server} refused {name} ({response.status_code}): {response.text[:300]}")
         if (active := await self._active_model(client, server)) != name:
             raise FleetSwitchFailed(f"Rasa at {server} reports {active} instead of {name} after loading it")

@@ -46,9 +46,17 @@ class RollbackImpossible(Exception):
 
 
 class TrainingService:
-    def __init__(self, settings: AdminSettings, redis: Redis, session_factory: sessionmaker,
-                 rasa_url: str, intents: IntentService, key_prefix: str = "handoff",
-                 rasa_instance_urls: Sequence[str] = (), rasa_auth: httpx.Auth | None = None) -> None:
+    def __init__(
+        self,
+        settings: AdminSettings,
+        redis: Redis,
+        session_factory: sessionmaker,
+        rasa_url: str,
+        intents: IntentService,
+        key_prefix: str = "handoff",
+        rasa_instance_urls: Sequence[str] = (),
+        rasa_auth: httpx.Auth | None = None,
+    ) -> None:
         self._settings = settings
         self._redis = redis
         self._sessions = session_factory
@@ -80,10 +88,22 @@ class TrainingService:
         lock_ttl = int(self._settings.train_timeout_seconds + 600)
         if not await self._redis.set(self._lock_key, actor, nx=True, ex=lock_ttl):
             raise TrainingBusy("a training is already running")
-        await self._redis.set(self._state_key, json.dumps({
-            "status": "running", "stage": "starting", "actor": actor, "started_at": time.time(),
-            "finished_at": None, "log": "", "model": None, "evaluation": None, "error": None,
-        }))
+        await self._redis.set(
+            self._state_key,
+            json.dumps(
+                {
+                    "status": "running",
+                    "stage": "starting",
+                    "actor": actor,
+                    "started_at": time.time(),
+                    "finished_at": None,
+                    "log": "",
+                    "model": None,
+                    "evaluation": None,
+                    "error": None,
+                }
+            ),
+        )
         self._task = asyncio.create_task(self._run(actor), name="admin-training")
         return await self.status()
 
@@ -129,8 +149,12 @@ class TrainingService:
             async with httpx.AsyncClient(base_url=self._rasa_url, timeout=30, auth=self._rasa_auth) as rasa:
                 await self._active_model(rasa)  # the server the evaluation asks answers
                 if set((await self.fleet.active_models()).values()) == {target.name}:
-                    return {"status": "unchanged", "stage": "done", "error": None,
-                            "evaluation": {"reason": "the active model was trained from these inputs"}}
+                    return {
+                        "status": "unchanged",
+                        "stage": "done",
+                        "error": None,
+                        "evaluation": {"reason": "the active model was trained from these inputs"},
+                    }
                 # Trained into the models folder's file system so that placing it is one rename.
                 out = Path(tempfile.mkdtemp(prefix=".training-", dir=settings.models_dir))
                 try:
@@ -143,8 +167,12 @@ class TrainingService:
                     await self._set(stage="evaluating")
                     report = await self._evaluate(snapshot, candidate, rasa)
                     if not report["accepted"]:
-                        return {"status": "rejected", "stage": "done", "evaluation": report,
-                                "error": "the new model was not activated: " + report["reason"]}
+                        return {
+                            "status": "rejected",
+                            "stage": "done",
+                            "evaluation": report,
+                            "error": "the new model was not activated: " + report["reason"],
+                        }
                     await self._set(stage="activating", evaluation=report)
                     if candidate != target:
                         await asyncio.to_thread(os.replace, candidate, target)
@@ -167,15 +195,34 @@ class TrainingService:
 
     async def _train(self, snapshot: Path, out: Path, name: str) -> Path:
         settings = self._settings
-        command = [str(settings.rasa_cli), "train", "--force", "--config", "bot/config.yml",
-                   "--domain", "bot/domain", "--data", "bot/data", "nlu_data/intents",
-                   "--out", str(out), "--fixed-model-name", name]
+        command = [
+            str(settings.rasa_cli),
+            "train",
+            "--force",
+            "--config",
+            "bot/config.yml",
+            "--domain",
+            "bot/domain",
+            "--data",
+            "bot/data",
+            "nlu_data/intents",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+        ]
         if settings.epoch_fraction < 1:
             command += ["--epoch-fraction", str(settings.epoch_fraction)]
-        env = {"PYTHONPATH": str(REPOSITORY_ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-               "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(snapshot)}
+        env = {
+            "PYTHONPATH": str(REPOSITORY_ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(snapshot),
+        }
         process = await asyncio.create_subprocess_exec(
-            *command, cwd=snapshot, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            *command, cwd=snapshot, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        )
         log = ""
 
         async def pump() -> None:
@@ -203,15 +250,21 @@ class TrainingService:
         cases = evaluation.load_cases(self._settings.heldout_path, examples, set(intents))
         texts = [case.text for case in cases]
         candidate_predictions = await evaluation.parse_with_model_file(
-            self._settings.rasa_python, REPOSITORY_ROOT, candidate, texts, self._settings.train_timeout_seconds)
+            self._settings.rasa_python, REPOSITORY_ROOT, candidate, texts, self._settings.train_timeout_seconds
+        )
         candidate_score = evaluation.accuracy(cases, candidate_predictions)
         try:
             active_score = evaluation.accuracy(cases, await evaluation.parse_with_running_rasa(rasa, texts))
         except httpx.HTTPError as error:
             raise RuntimeError(f"the running Rasa could not be asked for comparison: {error}") from None
         accepted, reason = evaluation.verdict(candidate_score, active_score, self._settings.max_accuracy_drop)
-        return {"accepted": accepted, "reason": reason, "candidate": candidate_score, "active": active_score,
-                "rule": f"candidate accuracy ≥ active accuracy − {self._settings.max_accuracy_drop}"}
+        return {
+            "accepted": accepted,
+            "reason": reason,
+            "candidate": candidate_score,
+            "active": active_score,
+            "rule": f"candidate accuracy ≥ active accuracy − {self._settings.max_accuracy_drop}",
+        }
 
     # --- switching models --------------------------------------------------------------------
 
@@ -235,8 +288,9 @@ class TrainingService:
 
     def _record(self, actor: str, action: str, model: str, previous: str | None, report: dict | None) -> None:
         with self._sessions() as session, session.begin():
-            session.add(ModelSwitch(actor=actor, action=action, model=model, previous_model=previous,
-                                    evaluation=report))
+            session.add(
+                ModelSwitch(actor=actor, action=action, model=model, previous_model=previous, evaluation=report)
+            )
 
     def switches(self, limit: int = 20) -> list[dict]:
         with self._sessions() as session:

@@ -4,7 +4,6 @@ import { barChart, lineChart } from "./charts.js";
 import { fillTable, percent, reportError, seconds } from "./ui.js";
 
 let wired = false;
-const EMOTIONS = ["neutral", "happy", "confused", "sad", "anxious", "frustrated"];
 
 function kpi(label, value) {
   return el("div", { className: "kpi", attrs: { "data-kpi": label } }, [
@@ -53,9 +52,11 @@ async function load() {
   const reasons = Object.entries(o.handoffs.reasons);
   barChart(document.getElementById("chart-reasons"), reasons.map(([k]) => k),
     [{ name: "handoffs", color: "#f28e2b", values: reasons.map(([, v]) => v) }]);
-  barChart(document.getElementById("chart-emotions"), EMOTIONS, [
-    { name: "start", color: "#9c755f", values: EMOTIONS.map((e) => o.emotions.start[e] || 0) },
-    { name: "end", color: "#76b7b2", values: EMOTIONS.map((e) => o.emotions.end[e] || 0) },
+  // The emotion labels come with the figures (the taxonomy, contracts/emotion/taxonomy.yml).
+  const emotions = data.emotion_labels;
+  barChart(document.getElementById("chart-emotions"), emotions, [
+    { name: "start", color: "#9c755f", values: emotions.map((e) => o.emotions.start[e] || 0) },
+    { name: "end", color: "#76b7b2", values: emotions.map((e) => o.emotions.end[e] || 0) },
   ]);
   lineChart(document.getElementById("chart-turns"), data.emotion_by_turn.map((row) => `turn ${row.turn}`),
     [{ name: "mean distress", color: "#b07aa1", values: data.emotion_by_turn.map((row) => row.mean_distress) }], { max: 1 });

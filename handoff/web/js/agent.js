@@ -1,10 +1,15 @@
-// Agent console: queue, claim, context, live chat, notes, canned replies, end / hand back, pause.
-import { api, connectLive, currentUser, el, formatWait, goToLogin, signOutLocally } from "./api.js";
+// Agent console: queue, claim, context, live chat, notes, canned replies, end / hand back, pause,
+// and the alerts when a conversation starts waiting (alerts.js).
+import { HandoffAlerts } from "./alerts.js";
+import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, signOutLocally } from "./api.js";
 import { CANNED } from "./canned.js";
-import { emotionBadge, renderContext, renderMessage } from "./conversation_view.js";
+import { emotionBadge, renderContext } from "./conversation_view.js";
+import { MessageList } from "./message_list.js";
 
-const state = { user: null, selected: null, lastMessageId: "-", paused: false, queue: [], language: "en" };
+const state = { user: null, selected: null, paused: false, queue: [], language: "en" };
 const $ = (id) => document.getElementById(id);
+let messages = null;
+let alerts = null;
 
 function showError(problem) {
   $("error").textContent = problem ? problem.message || String(problem) : "";
@@ -24,11 +29,14 @@ function renderQueue(items) {
     claim.disabled = !item.claimable;
     if (!item.claimable) claim.title = item.not_claimable_because || "";
     claim.addEventListener("click", () => act(async () => {
+      alerts.acknowledge();
       await api(`/api/queue/${encodeURIComponent(item.conversation_id)}/claim`, { method: "POST" });
       await refresh();
       await select(item.conversation_id);
     }));
-    list.append(el("li", { className: "queue-item", attrs: { "data-conversation": item.conversation_id } }, [
+    const fresh = alerts.isNew(item.conversation_id);
+    list.append(el("li", { className: fresh ? "queue-item is-new" : "queue-item", attrs: { "data-conversation": item.conversation_id } }, [
+      fresh ? el("span", { className: "new-mark", text: "New" }) : null,
       el("span", { className: "reason", text: item.reason_text }),
       emotionBadge(item.emotion, item.distress),
       el("span", { className: "meta", text: `${item.skill} · ${item.language}` }),
@@ -51,16 +59,18 @@ function renderMine(items) {
   if (state.selected && !items.some((item) => item.conversation_id === state.selected)) closeConversation();
 }
 
-async function refresh() {
+// One at a time: an older read finishing last would close the conversation just claimed.
+const refresh = oneAtATime(async () => {
   const [queue, mine, me] = await Promise.all([api("/api/queue"), api("/api/conversations/mine"), api("/api/queue/me")]);
   state.queue = queue.items;
+  state.paused = me.paused;
+  alerts.update(queue.items, me);
   renderQueue(queue.items);
   renderMine(mine.items);
-  state.paused = me.paused;
   $("pause").textContent = me.paused ? "Resume" : "Pause";
   $("load").textContent = `Load ${me.load.toFixed(2)} / ${me.load_threshold.toFixed(2)}`;
-  if (state.selected) await loadMessages();
-}
+  if (state.selected) await messages.refresh();
+});
 
 function fillCanned(language) {
   const select = $("canned");
@@ -80,28 +90,37 @@ async function select(conversationId) {
   // The suggested opening line (four A's) goes into the reply box for the agent to edit.
   const opening = data.context && data.context.next_step && data.context.next_step.opening_line;
   if (opening && !$("reply-text").value) $("reply-text").value = opening;
-  $("messages").replaceChildren();
-  state.lastMessageId = "-";
-  appendMessages(data.messages);
-}
-
-function appendMessages(lines) {
-  for (const line of lines) {
-    $("messages").append(renderMessage(line));
-    state.lastMessageId = line.id;
-  }
-  if (lines.length) $("messages").lastElementChild.scrollIntoView({ block: "end" });
-}
-
-async function loadMessages() {
-  const id = state.selected;
-  const data = await api(`/api/conversations/${encodeURIComponent(id)}/messages?after=${encodeURIComponent(state.lastMessageId)}`);
-  if (state.selected === id) appendMessages(data.messages);
+  messages.show(conversationId, data.messages);
 }
 
 function closeConversation() {
   state.selected = null;
+  messages.clear();
   $("conversation").hidden = true;
+}
+
+/** The agent has looked at the queue: the alerts' count and "New" marks go. */
+function queueSeen() {
+  if (alerts.unseen.size) alerts.acknowledge();
+}
+
+/** Drops the "New" marks in place: redrawing the list would take keyboard focus off a Claim button. */
+function unmarkQueue() {
+  for (const mark of document.querySelectorAll("#queue .new-mark")) mark.remove();
+  for (const item of document.querySelectorAll("#queue .is-new")) item.classList.remove("is-new");
+}
+
+function setUpAlerts() {
+  alerts = new HandoffAlerts({ announcer: $("alert-announcer"), sound: $("alert-sound"), desktop: $("alert-desktop") },
+    { onAcknowledge: unmarkQueue });
+  const queueSection = $("queue-section");
+  queueSection.addEventListener("pointerenter", queueSeen);
+  queueSection.addEventListener("focusin", queueSeen);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") queueSeen(); });
+  // Read-only figures for tests and support (docs/handoff.md "Agent console").
+  Object.defineProperty(window, "__consoleAlerts", {
+    value: Object.freeze(() => ({ ...alerts.counts, unseen: alerts.unseen.size, title: document.title })),
+  });
 }
 
 async function start() {
@@ -111,6 +130,8 @@ async function start() {
   const codes = await api("/api/conversations").catch(() => ({ outcome_codes: ["resolved"] }));
   for (const code of codes.outcome_codes) $("outcome").append(el("option", { text: code.replaceAll("_", " "), attrs: { value: code } }));
   fillCanned("en");
+  messages = new MessageList($("messages"));
+  setUpAlerts();
 
   $("canned").addEventListener("change", (event) => {
     if (event.target.value) $("reply-text").value = event.target.value;
@@ -123,7 +144,7 @@ async function start() {
     act(async () => {
       await api(`/api/conversations/${encodeURIComponent(state.selected)}/messages`, { method: "POST", body: { text } });
       $("reply-text").value = "";
-      await loadMessages();
+      await messages.refresh();
     });
   });
   $("note-form").addEventListener("submit", (event) => {
@@ -133,7 +154,7 @@ async function start() {
     act(async () => {
       await api(`/api/conversations/${encodeURIComponent(state.selected)}/notes`, { method: "POST", body: { text } });
       $("note-text").value = "";
-      await loadMessages();
+      await messages.refresh();
     });
   });
   $("end").addEventListener("click", () => act(async () => {
@@ -147,6 +168,7 @@ async function start() {
     await refresh();
   }));
   $("take-next").addEventListener("click", () => act(async () => {
+    alerts.acknowledge();
     const taken = await api("/api/queue/next", { method: "POST" });
     await refresh();
     await select(taken.conversation_id);

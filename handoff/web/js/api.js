@@ -78,6 +78,28 @@ export function connectLive(onChange, onState = () => {}) {
   return () => { closedByUs = true; if (socket) socket.close(); };
 }
 
+/**
+ * `task` run one at a time: a call while it runs makes one more run after it (however many calls
+ * came), and every caller waits for a run that started after its call. Reads of the same data
+ * that overlap would otherwise finish out of order and an older answer would win.
+ */
+export function oneAtATime(task) {
+  let running = null;
+  let again = false;
+  const loop = async () => {
+    try {
+      do { again = false; await task(); } while (again);
+    } finally {
+      running = null;
+    }
+  };
+  return () => {
+    if (running) { again = true; return running; }
+    running = loop();
+    return running;
+  };
+}
+
 /** Creates an element with text content only (never HTML) and optional attributes. */
 export function el(tag, { text, className, attrs } = {}, children = []) {
   const node = document.createElement(tag);

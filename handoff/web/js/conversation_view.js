@@ -4,7 +4,8 @@ import { el } from "./api.js";
 const KIND_LABEL = { customer: "Customer", agent: "", note: "Note", whisper: "Whisper", system: "" };
 
 export function renderMessage(line) {
-  const who = line.kind === "agent" ? line.author_name
+  // A supervisor's barge-in says so, as it does for the customer.
+  const who = line.kind === "agent" ? (line.author_role === "supervisor" ? `${line.author_name} (supervisor)` : line.author_name)
     : line.kind === "customer" ? "Customer"
     : line.kind === "system" ? "·"
     : `${KIND_LABEL[line.kind]} · ${line.author_name}`;

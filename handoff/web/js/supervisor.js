@@ -1,9 +1,11 @@
 // Supervisor view: all live conversations with their emotion, monitor one, whisper, barge in.
-import { api, connectLive, currentUser, el, formatWait, goToLogin, signOutLocally } from "./api.js";
-import { emotionBadge, renderContext, renderMessage } from "./conversation_view.js";
+import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, signOutLocally } from "./api.js";
+import { emotionBadge, renderContext } from "./conversation_view.js";
+import { MessageList } from "./message_list.js";
 
-const state = { selected: null, lastMessageId: "-" };
+const state = { selected: null };
 const $ = (id) => document.getElementById(id);
+let messages = null;
 
 async function act(action) {
   $("error").textContent = "";
@@ -36,35 +38,22 @@ function renderAgents(agents) {
   }
 }
 
-function appendMessages(lines) {
-  for (const line of lines) {
-    $("messages").append(renderMessage(line));
-    state.lastMessageId = line.id;
-  }
-}
-
 async function select(conversationId) {
   const data = await api(`/api/conversations/${encodeURIComponent(conversationId)}`);
   state.selected = conversationId;
-  state.lastMessageId = "-";
   $("monitor").hidden = false;
   $("mon-title").textContent = `${data.conversation.customer_name || "Customer"} · ${data.conversation.agent_display || "waiting"}`;
   $("mon-reason").textContent = data.conversation.reason_text;
   renderContext($("context"), data.context || {});
-  $("messages").replaceChildren();
-  appendMessages(data.messages);
+  messages.show(conversationId, data.messages);
 }
 
-async function refresh() {
+const refresh = oneAtATime(async () => {
   const data = await api("/api/supervisor/live");
   renderLive(data.conversations);
   renderAgents(data.agents);
-  if (state.selected) {
-    const id = state.selected;
-    const more = await api(`/api/conversations/${encodeURIComponent(id)}/messages?after=${encodeURIComponent(state.lastMessageId)}`);
-    if (state.selected === id) appendMessages(more.messages);
-  }
-}
+  if (state.selected) await messages.refresh();
+});
 
 function sendForm(formId, inputId, path) {
   $(formId).addEventListener("submit", (event) => {
@@ -83,6 +72,7 @@ async function start() {
   const user = currentUser();
   if (!user) { goToLogin(); return; }
   $("who").textContent = `${user.display_name} (${user.role})`;
+  messages = new MessageList($("messages"));
   sendForm("whisper-form", "whisper-text", "whisper");
   sendForm("barge-form", "barge-text", "barge");
   $("sign-out").addEventListener("click", () => act(async () => {

@@ -85,8 +85,9 @@ def test_a_lying_content_length_is_refused(own_bridge):
     assert head.startswith("HTTP/1.1 413")
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics", "/audio/0000.wav", "/nlg", "/no-such-page",
-                                  "/docs"])
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/readyz", "/metrics", "/audio/0000.wav", "/nlg", "/no-such-page", "/docs"]
+)
 def test_api_responses_carry_the_security_headers(bridge, path):
     response = httpx.get(f"{bridge.http_url}{path}")
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -121,9 +122,13 @@ def test_metrics_move_after_a_turn_and_after_an_error_frame(bridge):
     after = httpx.get(f"{bridge.http_url}/metrics")
     assert after.headers["content-type"].startswith("text/plain")
     text = after.text
-    assert _metric(text, "bridge_turn_latency_seconds_count") == _metric(before, "bridge_turn_latency_seconds_count") + 1
-    assert _metric(text, "bridge_error_frames_total", code="malformed_json") >= \
-        _metric(before, "bridge_error_frames_total", code="malformed_json") + 1
+    assert (
+        _metric(text, "bridge_turn_latency_seconds_count") == _metric(before, "bridge_turn_latency_seconds_count") + 1
+    )
+    assert (
+        _metric(text, "bridge_error_frames_total", code="malformed_json")
+        >= _metric(before, "bridge_error_frames_total", code="malformed_json") + 1
+    )
     assert _metric(text, "bridge_http_responses_total", status_class="2xx") > 0
     assert "bridge_http_responses_total" in text and "bridge_turn_latency_seconds_bucket" in text
 
@@ -142,8 +147,7 @@ def _first_frame_and_close(url: str, **options) -> tuple[dict, int]:
     return frame, 0
 
 
-def test_while_redis_is_away_requests_and_new_sockets_are_refused_never_let_through(
-        speech_cache_dir, tmp_path, caplog):
+def test_while_redis_is_away_requests_and_new_sockets_are_refused_never_let_through(speech_cache_dir, tmp_path, caplog):
     server = RedisServer(tmp_path)
     server.start()
     stack = start_stack(server.url, speech_cache_dir)
@@ -153,13 +157,19 @@ def test_while_redis_is_away_requests_and_new_sockets_are_refused_never_let_thro
         caplog.clear()
         refused = httpx.get(f"{stack.http_url}/audio/0000.wav", timeout=20)
         assert refused.status_code == 503 and refused.headers["retry-after"] == "3"
-        assert refused.json() == {"detail": "The service is briefly unavailable; please try again in 3 s.",
-                                  "retry_after_s": 3}
+        assert refused.json() == {
+            "detail": "The service is briefly unavailable; please try again in 3 s.",
+            "retry_after_s": 3,
+        }
         assert refused.headers["x-content-type-options"] == "nosniff"
 
         frame, close_code = _first_frame_and_close(stack.ws_url)
-        assert (frame["type"], frame["code"], frame["fatal"], frame["retry_after_ms"]) == \
-            ("error", "temporarily_unavailable", True, 3000)
+        assert (frame["type"], frame["code"], frame["fatal"], frame["retry_after_ms"]) == (
+            "error",
+            "temporarily_unavailable",
+            True,
+            3000,
+        )
         assert close_code == 1013
 
         warnings = [record.getMessage() for record in caplog.records if record.name == "common.http_guard"]
@@ -188,7 +198,9 @@ def test_while_the_redis_pool_is_exhausted_requests_wait_briefly_then_are_refuse
                 control.execute_command("CLIENT", "PAUSE", int(pause_s * 1000), "ALL")
             requests = asyncio.gather(*(timed_get(client, "/audio/0000.wav") for _ in range(8)))
             await asyncio.sleep(0.05)  # the requests hold the pool now
-            later = asyncio.gather(timed_get(client, "/readyz"), asyncio.to_thread(_first_frame_and_close, stack.ws_url))
+            later = asyncio.gather(
+                timed_get(client, "/readyz"), asyncio.to_thread(_first_frame_and_close, stack.ws_url)
+            )
             return await requests, await later
 
     answers, ((ready, _), (frame, close_code)) = asyncio.run(scenario())

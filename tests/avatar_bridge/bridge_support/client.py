@@ -49,8 +49,14 @@ class BridgeClient:
         """Resume `old`'s session on this socket (from `old.last_seq` unless given); the header frame."""
         last_seq = old.last_seq if last_seq is None else last_seq
         self.send(
-            {"v": 1, "type": "resume", "session_id": old.session_id, "resume_token": old.resume_token,
-             "last_seq": last_seq, **extra}
+            {
+                "v": 1,
+                "type": "resume",
+                "session_id": old.session_id,
+                "resume_token": old.resume_token,
+                "last_seq": last_seq,
+                **extra,
+            }
         )
         self.session_id, self.resume_token, self.last_seq = old.session_id, old.resume_token, last_seq
         return self.recv()

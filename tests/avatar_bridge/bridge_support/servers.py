@@ -23,8 +23,14 @@ class ThreadedServer:
 
     def __init__(self, app, port: int, options: dict | None = None) -> None:
         self.port = port
-        config = {"host": "127.0.0.1", "ws_max_size": 1024 * 1024, **(options or {}),
-                  "port": port, "log_level": "warning", "lifespan": "on"}
+        config = {
+            "host": "127.0.0.1",
+            "ws_max_size": 1024 * 1024,
+            **(options or {}),
+            "port": port,
+            "log_level": "warning",
+            "lifespan": "on",
+        }
         self._server = uvicorn.Server(uvicorn.Config(app, **config))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

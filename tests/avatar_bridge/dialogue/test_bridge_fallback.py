@@ -22,13 +22,14 @@ from avatar_bridge.dialogue.bridge_handoff import (
     ASSISTANT_UNAVAILABLE,
     HIDDEN_ANSWER,
     LOOKUPS_UNAVAILABLE,
-    handoff_record,
+    record_from_frames,
 )
 from avatar_bridge.dialogue.fallback import Choice, choice_of, normalise, offer_reply
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
 from avatar_bridge.wording.playbooks import load_playbooks
+from contracts.escalation.reasons import reason_text
+from contracts.handoff_record.schema import record_problems
 from handoff.context import build_context_package
-from handoff.escalation.rules import reason_text
 from handoff.queue.service import conversation_from_record
 
 REPLY_KINDS = frozenset(SchemaRegistry.load().shared_enum("reply_kind"))
@@ -42,13 +43,25 @@ EN, DE = PLAYBOOKS["en"].fallback, PLAYBOOKS["de"].fallback
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_every_fallback_text_is_there_and_distinct_in_both_languages(language: str) -> None:
     wording = PLAYBOOKS[language].fallback
-    texts = [wording.assistant_unavailable, wording.lookups_unavailable, wording.still_unavailable, wording.handed_over,
-             wording.handoff_failed, wording.nothing_to_retry, wording.talk_to_person, wording.try_again]
+    texts = [
+        wording.assistant_unavailable,
+        wording.lookups_unavailable,
+        wording.still_unavailable,
+        wording.handed_over,
+        wording.handoff_failed,
+        wording.nothing_to_retry,
+        wording.talk_to_person,
+        wording.try_again,
+    ]
     assert all(text.strip() for text in texts)
     assert len(set(texts)) == len(texts)
     # An apology where we are at fault, with the concrete next step (a person, or trying again).
-    for text in (wording.assistant_unavailable, wording.lookups_unavailable, wording.still_unavailable,
-                 wording.handoff_failed):
+    for text in (
+        wording.assistant_unavailable,
+        wording.lookups_unavailable,
+        wording.still_unavailable,
+        wording.handoff_failed,
+    ):
         assert PLAYBOOKS[language].apologises(text), text
     # Typed phrases are stored the way typed text is compared.
     assert all(normalise(phrase) == phrase for phrase in wording.accept_phrases | wording.retry_phrases)
@@ -64,40 +77,45 @@ def test_the_offer_is_an_apology_with_two_quick_replies_and_the_emotion_it_was_g
     emotion = {"label": "frustrated", "intensity": 0.8, "confidence": 1.0}
     reply = offer_reply(DE, DE.assistant_unavailable, "de", emotion)
     assert reply.text == DE.assistant_unavailable
-    assert reply.buttons == [{"title": DE.talk_to_person, "payload": "/request_human"},
-                             {"title": DE.try_again, "payload": "/try_again"}]
+    assert reply.buttons == [
+        {"title": DE.talk_to_person, "payload": "/request_human"},
+        {"title": DE.try_again, "payload": "/try_again"},
+    ]
     assert reply.cue == {"reply_kind": "apology", "language": "de", "emotion": emotion}
 
 
 # --- the customer's answer to the offer ---------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "wording", "expected"), [
-    ("/request_human", EN, Choice.ACCEPT),
-    ("/affirm", DE, Choice.ACCEPT),  # Rasa's own offer buttons mean the same
-    ("  /request_human ", EN, Choice.ACCEPT),
-    ("/try_again", EN, Choice.RETRY),
-    ("Yes, please!", EN, Choice.ACCEPT),
-    ("TALK TO A PERSON", EN, Choice.ACCEPT),
-    ("Ja, bitte.", DE, Choice.ACCEPT),
-    ("Mit einem Menschen sprechen", DE, Choice.ACCEPT),
-    ("Ja gerne, bitte", DE, Choice.ACCEPT),  # the phrases' words in another order
-    ("ok yes please", EN, Choice.ACCEPT),
-    ("yes please yes please yes please yes", EN, Choice.OTHER),  # too long to be a plain answer
-    ("ja aber wo ist meine Bestellung", DE, Choice.OTHER),
-    ("try again", EN, Choice.RETRY),
-    ("Noch einmal versuchen!", DE, Choice.RETRY),
-    ("where is my order?", EN, Choice.OTHER),
-    ("yes my order is late", EN, Choice.OTHER),  # a yes inside a new request is not an acceptance
-    ("no thanks", EN, Choice.OTHER),
-    ("", EN, Choice.OTHER),
-    ("?!?", EN, Choice.OTHER),
-    ("/request_human_now", EN, Choice.OTHER),
-    ("/try_again/../", EN, Choice.OTHER),
-    ("yes " * 500, EN, Choice.OTHER),
-    ("\u0000\u202e", EN, Choice.OTHER),
-    ("\u0000\u202eyes", EN, Choice.ACCEPT),  # invisible characters around a plain yes do not hide it
-])
+@pytest.mark.parametrize(
+    ("text", "wording", "expected"),
+    [
+        ("/request_human", EN, Choice.ACCEPT),
+        ("/affirm", DE, Choice.ACCEPT),  # Rasa's own offer buttons mean the same
+        ("  /request_human ", EN, Choice.ACCEPT),
+        ("/try_again", EN, Choice.RETRY),
+        ("Yes, please!", EN, Choice.ACCEPT),
+        ("TALK TO A PERSON", EN, Choice.ACCEPT),
+        ("Ja, bitte.", DE, Choice.ACCEPT),
+        ("Mit einem Menschen sprechen", DE, Choice.ACCEPT),
+        ("Ja gerne, bitte", DE, Choice.ACCEPT),  # the phrases' words in another order
+        ("ok yes please", EN, Choice.ACCEPT),
+        ("yes please yes please yes please yes", EN, Choice.OTHER),  # too long to be a plain answer
+        ("ja aber wo ist meine Bestellung", DE, Choice.OTHER),
+        ("try again", EN, Choice.RETRY),
+        ("Noch einmal versuchen!", DE, Choice.RETRY),
+        ("where is my order?", EN, Choice.OTHER),
+        ("yes my order is late", EN, Choice.OTHER),  # a yes inside a new request is not an acceptance
+        ("no thanks", EN, Choice.OTHER),
+        ("", EN, Choice.OTHER),
+        ("?!?", EN, Choice.OTHER),
+        ("/request_human_now", EN, Choice.OTHER),
+        ("/try_again/../", EN, Choice.OTHER),
+        ("yes " * 500, EN, Choice.OTHER),
+        ("\u0000\u202e", EN, Choice.OTHER),
+        ("\u0000\u202eyes", EN, Choice.ACCEPT),  # invisible characters around a plain yes do not hide it
+    ],
+)
 def test_the_customers_answer_to_the_offer(text: str, wording, expected: Choice) -> None:
     assert choice_of(text, wording) is expected
 
@@ -117,13 +135,25 @@ def _frame(seq: int, frame_type: str, **fields) -> str:
 
 FRAMES = [
     _frame(1, "ack", reply_to="m1", text="Where is my order? It's late again!"),
-    _frame(2, "bot_message", reply_to="m1", message_id="m1.0", text="Please tell me your e-mail.",
-           customer_emotion={"label": "frustrated", "intensity": 0.7}),
+    _frame(
+        2,
+        "bot_message",
+        reply_to="m1",
+        message_id="m1.0",
+        text="Please tell me your e-mail.",
+        customer_emotion={"label": "frustrated", "intensity": 0.7},
+    ),
     _frame(3, "bot_speech", reply_to="m1", message_id="m1.0", speech={}),
     _frame(4, "turn_complete", reply_to="m1", messages=1),
     _frame(5, "ack", reply_to="m2", text="4821"),
-    _frame(6, "bot_message", reply_to="m2", message_id="m2.0", text=EN.assistant_unavailable,
-           customer_emotion={"label": "neutral", "intensity": 0.1}),
+    _frame(
+        6,
+        "bot_message",
+        reply_to="m2",
+        message_id="m2.0",
+        text=EN.assistant_unavailable,
+        customer_emotion={"label": "neutral", "intensity": 0.1},
+    ),
     _frame(7, "error", reply_to="m2", code="dialogue_unavailable", message="..."),
     "{not json",
     json.dumps(["not", "an", "object"]),
@@ -135,14 +165,19 @@ FRAMES = [
 
 def test_the_record_carries_the_transcript_the_customer_saw() -> None:
     now = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-    record = handoff_record("session-1", "en", ASSISTANT_UNAVAILABLE, FRAMES, now=now)
+    record = record_from_frames("session-1", "en", ASSISTANT_UNAVAILABLE, FRAMES, now=now)
     assert record["schema"] == "handoff.v2" and record["conversation_id"] == "session-1"
+    assert record_problems(record) == []  # the handoff service's intake accepts it
     assert record["created_at"] == now.isoformat()
     assert record["reason"] == ASSISTANT_UNAVAILABLE
     assert record["reason_text"] == reason_text(ASSISTANT_UNAVAILABLE)
     assert record["reasons"] == [{"code": ASSISTANT_UNAVAILABLE, "text": reason_text(ASSISTANT_UNAVAILABLE)}]
     assert (record["skill"], record["priority"], record["verified"], record["customer_id"]) == (
-        "general", "normal", False, None)
+        "general",
+        "normal",
+        False,
+        None,
+    )
     assert [(line["role"], line["text"]) for line in record["transcript"]] == [
         ("customer", "Where is my order? It's late again!"),
         ("bot", "Please tell me your e-mail."),
@@ -153,16 +188,18 @@ def test_the_record_carries_the_transcript_the_customer_saw() -> None:
     assert record["transcript"][0]["emotion"] == {"label": "frustrated", "intensity": 0.7}
     assert record["transcript"][2]["emotion"] is None  # neutral is also "nothing known"
     assert record["emotion_timeline"] == [
-        {"turn": 1, "label": "frustrated", "intensity": 0.7, "distress": None, "timestamp": 1767000001.0}]
+        {"turn": 1, "label": "frustrated", "intensity": 0.7, "distress": None, "timestamp": 1767000001.0}
+    ]
     assert record["emotion"]["label"] == "neutral"  # the latest reading, as the cue said
 
 
 def test_a_record_from_nothing_is_still_a_valid_record() -> None:
-    record = handoff_record("session-2", "fr", LOOKUPS_UNAVAILABLE, [])
+    record = record_from_frames("session-2", "fr", LOOKUPS_UNAVAILABLE, [])
     assert record["transcript"] == [] and record["emotion_timeline"] == []
     assert record["language"] == "en"  # only languages the service knows
+    assert record_problems(record) == []
     assert record["emotion"]["label"] is None
-    assert handoff_record("s", "en", LOOKUPS_UNAVAILABLE, [])["handoff_id"] != record["handoff_id"]
+    assert record_from_frames("s", "en", LOOKUPS_UNAVAILABLE, [])["handoff_id"] != record["handoff_id"]
 
 
 class _NoCustomerDatabase:
@@ -174,7 +211,7 @@ class _NoCustomerDatabase:
 
 @pytest.mark.parametrize("reason", [ASSISTANT_UNAVAILABLE, LOOKUPS_UNAVAILABLE])
 def test_the_handoff_service_takes_the_record_without_a_rasa_tracker(reason: str) -> None:
-    record = handoff_record("session-3", "de", reason, FRAMES)
+    record = record_from_frames("session-3", "de", reason, FRAMES)
     package = build_context_package(record, _NoCustomerDatabase(), [])
     assert package["reasons"][0] == {"code": reason, "text": reason_text(reason)}
     assert package["skill"] == "general" and package["language"] == "de"
@@ -192,38 +229,70 @@ CUSTOM = frozenset({"action_start_request", "verify_form", "action_session_start
 
 
 def _tracker(*events: tuple[str, str | None], active_loop: dict | None = None) -> dict:
-    return {"active_loop": active_loop or {},
-            "events": [{"event": kind, **({"name": name} if kind == "action" else {"text": name})}
-                       for kind, name in events]}
+    return {
+        "active_loop": active_loop or {},
+        "events": [
+            {"event": kind, **({"name": name} if kind == "action" else {"text": name})} for kind, name in events
+        ],
+    }
 
 
-@pytest.mark.parametrize(("tracker", "needed"), [
-    # "where is my order?": the request action failed, Rasa fell back.
-    (_tracker(("action", "action_listen"), ("user", "where"), ("action", "action_start_request"),
-              ("action", "action_default_fallback"), ("action", "action_listen")), True),
-    # A greeting that needed nothing custom.
-    (_tracker(("action", "action_listen"), ("user", "hi"), ("action", "utter_greet"),
-              ("action", "action_listen")), False),
-    # A custom action of an earlier turn does not count.
-    (_tracker(("action", "action_start_request"), ("action", "action_listen"), ("user", "thanks"),
-              ("action", "utter_you_are_welcome"), ("action", "action_listen")), False),
-    # A new conversation whose custom session start failed (no action_listen before the message).
-    (_tracker(("action", "action_session_start"), ("user", "hi"), ("action", "action_default_fallback")), True),
-    # A form still active: stuck, whatever the turn ran.
-    (_tracker(("action", "action_listen"), ("user", "x"), active_loop={"name": "verify_form"}), True),
-    (_tracker(), False),
-    (None, False),
-    ({"events": "nonsense", "active_loop": None}, False),
-    ({"events": [None, 3, {"event": "user"}, {"event": "action", "name": "verify_form"}]}, True),
-])
+@pytest.mark.parametrize(
+    ("tracker", "needed"),
+    [
+        # "where is my order?": the request action failed, Rasa fell back.
+        (
+            _tracker(
+                ("action", "action_listen"),
+                ("user", "where"),
+                ("action", "action_start_request"),
+                ("action", "action_default_fallback"),
+                ("action", "action_listen"),
+            ),
+            True,
+        ),
+        # A greeting that needed nothing custom.
+        (
+            _tracker(
+                ("action", "action_listen"), ("user", "hi"), ("action", "utter_greet"), ("action", "action_listen")
+            ),
+            False,
+        ),
+        # A custom action of an earlier turn does not count.
+        (
+            _tracker(
+                ("action", "action_start_request"),
+                ("action", "action_listen"),
+                ("user", "thanks"),
+                ("action", "utter_you_are_welcome"),
+                ("action", "action_listen"),
+            ),
+            False,
+        ),
+        # A new conversation whose custom session start failed (no action_listen before the message).
+        (_tracker(("action", "action_session_start"), ("user", "hi"), ("action", "action_default_fallback")), True),
+        # A form still active: stuck, whatever the turn ran.
+        (_tracker(("action", "action_listen"), ("user", "x"), active_loop={"name": "verify_form"}), True),
+        (_tracker(), False),
+        (None, False),
+        ({"events": "nonsense", "active_loop": None}, False),
+        ({"events": [None, 3, {"event": "user"}, {"event": "action", "name": "verify_form"}]}, True),
+    ],
+)
 def test_which_turns_needed_the_action_server(tracker: dict | None, needed: bool) -> None:
     assert turn_needed_action_server(tracker, CUSTOM) is needed
 
 
 def test_the_custom_actions_come_from_the_bots_domain(tmp_path: Path) -> None:
     names = custom_action_names([REPOSITORY_ROOT / "bot" / "domain"])
-    assert {"action_start_request", "action_session_start", "action_handoff", "verify_form",
-            "address_form", "validate_verify_form"} <= names
+    assert {
+        "action_start_request",
+        "action_session_start",
+        "action_handoff",
+        "verify_form",
+        "address_form",
+        "validate_verify_form",
+    } <= names
     assert not {name for name in names if name.startswith("utter_")}
     (tmp_path / "broken.yml").write_text("actions: [unclosed")
     (tmp_path / "list.yml").write_text("- a list")

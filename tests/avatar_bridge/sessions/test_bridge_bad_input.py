@@ -223,4 +223,3 @@ def test_a_text_frame_with_invalid_utf8_closes_with_1007_and_the_session_resumes
     assert all(frame.get("reply_to") != "bad" for frame in resumed.received)  # the bad frame was never read
     assert of_type(resumed.ask("echo after"), "bot_message")[0]["text"] == "You said: after"
     resumed.close()
-

@@ -94,7 +94,26 @@ def test_malformed_deliveries_are_dropped_without_harm(bridge, redis_client):
     redis_client.xadd(bridge.settings.key("deliveries"), {"payload": "{not json"})
     _deliver(redis_client, bridge, client.session_id, {"type": "bot_message", "text": "spoofed"})
     _deliver(redis_client, bridge, client.session_id, {"type": "agent_message", "text": "no agent field"})
+    _deliver(
+        redis_client,
+        bridge,
+        client.session_id,
+        {"type": "agent_message", "message_id": "a-1", "text": "hi", "agent": {"display_name": "Eve", "role": "owner"}},
+    )
+    _deliver(
+        redis_client,
+        bridge,
+        client.session_id,
+        {
+            "type": "agent_message",
+            "message_id": "a-2",
+            "text": "hi",
+            "agent": {"display_name": "Sam", "role": "supervisor"},
+        },
+    )
     _deliver(redis_client, bridge, client.session_id, {"type": "status", "state": "with_agent"})
+    # Only the supervisor's message with a role the protocol knows comes through, before the status.
+    assert _next_of_type(client, "agent_message")["agent"] == {"display_name": "Sam", "role": "supervisor"}
     assert _next_of_type(client, "status")["state"] == "with_agent"
     client.close()
 

@@ -15,7 +15,9 @@ from avatar_bridge.wording.playbooks import load_playbooks
 from tests.avatar_bridge.conftest import start_stack
 from tests.support.redis_server import RedisServer
 
-PLAYBOOKS = load_playbooks(PACKAGE_DIR / "wording" / "playbooks", frozenset(SchemaRegistry.load().shared_enum("reply_kind")))
+PLAYBOOKS = load_playbooks(
+    PACKAGE_DIR / "wording" / "playbooks", frozenset(SchemaRegistry.load().shared_enum("reply_kind"))
+)
 EN, DE = PLAYBOOKS["en"].fallback, PLAYBOOKS["de"].fallback
 _streams = itertools.count(1)
 
@@ -55,7 +57,9 @@ def test_rasa_down_offer_then_accept_queues_one_handoff_and_routes_to_the_agent(
     (record,) = _records(client, stream)
     assert record["conversation_id"] == customer.session_id and record["reason"] == "assistant_unavailable"
     assert [line["text"] for line in record["transcript"] if line["role"] == "customer"] == [
-        "hello", "where is my parcel?"]
+        "hello",
+        "where is my parcel?",
+    ]
 
     # Routed to the agent now: the next message goes to the agent inbox, never a second record.
     received = len(bridge.fake_rasa.received.get(customer.session_id, []))
@@ -134,8 +138,7 @@ def test_other_messages_while_the_offer_stands_go_to_rasa_and_a_new_failure_offe
 
 
 @pytest.mark.parametrize(("language", "asks_again"), [("en", "send it again"), ("de", "noch einmal")])
-def test_redis_going_away_during_a_turn_is_said_plainly_on_the_socket(speech_cache_dir, tmp_path, language,
-                                                                      asks_again):
+def test_redis_going_away_during_a_turn_is_said_plainly_on_the_socket(speech_cache_dir, tmp_path, language, asks_again):
     # A Redis of this test's own, stopped while Rasa is still answering (FakeRasa's delay marker).
     server = RedisServer(tmp_path)
     server.start()

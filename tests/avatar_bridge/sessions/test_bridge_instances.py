@@ -65,8 +65,9 @@ def test_a_reply_finished_on_the_old_instance_reaches_the_new_socket_once(pair) 
 
     again = BridgeClient(second.ws_url)
     assert again.resume(customer)["type"] == "session_resumed"
-    frames = _frames_until(again, lambda got: any(f.get("reply_to") == message_id and f["type"] in
-                                                  ("turn_complete", "error") for f in got))
+    frames = _frames_until(
+        again, lambda got: any(f.get("reply_to") == message_id and f["type"] in ("turn_complete", "error") for f in got)
+    )
     assert frames[-1]["type"] == "turn_complete", frames  # not reported as interrupted
     assert not of_type(frames, "error")
     assert of_type(frames, "bot_message")
@@ -118,8 +119,12 @@ def test_a_socket_that_is_no_longer_the_newest_is_not_closed_by_an_older_takeove
 
 
 def _agent_message(redis_client, stream: str, session_id: str, index: int) -> None:
-    frame = {"type": "agent_message", "message_id": f"a-{index}", "agent": {"display_name": "Mira"},
-             "text": f"message {index}"}
+    frame = {
+        "type": "agent_message",
+        "message_id": f"a-{index}",
+        "agent": {"display_name": "Mira"},
+        "text": f"message {index}",
+    }
     redis_client.xadd(stream, {"payload": json.dumps({"session_id": session_id, "frame": frame})})
 
 

@@ -16,8 +16,9 @@ print("card 4111 1111 1111 1111", flush=True)
 
 
 def test_a_speech_worker_masks_what_it_logs_and_prints() -> None:
-    result = subprocess.run([sys.executable, "-c", WORKER], cwd=ROOT, capture_output=True, text=True,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
     output = result.stdout + result.stderr
     assert "could not say: write to [email]" in output
     assert "card [card]" in output

@@ -57,8 +57,12 @@ def _nlg(bridge, response: str, tracker: dict, arguments: dict | None = None, ht
         "tracker": tracker,
         "channel": {"name": "collector"},
     }
-    answer = (http or httpx).post(f"{bridge.http_url}/nlg", json=body, timeout=10,
-                                  headers=bearer_header(bridge.settings.nlg_token.get_secret_value()))
+    answer = (http or httpx).post(
+        f"{bridge.http_url}/nlg",
+        json=body,
+        timeout=10,
+        headers=bearer_header(bridge.settings.nlg_token.get_secret_value()),
+    )
     assert answer.status_code == 200, answer.text
     generated = answer.json()
     validate(generated, RASA_NLG_RESPONSE_SHAPE)  # Rasa would reject anything else

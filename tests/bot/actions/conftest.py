@@ -29,6 +29,7 @@ SENDER_ID = "conversation-under-test"
 
 # --- infrastructure ----------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def redis_socket(tmp_path_factory) -> Iterable[Path]:
     """A private redis-server on a Unix socket, without persistence."""
@@ -37,9 +38,23 @@ def redis_socket(tmp_path_factory) -> Iterable[Path]:
     workdir = tmp_path_factory.mktemp("redis")
     socket = workdir / "redis.sock"
     process = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700",
-         "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        [
+            "redis-server",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 10
@@ -117,16 +132,24 @@ def domain() -> Dict[str, Any]:
 
 # --- trackers ----------------------------------------------------------------------------------
 
-def user_event(text: str, intent: Optional[str], entities: Optional[List[Dict[str, Any]]] = None,
-               timestamp: float = 1700000000.0) -> Dict[str, Any]:
+
+def user_event(
+    text: str, intent: Optional[str], entities: Optional[List[Dict[str, Any]]] = None, timestamp: float = 1700000000.0
+) -> Dict[str, Any]:
     parse_data = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.97} if intent else {"name": None, "confidence": 0.0},
         "entities": entities or [],
         "intent_ranking": [],
     }
-    return {"event": "user", "timestamp": timestamp, "text": text, "parse_data": parse_data,
-            "input_channel": "rest", "metadata": {}}
+    return {
+        "event": "user",
+        "timestamp": timestamp,
+        "text": text,
+        "parse_data": parse_data,
+        "input_channel": "rest",
+        "metadata": {},
+    }
 
 
 def bot_event(text: str, timestamp: float = 1700000001.0) -> Dict[str, Any]:
@@ -134,8 +157,7 @@ def bot_event(text: str, timestamp: float = 1700000001.0) -> Dict[str, Any]:
 
 
 def action_event(name: str, timestamp: float = 1700000000.5) -> Dict[str, Any]:
-    return {"event": "action", "timestamp": timestamp, "name": name, "policy": None,
-            "confidence": 1.0}
+    return {"event": "action", "timestamp": timestamp, "name": name, "policy": None, "confidence": 1.0}
 
 
 def slot_event(name: str, value: Any) -> Dict[str, Any]:
@@ -144,8 +166,13 @@ def slot_event(name: str, value: Any) -> Dict[str, Any]:
 
 def entity(name: str, value: str, text: str) -> Dict[str, Any]:
     start = text.find(value)
-    return {"entity": name, "value": value, "start": start, "end": start + len(value),
-            "extractor": "RegexEntityExtractor"}
+    return {
+        "entity": name,
+        "value": value,
+        "start": start,
+        "end": start + len(value),
+        "extractor": "RegexEntityExtractor",
+    }
 
 
 TrackerFactory = Callable[..., Tracker]
@@ -159,13 +186,23 @@ def make_tracker() -> TrackerFactory:
     own execution (what a FormValidationAction validates).
     """
 
-    def build(intent: Optional[str] = None, text: str = "", *, slots: Optional[Dict[str, Any]] = None,
-              entities: Optional[List[Dict[str, Any]]] = None, history: Optional[List[Dict]] = None,
-              candidates: Optional[Dict[str, Any]] = None, active_loop: Optional[str] = None,
-              sender_id: str = SENDER_ID) -> Tracker:
+    def build(
+        intent: Optional[str] = None,
+        text: str = "",
+        *,
+        slots: Optional[Dict[str, Any]] = None,
+        entities: Optional[List[Dict[str, Any]]] = None,
+        history: Optional[List[Dict]] = None,
+        candidates: Optional[Dict[str, Any]] = None,
+        active_loop: Optional[str] = None,
+        sender_id: str = SENDER_ID,
+    ) -> Tracker:
         latest = user_event(text, intent, entities)
-        events = [action_event("action_session_start"), {"event": "session_started", "timestamp": None},
-                  action_event("action_listen")]
+        events = [
+            action_event("action_session_start"),
+            {"event": "session_started", "timestamp": None},
+            action_event("action_listen"),
+        ]
         events += list(history or [])
         events.append(latest)
         all_slots = dict(slots or {})
@@ -227,5 +264,4 @@ def act(domain) -> Callable[[Action, Tracker], Outcome]:
 @pytest.fixture()
 def ev() -> SimpleNamespace:
     """Builders for recorded tracker events: ev.user(...), ev.bot(...), ev.action(...) ..."""
-    return SimpleNamespace(user=user_event, bot=bot_event, action=action_event, slot=slot_event,
-                           entity=entity)
+    return SimpleNamespace(user=user_event, bot=bot_event, action=action_event, slot=slot_event, entity=entity)

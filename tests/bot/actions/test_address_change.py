@@ -11,8 +11,13 @@ JAMES = {"verified": True, "customer_id": "C100002", "verification_failures": 0.
 
 
 def form_turn(make_tracker, candidates, **slots):
-    return make_tracker("inform", str(next(iter(candidates.values()))), slots={**JAMES, **slots},
-                        candidates=candidates, active_loop="address_form")
+    return make_tracker(
+        "inform",
+        str(next(iter(candidates.values()))),
+        slots={**JAMES, **slots},
+        candidates=candidates,
+        active_loop="address_form",
+    )
 
 
 def test_an_own_order_not_yet_dispatched_is_accepted(customer_db, make_tracker, act):
@@ -54,16 +59,18 @@ def test_an_unverified_customer_gets_no_address_questions(customer_db, make_trac
     assert outcome.slots == {"requested_slot": None}
 
 
-@pytest.mark.parametrize("typed", ["Hauptstraße 5, 80331 München", "12 Park Lane, 10115 Berlin",
-                                   "Rue de la Gare 3, 1003 Lausanne"])
+@pytest.mark.parametrize(
+    "typed", ["Hauptstraße 5, 80331 München", "12 Park Lane, 10115 Berlin", "Rue de la Gare 3, 1003 Lausanne"]
+)
 def test_a_plausible_address_is_accepted(customer_db, make_tracker, act, typed):
     outcome = act(ValidateAddressForm(), form_turn(make_tracker, {"new_address": typed}, order_number="40010012"))
 
     assert outcome.slots == {"new_address": typed}
 
 
-@pytest.mark.parametrize("typed", ["Berlin", "<script>alert(1)</script> 12345 Berlin 5", "12345", "a" * 10_000,
-                                   "🙈🙈🙈 12 🙈🙈 12345"])
+@pytest.mark.parametrize(
+    "typed", ["Berlin", "<script>alert(1)</script> 12345 Berlin 5", "12345", "a" * 10_000, "🙈🙈🙈 12 🙈🙈 12345"]
+)
 def test_an_unusable_address_is_explained(customer_db, make_tracker, act, typed):
     outcome = act(ValidateAddressForm(), form_turn(make_tracker, {"new_address": typed}, order_number="40010012"))
 
@@ -72,8 +79,11 @@ def test_an_unusable_address_is_explained(customer_db, make_tracker, act, typed)
 
 
 def continue_tracker(make_tracker, order_number, new_address="Hauptstraße 5, 80331 München"):
-    return make_tracker("inform", new_address, slots={
-        **JAMES, "pending_request": "change_address", "order_number": order_number, "new_address": new_address})
+    return make_tracker(
+        "inform",
+        new_address,
+        slots={**JAMES, "pending_request": "change_address", "order_number": order_number, "new_address": new_address},
+    )
 
 
 def test_the_address_of_an_order_before_dispatch_is_changed(customer_db, make_tracker, act):
@@ -94,15 +104,26 @@ def test_a_dispatched_order_is_refused_and_a_person_offered(customer_db, make_tr
 
     assert outcome.responses == ["utter_address_change_too_late", "utter_offer_human"]
     assert outcome.message("utter_address_change_too_late")["carrier"] == "Royal Mail"
-    assert outcome.slots == {"human_offered": True, "handoff_reason": "address_change_after_dispatch",
-                             "pending_request": None}
+    assert outcome.slots == {
+        "human_offered": True,
+        "handoff_reason": "address_change_after_dispatch",
+        "pending_request": None,
+    }
     assert customer_db.get_order_for_customer("C100002", "40010002").delivery_address == before
 
 
 def test_a_delivered_order_cannot_be_redirected_any_more(customer_db, make_tracker, act):
-    tracker = make_tracker("inform", "40010011", slots={
-        "verified": True, "customer_id": "C100001", "pending_request": "change_address",
-        "order_number": "40010011", "new_address": None})
+    tracker = make_tracker(
+        "inform",
+        "40010011",
+        slots={
+            "verified": True,
+            "customer_id": "C100001",
+            "pending_request": "change_address",
+            "order_number": "40010011",
+            "new_address": None,
+        },
+    )
 
     outcome = act(ActionContinueRequest(), tracker)
 

@@ -51,8 +51,7 @@ def test_every_response_is_german_first_then_english_with_the_same_placeholders(
         assert len(buttons) == 1, f"{name}: every language needs the same buttons"
 
 
-EMPATHY_WORDS = re.compile(r"sorry|understand|annoying|frustrat|tut mir leid|verstehe|ärgerlich|schade",
-                           re.IGNORECASE)
+EMPATHY_WORDS = re.compile(r"sorry|understand|annoying|frustrat|tut mir leid|verstehe|ärgerlich|schade", re.IGNORECASE)
 
 
 def test_no_empathy_phrase_is_repeated_across_responses(domain):

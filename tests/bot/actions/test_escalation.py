@@ -8,8 +8,8 @@ import pytest
 from bot.actions.escalation import ActionOfferHuman, observe_escalation
 from bot.actions.fallback import ActionFallback
 from bot.policies.escalation import escalation_action
-from handoff.escalation.store import EscalationConfigStore
 from tests.support.escalation import config_data_with
+from tests.support.escalation import store_config as store_config_data
 
 
 def felt(ev, text, intent, label, intensity):
@@ -19,14 +19,18 @@ def felt(ev, text, intent, label, intensity):
 
 
 def angry_tracker(make_tracker, ev, intensity=0.9, **kwargs):
-    tracker = make_tracker("order_status", "WHERE IS IT", history=[felt(ev, "WHERE IS MY PARCEL", "order_status",
-                                                                         "frustrated", intensity)], **kwargs)
+    tracker = make_tracker(
+        "order_status",
+        "WHERE IS IT",
+        history=[felt(ev, "WHERE IS MY PARCEL", "order_status", "frustrated", intensity)],
+        **kwargs,
+    )
     tracker.events[-1]["parse_data"]["emotion"] = {"label": "frustrated", "confidence": 0.9, "intensity": intensity}
     return tracker
 
 
 def store_config(redis_client, **changes):
-    EscalationConfigStore(redis_client).update(config_data_with(**changes), actor="test")
+    store_config_data(redis_client, config_data_with(**changes))
 
 
 def slots(events):
@@ -50,12 +54,14 @@ def test_two_angry_messages_ask_for_a_handoff(customer_db, make_tracker, ev):
 
 
 def test_the_config_in_redis_is_used_on_the_next_turn(customer_db, redis_client, make_tracker, ev):
-    store_config(redis_client, emotion__mode="offer",
-                 emotion__labels__frustrated={"min_intensity": 0.95, "consecutive_turns": 2})
+    store_config(
+        redis_client, emotion__mode="offer", emotion__labels__frustrated={"min_intensity": 0.95, "consecutive_turns": 2}
+    )
     assert observe_escalation(angry_tracker(make_tracker, ev)) == []
 
     store_config(redis_client, emotion__mode="offer")
     import time
+
     time.sleep(1.05)  # the action server's config cache
     decision = slots(observe_escalation(angry_tracker(make_tracker, ev)))["escalation"]
     assert decision["mode"] == "offer" and escalation_action(decision) == "action_offer_human"
@@ -74,12 +80,15 @@ def test_without_redis_the_defaults_apply(tmp_path, monkeypatch, make_tracker, e
     assert "using the defaults" in caplog.text
 
 
-@pytest.mark.parametrize(("code", "response"), [
-    ("repeated_misunderstanding", "utter_offer_human_after_misunderstanding"),
-    ("conversation_loop", "utter_offer_human_after_loop"),
-    ("emotion_sad", "utter_offer_human_upset"),
-    ("verification_lockout", "utter_offer_human"),
-])
+@pytest.mark.parametrize(
+    ("code", "response"),
+    [
+        ("repeated_misunderstanding", "utter_offer_human_after_misunderstanding"),
+        ("conversation_loop", "utter_offer_human_after_loop"),
+        ("emotion_sad", "utter_offer_human_upset"),
+        ("verification_lockout", "utter_offer_human"),
+    ],
+)
 def test_the_offer_matches_its_reason_and_remembers_it(customer_db, make_tracker, act, code, response):
     decision = {"escalate": True, "mode": "offer", "reasons": [{"code": code, "text": "why", "mode": "offer"}]}
     outcome = act(ActionOfferHuman(), make_tracker("nlu_fallback", "???", slots={"escalation": decision}))
@@ -97,13 +106,17 @@ def test_an_offer_inside_a_form_closes_the_form(customer_db, make_tracker, act):
     assert {"event": "active_loop", "timestamp": None, "name": None} in outcome.events
 
 
-@pytest.mark.parametrize(("changes", "count", "offered"), [
-    ({}, 1.0, True),
-    ({"fallbacks__max_fallbacks": 3}, 1.0, False),
-    ({"fallbacks__enabled": False}, 5.0, False),
-])
-def test_the_fallback_follows_the_configured_threshold(customer_db, redis_client, make_tracker, act,
-                                                      changes, count, offered):
+@pytest.mark.parametrize(
+    ("changes", "count", "offered"),
+    [
+        ({}, 1.0, True),
+        ({"fallbacks__max_fallbacks": 3}, 1.0, False),
+        ({"fallbacks__enabled": False}, 5.0, False),
+    ],
+)
+def test_the_fallback_follows_the_configured_threshold(
+    customer_db, redis_client, make_tracker, act, changes, count, offered
+):
     if changes:
         store_config(redis_client, **changes)
     outcome = act(ActionFallback(), make_tracker("nlu_fallback", "blorp", slots={"fallback_count": count}))

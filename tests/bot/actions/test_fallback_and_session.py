@@ -21,13 +21,18 @@ def test_the_second_misunderstanding_offers_a_person(make_tracker, act):
     outcome = act(ActionFallback(), make_tracker("nlu_fallback", "blub", slots={"fallback_count": 1.0}))
 
     assert outcome.responses == ["utter_offer_human_after_misunderstanding"]
-    assert outcome.slots == {"fallback_count": 0.0, "human_offered": True,
-                             "handoff_reason": "repeated_misunderstanding"}
+    assert outcome.slots == {
+        "fallback_count": 0.0,
+        "human_offered": True,
+        "handoff_reason": "repeated_misunderstanding",
+    }
 
 
 def test_declining_a_person_closes_the_offer(make_tracker, act):
-    outcome = act(ActionDeclineHuman(), make_tracker("deny", "no thanks", slots={
-        "human_offered": True, "handoff_reason": "repeated_misunderstanding"}))
+    outcome = act(
+        ActionDeclineHuman(),
+        make_tracker("deny", "no thanks", slots={"human_offered": True, "handoff_reason": "repeated_misunderstanding"}),
+    )
 
     assert outcome.responses == ["utter_anything_else"]
     assert outcome.slots == {"human_offered": False, "handoff_reason": None}
@@ -47,8 +52,14 @@ def test_a_new_session_keeps_the_language_but_not_the_verification(make_tracker,
 
 @pytest.mark.parametrize(
     ("metadata", "previous", "expected"),
-    [({"language": "de"}, None, "de"), ({"language": "DE-de"}, "en", "de"), ({"language": "en"}, "de", "en"),
-     ({"language": "fr"}, None, None), ({"language": "fr"}, "de", "de"), ("garbage", None, None)],
+    [
+        ({"language": "de"}, None, "de"),
+        ({"language": "DE-de"}, "en", "de"),
+        ({"language": "en"}, "de", "en"),
+        ({"language": "fr"}, None, None),
+        ({"language": "fr"}, "de", "de"),
+        ("garbage", None, None),
+    ],
 )
 def test_the_client_can_choose_the_language_at_session_start(make_tracker, act, metadata, previous, expected):
     events = session_events(make_tracker, act, {"session_started_metadata": metadata, "language": previous})

@@ -20,10 +20,15 @@ from bot.actions.parsing import (
 
 @pytest.mark.parametrize(
     ("value", "language", "expected"),
-    [(date(2026, 12, 24), "de", "24.12.2026"), (date(2026, 12, 24), "en", "24 Dec 2026"),
-     (date(2026, 3, 5), "de", "05.03.2026"), (date(2026, 3, 5), "en", "5 Mar 2026"),
-     (datetime(2026, 1, 2, 23, 0, tzinfo=timezone.utc), "en", "2 Jan 2026"), ("2026-07-01", "de", "01.07.2026"),
-     (None, "en", "")],
+    [
+        (date(2026, 12, 24), "de", "24.12.2026"),
+        (date(2026, 12, 24), "en", "24 Dec 2026"),
+        (date(2026, 3, 5), "de", "05.03.2026"),
+        (date(2026, 3, 5), "en", "5 Mar 2026"),
+        (datetime(2026, 1, 2, 23, 0, tzinfo=timezone.utc), "en", "2 Jan 2026"),
+        ("2026-07-01", "de", "01.07.2026"),
+        (None, "en", ""),
+    ],
 )
 def test_dates(value, language, expected):
     assert format_date(value, language) == expected
@@ -31,11 +36,17 @@ def test_dates(value, language, expected):
 
 @pytest.mark.parametrize(
     ("amount", "currency", "language", "expected"),
-    [(Decimal("12.5"), "EUR", "de", "12,50 €"), (Decimal("12.5"), "EUR", "en", "€12.50"),
-     (Decimal("1234.5"), "EUR", "de", "1.234,50 €"), (Decimal("1234.5"), "EUR", "en", "€1,234.50"),
-     (Decimal("-5"), "EUR", "en", "-€5.00"), (Decimal("89.9"), "GBP", "en", "£89.90"),
-     (Decimal("0.005"), "EUR", "de", "0,01 €"), (Decimal("10"), "CHF", "de", "10,00 CHF"),
-     (Decimal("10"), "CHF", "en", "CHF 10.00")],
+    [
+        (Decimal("12.5"), "EUR", "de", "12,50 €"),
+        (Decimal("12.5"), "EUR", "en", "€12.50"),
+        (Decimal("1234.5"), "EUR", "de", "1.234,50 €"),
+        (Decimal("1234.5"), "EUR", "en", "€1,234.50"),
+        (Decimal("-5"), "EUR", "en", "-€5.00"),
+        (Decimal("89.9"), "GBP", "en", "£89.90"),
+        (Decimal("0.005"), "EUR", "de", "0,01 €"),
+        (Decimal("10"), "CHF", "de", "10,00 CHF"),
+        (Decimal("10"), "CHF", "en", "CHF 10.00"),
+    ],
 )
 def test_amounts(amount, currency, language, expected):
     assert format_money(amount, currency, language) == expected
@@ -43,8 +54,15 @@ def test_amounts(amount, currency, language, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Anna.Schmidt@Example.DE", "anna.schmidt@example.de"), ("my number is c100001", "C100001"),
-     ("C1000011", None), ("' OR '1'='1", None), ("", None), (None, None), ("x" * 10_000, None)],
+    [
+        ("Anna.Schmidt@Example.DE", "anna.schmidt@example.de"),
+        ("my number is c100001", "C100001"),
+        ("C1000011", None),
+        ("' OR '1'='1", None),
+        ("", None),
+        (None, None),
+        ("x" * 10_000, None),
+    ],
 )
 def test_account_identifiers(text, expected):
     assert find_account_identifier(text) == expected
@@ -52,8 +70,17 @@ def test_account_identifiers(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("4821", "4821"), ("48 21", "4821"), ("its 4821!", "4821"), ("+49 151 23454821", "4821"),
-     ("0151/2345-4821", "4821"), ("1234 or 5678", None), ("482", None), ("four eight", None), ("", None)],
+    [
+        ("4821", "4821"),
+        ("48 21", "4821"),
+        ("its 4821!", "4821"),
+        ("+49 151 23454821", "4821"),
+        ("0151/2345-4821", "4821"),
+        ("1234 or 5678", None),
+        ("482", None),
+        ("four eight", None),
+        ("", None),
+    ],
 )
 def test_phone_digits(text, expected):
     assert find_phone_last4(text) == expected
@@ -74,8 +101,13 @@ def test_clean_text_removes_control_characters_and_limits_length():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Hauptstraße 5, 80331 München", True), ("12 Park Lane, 10115 Berlin", True), ("Berlin", False),
-     ("80331", False), ("<b>Hauptstraße 5</b>, 80331 München", False)],
+    [
+        ("Hauptstraße 5, 80331 München", True),
+        ("12 Park Lane, 10115 Berlin", True),
+        ("Berlin", False),
+        ("80331", False),
+        ("<b>Hauptstraße 5</b>, 80331 München", False),
+    ],
 )
 def test_addresses(text, expected):
     assert looks_like_address(text) is expected

@@ -13,17 +13,30 @@ VERIFIED = {"verified": True, "verification_failures": 0.0}
 
 
 def verified_tracker(make_tracker, customer_id, pending, language="en", **slots):
-    return make_tracker("inform", "1234", slots={
-        **VERIFIED, "customer_id": customer_id, "pending_request": pending, "language": language, **slots,
-    })
+    return make_tracker(
+        "inform",
+        "1234",
+        slots={
+            **VERIFIED,
+            "customer_id": customer_id,
+            "pending_request": pending,
+            "language": language,
+            **slots,
+        },
+    )
 
 
 # --- action_start_request ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("intent", "pending"),
-    [("reset_password", "password_reset"), ("order_status", "order_status"),
-     ("account_balance", "account_balance"), ("change_address", "change_address")],
+    [
+        ("reset_password", "password_reset"),
+        ("order_status", "order_status"),
+        ("account_balance", "account_balance"),
+        ("change_address", "change_address"),
+    ],
 )
 def test_a_request_is_remembered_and_introduced_before_verification(make_tracker, act, intent, pending):
     outcome = act(ActionStartRequest(), make_tracker(intent, "..."))
@@ -41,34 +54,54 @@ def test_a_verified_customer_gets_no_introduction(make_tracker, act):
 
 def test_a_bare_order_number_asks_for_its_status(make_tracker, ev, act):
     text = "40010002"
-    outcome = act(ActionStartRequest(), make_tracker(
-        "inform", text, entities=[ev.entity("order_number", text, text)], slots={"order_number": text}))
+    outcome = act(
+        ActionStartRequest(),
+        make_tracker("inform", text, entities=[ev.entity("order_number", text, text)], slots={"order_number": text}),
+    )
 
     assert outcome.slots == {"pending_request": "order_status"}
 
 
 def test_values_of_an_earlier_request_are_forgotten(make_tracker, act):
-    tracker = make_tracker("order_status", "where are my orders?", slots={
-        "order_number": "40010002", "new_address": "1 Old Street, 12345 Berlin",
-        "human_offered": True, "troubleshoot_active": True,
-    })
+    tracker = make_tracker(
+        "order_status",
+        "where are my orders?",
+        slots={
+            "order_number": "40010002",
+            "new_address": "1 Old Street, 12345 Berlin",
+            "human_offered": True,
+            "troubleshoot_active": True,
+        },
+    )
 
     outcome = act(ActionStartRequest(), tracker)
 
-    assert outcome.slots == {"pending_request": "order_status", "order_number": None, "new_address": None,
-                             "human_offered": False, "troubleshoot_active": False}
+    assert outcome.slots == {
+        "pending_request": "order_status",
+        "order_number": None,
+        "new_address": None,
+        "human_offered": False,
+        "troubleshoot_active": False,
+    }
 
 
 def test_an_order_number_in_the_same_message_is_kept(make_tracker, ev, act):
     text = "where is 40010002"
-    outcome = act(ActionStartRequest(), make_tracker(
-        "order_status", text, entities=[ev.entity("order_number", "40010002", text)],
-        slots={"order_number": "40010002"}))
+    outcome = act(
+        ActionStartRequest(),
+        make_tracker(
+            "order_status",
+            text,
+            entities=[ev.entity("order_number", "40010002", text)],
+            slots={"order_number": "40010002"},
+        ),
+    )
 
     assert "order_number" not in outcome.slots
 
 
 # --- action_continue_request: password reset ---------------------------------------------------
+
 
 def test_password_reset_sends_a_single_use_link_and_shows_only_the_masked_address(customer_db, make_tracker, act):
     outcome = act(ActionContinueRequest(), verified_tracker(make_tracker, "C100001", "password_reset", "de"))
@@ -90,10 +123,12 @@ def test_password_reset_sends_a_single_use_link_and_shows_only_the_masked_addres
 
 # --- action_continue_request: order status -----------------------------------------------------
 
+
 def test_a_delayed_order_opens_with_an_apology_and_the_new_date(customer_db, make_tracker, act):
     order = customer_db.get_order_for_customer("C100002", "40010002")
-    outcome = act(ActionContinueRequest(),
-                  verified_tracker(make_tracker, "C100002", "order_status", order_number="40010002"))
+    outcome = act(
+        ActionContinueRequest(), verified_tracker(make_tracker, "C100002", "order_status", order_number="40010002")
+    )
 
     assert outcome.responses == ["utter_order_delayed", "utter_order_status_in_transit"]
     delay = outcome.message("utter_order_delayed")
@@ -107,8 +142,10 @@ def test_a_delayed_order_opens_with_an_apology_and_the_new_date(customer_db, mak
 
 def test_german_customers_get_german_dates(customer_db, make_tracker, act):
     order = customer_db.get_order_for_customer("C100001", "40010001")
-    outcome = act(ActionContinueRequest(),
-                  verified_tracker(make_tracker, "C100001", "order_status", "de", order_number="40010001"))
+    outcome = act(
+        ActionContinueRequest(),
+        verified_tracker(make_tracker, "C100001", "order_status", "de", order_number="40010001"),
+    )
 
     assert outcome.responses == ["utter_order_status_in_transit"]
     assert outcome.message("utter_order_status_in_transit")["eta"] == order.estimated_delivery.strftime("%d.%m.%Y")
@@ -117,15 +154,20 @@ def test_german_customers_get_german_dates(customer_db, make_tracker, act):
 def test_without_an_order_number_every_open_order_is_described_delayed_first(customer_db, make_tracker, act):
     outcome = act(ActionContinueRequest(), verified_tracker(make_tracker, "C100002", "order_status"))
 
-    assert outcome.responses == ["utter_several_orders_intro", "utter_order_delayed",
-                                 "utter_order_status_in_transit", "utter_order_status_processing_no_eta"]
+    assert outcome.responses == [
+        "utter_several_orders_intro",
+        "utter_order_delayed",
+        "utter_order_status_in_transit",
+        "utter_order_status_processing_no_eta",
+    ]
     assert outcome.message("utter_several_orders_intro")["count"] == 2
     assert outcome.message("utter_order_status_processing_no_eta")["order_number"] == "40010012"
 
 
 def test_an_order_out_for_delivery(customer_db, make_tracker, act):
-    outcome = act(ActionContinueRequest(),
-                  verified_tracker(make_tracker, "C100004", "order_status", order_number="40010004"))
+    outcome = act(
+        ActionContinueRequest(), verified_tracker(make_tracker, "C100004", "order_status", order_number="40010004")
+    )
 
     assert outcome.responses == ["utter_order_status_out_for_delivery"]
     assert outcome.message("utter_order_status_out_for_delivery")["carrier"] == "DPD"
@@ -133,8 +175,9 @@ def test_an_order_out_for_delivery(customer_db, make_tracker, act):
 
 def test_another_customers_order_is_not_found_and_nothing_of_it_leaks(customer_db, make_tracker, act):
     annas_order = customer_db.get_order("40010001")
-    outcome = act(ActionContinueRequest(),
-                  verified_tracker(make_tracker, "C100002", "order_status", order_number="40010001"))
+    outcome = act(
+        ActionContinueRequest(), verified_tracker(make_tracker, "C100002", "order_status", order_number="40010001")
+    )
 
     assert outcome.responses == ["utter_order_not_found"]
     assert outcome.message("utter_order_not_found")["order_number"] == "40010001"
@@ -150,15 +193,18 @@ def test_a_customer_without_open_orders_is_told_so(customer_db, make_tracker, ac
 
 # --- action_continue_request: balance ----------------------------------------------------------
 
+
 def test_balance_and_open_invoices_with_due_dates(customer_db, make_tracker, act):
     summary = customer_db.account_summary("C100003")
     outcome = act(ActionContinueRequest(), verified_tracker(make_tracker, "C100003", "account_balance", "de"))
 
     invoices = sorted(summary.open_invoices, key=lambda invoice: invoice.due_date)
-    expected_lines = ["utter_overdue_invoice" if invoice.due_date < date.today() else "utter_open_invoice"
-                      for invoice in invoices]
-    assert outcome.responses == (["utter_balance_due", "utter_open_invoices_intro"] + expected_lines
-                                 + ["utter_payment_hint"])
+    expected_lines = [
+        "utter_overdue_invoice" if invoice.due_date < date.today() else "utter_open_invoice" for invoice in invoices
+    ]
+    assert outcome.responses == (
+        ["utter_balance_due", "utter_open_invoices_intro"] + expected_lines + ["utter_payment_hint"]
+    )
     balance = outcome.message("utter_balance_due")["balance"]
     assert balance.endswith(" €") and "," in balance  # German: 12,50 €
     assert "utter_overdue_invoice" in outcome.responses  # Lena's older invoice is past due
@@ -175,16 +221,23 @@ def test_a_settled_account(customer_db, make_tracker, act):
 
 # --- action_continue_request: without verification ---------------------------------------------
 
+
 def test_after_a_lockout_a_person_is_offered(make_tracker, act):
-    tracker = make_tracker("inform", "3333", slots={
-        "verified": False, "verification_failures": 3.0, "pending_request": "password_reset",
-        "handoff_reason": "verification_lockout"})
+    tracker = make_tracker(
+        "inform",
+        "3333",
+        slots={
+            "verified": False,
+            "verification_failures": 3.0,
+            "pending_request": "password_reset",
+            "handoff_reason": "verification_lockout",
+        },
+    )
 
     outcome = act(ActionContinueRequest(), tracker)
 
     assert outcome.responses == ["utter_offer_human"]
-    assert outcome.slots == {"human_offered": True, "handoff_reason": "verification_lockout",
-                             "pending_request": None}
+    assert outcome.slots == {"human_offered": True, "handoff_reason": "verification_lockout", "pending_request": None}
 
 
 def test_a_stopped_verification_shows_nothing(make_tracker, act):

@@ -38,12 +38,17 @@ def test_a_broken_tree_is_rejected_with_a_reason(broken):
 
 
 def test_a_sign_in_problem_starts_with_an_acknowledgement_and_the_first_question(make_tracker, act):
-    outcome = act(ActionTroubleshoot(), make_tracker("troubleshoot_login", "I can't log in",
-                                                     slots={"human_offered": True}))
+    outcome = act(
+        ActionTroubleshoot(), make_tracker("troubleshoot_login", "I can't log in", slots={"human_offered": True})
+    )
 
     assert outcome.responses == ["utter_ts_login_intro", "utter_ts_login_caps_lock"]
-    assert outcome.slots == {"troubleshoot_topic": "login", "human_offered": False,
-                             "troubleshoot_step": "login_caps_lock", "troubleshoot_active": True}
+    assert outcome.slots == {
+        "troubleshoot_topic": "login",
+        "human_offered": False,
+        "troubleshoot_step": "login_caps_lock",
+        "troubleshoot_active": True,
+    }
 
 
 def walk(make_tracker, act, topic_intent, answers):
@@ -79,9 +84,11 @@ def test_paths_that_end_in_a_fix(make_tracker, act, topic_intent, answers, last_
 
 @pytest.mark.parametrize(
     ("topic_intent", "answers"),
-    [("troubleshoot_login", ["deny", "deny", "deny"]),
-     ("troubleshoot_loading", ["affirm", "deny", "deny"]),
-     ("troubleshoot_loading", ["deny", "deny", "deny"])],
+    [
+        ("troubleshoot_login", ["deny", "deny", "deny"]),
+        ("troubleshoot_loading", ["affirm", "deny", "deny"]),
+        ("troubleshoot_loading", ["deny", "deny", "deny"]),
+    ],
 )
 def test_paths_that_end_in_the_offer_of_a_person(make_tracker, act, topic_intent, answers):
     slots, said = walk(make_tracker, act, topic_intent, answers)
@@ -93,16 +100,20 @@ def test_paths_that_end_in_the_offer_of_a_person(make_tracker, act, topic_intent
 
 
 def test_an_answer_without_an_open_question_is_not_taken_as_one(make_tracker, act):
-    outcome = act(ActionTroubleshoot(), make_tracker("affirm", "yes", slots={"troubleshoot_active": False,
-                                                                             "troubleshoot_step": "resolved"}))
+    outcome = act(
+        ActionTroubleshoot(),
+        make_tracker("affirm", "yes", slots={"troubleshoot_active": False, "troubleshoot_step": "resolved"}),
+    )
 
     assert outcome.responses == ["utter_ask_how_to_help"]
     assert outcome.slots == {"troubleshoot_active": False}
 
 
 def test_another_message_repeats_the_open_question(make_tracker, act):
-    outcome = act(ActionTroubleshoot(), make_tracker("nlu_fallback", "hmm?", slots={
-        "troubleshoot_active": True, "troubleshoot_step": "login_browser"}))
+    outcome = act(
+        ActionTroubleshoot(),
+        make_tracker("nlu_fallback", "hmm?", slots={"troubleshoot_active": True, "troubleshoot_step": "login_browser"}),
+    )
 
     assert outcome.responses == ["utter_ts_login_browser"]
     assert outcome.slots == {"troubleshoot_step": "login_browser", "troubleshoot_active": True}

@@ -9,16 +9,23 @@ from bot.actions.verification import MAX_ATTEMPTS, ValidateVerifyForm
 
 def identifier_turn(make_tracker, ev, text, *, entity_type=None, slots=None):
     entities = [ev.entity(entity_type, text, text)] if entity_type else []
-    return make_tracker("inform", text, entities=entities, slots=slots,
-                        candidates={"account_identifier": text}, active_loop="verify_form")
+    return make_tracker(
+        "inform",
+        text,
+        entities=entities,
+        slots=slots,
+        candidates={"account_identifier": text},
+        active_loop="verify_form",
+    )
 
 
 def digits_turn(make_tracker, text, identifier="james.carter@example.com", failures=None):
     return make_tracker(
-        "inform", text,
-        slots={"account_identifier": identifier, "requested_slot": "phone_last4",
-               "verification_failures": failures},
-        candidates={"phone_last4": text}, active_loop="verify_form",
+        "inform",
+        text,
+        slots={"account_identifier": identifier, "requested_slot": "phone_last4", "verification_failures": failures},
+        candidates={"phone_last4": text},
+        active_loop="verify_form",
     )
 
 
@@ -85,17 +92,20 @@ def test_unclear_digits_are_explained_without_counting_a_failure(customer_db, ma
 
 def test_wrong_digits_and_an_unknown_account_get_exactly_the_same_answer(customer_db, make_tracker, act):
     wrong_digits = act(ValidateVerifyForm(), digits_turn(make_tracker, "1111"))
-    unknown_account = act(ValidateVerifyForm(),
-                          digits_turn(make_tracker, "1111", identifier="nobody@example.org"))
+    unknown_account = act(ValidateVerifyForm(), digits_turn(make_tracker, "1111", identifier="nobody@example.org"))
 
     assert wrong_digits.responses == unknown_account.responses == ["utter_verification_failed"]
-    assert wrong_digits.slots == unknown_account.slots == {
-        "account_identifier": None,  # both answers are asked again
-        "phone_last4": None,
-        "verified": False,
-        "customer_id": None,
-        "verification_failures": 1.0,
-    }
+    assert (
+        wrong_digits.slots
+        == unknown_account.slots
+        == {
+            "account_identifier": None,  # both answers are asked again
+            "phone_last4": None,
+            "verified": False,
+            "customer_id": None,
+            "verification_failures": 1.0,
+        }
+    )
 
 
 def test_the_third_failure_stops_the_form_and_locks_the_account(customer_db, make_tracker, act):
@@ -110,9 +120,7 @@ def test_the_third_failure_stops_the_form_and_locks_the_account(customer_db, mak
     assert customer_db.is_verification_locked("C100002")
 
 
-def test_a_locked_account_stays_locked_in_a_new_conversation_even_with_the_right_digits(
-    customer_db, make_tracker, act
-):
+def test_a_locked_account_stays_locked_in_a_new_conversation_even_with_the_right_digits(customer_db, make_tracker, act):
     for wrong in ("1111", "2222", "3333"):
         customer_db.verify_customer("C100002", wrong)
 
@@ -125,9 +133,12 @@ def test_a_locked_account_stays_locked_in_a_new_conversation_even_with_the_right
 
 
 def test_a_verified_customer_is_not_asked_again(customer_db, make_tracker, act):
-    tracker = make_tracker("order_status", "where is my order",
-                           slots={"verified": True, "customer_id": "C100002"},
-                           active_loop="verify_form")
+    tracker = make_tracker(
+        "order_status",
+        "where is my order",
+        slots={"verified": True, "customer_id": "C100002"},
+        active_loop="verify_form",
+    )
 
     outcome = act(ValidateVerifyForm(), tracker)
 

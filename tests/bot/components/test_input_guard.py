@@ -15,8 +15,15 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.components.input_guard import InputGuard
 
 TRAINING_TEXTS = [
-    "where is my order", "I forgot my password", "wo ist meine Bestellung", "ich habe mein Passwort vergessen",
-    "you charged me twice", "can I pay with paypal", "my parcel has not arrived yet", "hello", "yes please",
+    "where is my order",
+    "I forgot my password",
+    "wo ist meine Bestellung",
+    "ich habe mein Passwort vergessen",
+    "you charged me twice",
+    "can I pay with paypal",
+    "my parcel has not arrived yet",
+    "hello",
+    "yes please",
 ]
 
 
@@ -28,8 +35,12 @@ def storage(tmp_path: Path) -> LocalModelStorage:
 @pytest.fixture
 def trained_guard(storage: LocalModelStorage) -> Callable[[Dict[str, Any]], InputGuard]:
     def create(config: Dict[str, Any]) -> InputGuard:
-        guard = InputGuard.create({**InputGuard.get_default_config(), **config}, storage,
-                                  Resource("guard"), ExecutionContext(graph_schema=None, model_id="t"))  # type: ignore[arg-type]
+        guard = InputGuard.create(
+            {**InputGuard.get_default_config(), **config},
+            storage,
+            Resource("guard"),
+            ExecutionContext(graph_schema=None, model_id="t"),
+        )  # type: ignore[arg-type]
         guard.train(TrainingData([Message(data={"text": t, "intent": "x"}) for t in TRAINING_TEXTS]))
         return guard
 
@@ -67,8 +78,15 @@ def test_input_the_model_cannot_know_falls_back(trained_guard, text: str, reason
 
 @pytest.mark.parametrize(
     "text",
-    ["where is my order 40010002", "wo ist meine Bestellung?", "7315", "ok", "james.carter@example.com",
-     "yes please, my parcel has not arrived", "C100001"],
+    [
+        "where is my order 40010002",
+        "wo ist meine Bestellung?",
+        "7315",
+        "ok",
+        "james.carter@example.com",
+        "yes please, my parcel has not arrived",
+        "C100001",
+    ],
 )
 def test_normal_messages_keep_their_intent(trained_guard, text: str) -> None:
     message = classified(text, "order_status")
@@ -79,17 +97,23 @@ def test_normal_messages_keep_their_intent(trained_guard, text: str) -> None:
 
 def test_vocabulary_survives_persist_and_load(trained_guard, storage: LocalModelStorage) -> None:
     trained_guard({})
-    loaded = InputGuard.load(InputGuard.get_default_config(), storage, Resource("guard"),
-                             ExecutionContext(graph_schema=None, model_id="t"))  # type: ignore[arg-type]
+    loaded = InputGuard.load(
+        InputGuard.get_default_config(), storage, Resource("guard"), ExecutionContext(graph_schema=None, model_id="t")
+    )  # type: ignore[arg-type]
     messages: List[Message] = [classified("'; DROP TABLE customers; --"), classified("where is my parcel")]
     loaded.process(messages)
     assert [m.get("intent")["name"] for m in messages] == ["nlu_fallback", "affirm"]
 
 
-def test_missing_vocabulary_degrades_to_the_wordless_check(storage: LocalModelStorage,
-                                                           caplog: pytest.LogCaptureFixture) -> None:
-    guard = InputGuard.load(InputGuard.get_default_config(), storage, Resource("never-trained"),
-                            ExecutionContext(graph_schema=None, model_id="t"))  # type: ignore[arg-type]
+def test_missing_vocabulary_degrades_to_the_wordless_check(
+    storage: LocalModelStorage, caplog: pytest.LogCaptureFixture
+) -> None:
+    guard = InputGuard.load(
+        InputGuard.get_default_config(),
+        storage,
+        Resource("never-trained"),
+        ExecutionContext(graph_schema=None, model_id="t"),
+    )  # type: ignore[arg-type]
     messages = [classified("🙈"), classified("completely unknown words here")]
     guard.process(messages)
     assert [m.get("intent")["name"] for m in messages] == ["nlu_fallback", "affirm"]

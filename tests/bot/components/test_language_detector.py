@@ -77,8 +77,9 @@ def test_output_is_on_the_parse_data_and_other_output_is_kept(create_detector: D
     assert message.get("intent") == {"name": "order_status", "confidence": 0.9}
 
 
-def test_a_missing_cues_file_degrades_with_a_warning(create_detector: DetectorFactory, tmp_path: Path,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_a_missing_cues_file_degrades_with_a_warning(
+    create_detector: DetectorFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     detector = create_detector({"cues_file": str(tmp_path / "missing.yml")})
     message = Message(data={"text": "wo ist mein Paket"})
     detector.process([message])

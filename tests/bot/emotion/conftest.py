@@ -14,6 +14,7 @@ import pytest
 
 from emotion_test_data import ENCODER_DIR, write_emotion_data
 
+
 @pytest.fixture(scope="session")
 def encoder_dir() -> Path:
     if not (ENCODER_DIR / "manifest.json").is_file():
@@ -46,7 +47,9 @@ def default_execution_context():
 
 
 @pytest.fixture
-def create_emotion_classifier(default_model_storage, default_execution_context, small_emotion_data, encoder_dir) -> Callable:
+def create_emotion_classifier(
+    default_model_storage, default_execution_context, small_emotion_data, encoder_dir
+) -> Callable:
     """Rasa's way: `create(config, model_storage, resource, execution_context)`."""
     from rasa.engine.storage.resource import Resource
 
@@ -54,7 +57,9 @@ def create_emotion_classifier(default_model_storage, default_execution_context, 
 
     def inner(config: Dict = None, resource_name: str = "emotion_classifier"):
         merged = {**EmotionClassifier.get_default_config(), "training_data": str(small_emotion_data), **(config or {})}
-        return EmotionClassifier.create(merged, default_model_storage, Resource(resource_name), default_execution_context)
+        return EmotionClassifier.create(
+            merged, default_model_storage, Resource(resource_name), default_execution_context
+        )
 
     return inner
 

@@ -1,4 +1,5 @@
-"""`track_emotion` (the emotion observer of `action_observe_turn`) across a conversation, with a real rasa_sdk Tracker."""
+"""`track_emotion` (the emotion observer of `action_observe_turn`) across a conversation, with a real
+rasa_sdk Tracker."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.events import SlotSet  # noqa: E402
 
 from bot.actions.emotion import EMOTION_SLOTS as ACTION_EMOTION_SLOTS, track_emotion  # noqa: E402
-from bot.emotion.distress import SMOOTHING, update_distress  # noqa: E402
+from contracts.emotion.distress import SMOOTHING, update_distress  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 EMOTION_SLOTS = ["emotion", "emotion_intensity", "distress_level", "distress_trend", "distress_history"]
@@ -139,8 +140,7 @@ def test_garbage_in_previous_slots_is_tolerated():
 
 
 def test_scores_without_intensity_still_count_probability_weighted():
-    partial = {"label": "frustrated", "confidence": 0.5, "intensity": 0.0,
-               "scores": {"frustrated": 0.5, "happy": 0.5}}
+    partial = {"label": "frustrated", "confidence": 0.5, "intensity": 0.0, "scores": {"frustrated": 0.5, "happy": 0.5}}
 
     (level,) = [e["value"] for e in run_action({}, "meh", partial) if e["name"] == "distress_level"]
 

@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData  # noqa: E4
 
 from bot.components.emotion_classifier import EMOTION, EmotionClassifier  # noqa: E402
 from bot.emotion.runtime import EmotionConfigError  # noqa: E402
-from bot.emotion.taxonomy import load_taxonomy  # noqa: E402
+from contracts.emotion.taxonomy import load_taxonomy  # noqa: E402
 
 from emotion_test_data import write_emotion_data  # noqa: E402
 
@@ -73,7 +73,9 @@ def test_emotion_is_part_of_the_parse_output(trained_emotion_classifier):
 def test_leaves_intent_entities_and_other_output_intact(trained_emotion_classifier):
     classifier = trained_emotion_classifier
     intent = {"name": "order_status", "confidence": 0.93}
-    entities = [{"entity": "order_number", "value": "40010002", "start": 13, "end": 21, "extractor": "RegexEntityExtractor"}]
+    entities = [
+        {"entity": "order_number", "value": "40010002", "start": 13, "end": 21, "extractor": "RegexEntityExtractor"}
+    ]
     message = Message.build(text="where is order 40010002?!")
     message.set(INTENT, intent, add_to_output=True)
     message.set(ENTITIES, entities, add_to_output=True)
@@ -90,10 +92,13 @@ def test_leaves_intent_entities_and_other_output_intact(trained_emotion_classifi
 
 def test_intensity_follows_cues_for_the_same_complaint(trained_emotion_classifier):
     classifier = trained_emotion_classifier
-    calm, loud = emotions(classifier, [
-        "my refund has not arrived yet",
-        "MY REFUND HAS NOT ARRIVED YET!!! third time I'm asking, damn it",
-    ])
+    calm, loud = emotions(
+        classifier,
+        [
+            "my refund has not arrived yet",
+            "MY REFUND HAS NOT ARRIVED YET!!! third time I'm asking, damn it",
+        ],
+    )
 
     assert loud["intensity"] > calm["intensity"] + 0.2
 
@@ -143,7 +148,9 @@ def test_bad_input_gives_neutral_or_low_confidence_and_never_crashes(trained_emo
     assert elapsed < 2.0
 
 
-@pytest.mark.parametrize("text, expected", [("😡😡", "frustrated"), ("🙏😰", "anxious"), ("😢", "sad"), ("🎉👍", "happy")])
+@pytest.mark.parametrize(
+    "text, expected", [("😡😡", "frustrated"), ("🙏😰", "anxious"), ("😢", "sad"), ("🎉👍", "happy")]
+)
 def test_emoji_only_messages_follow_their_emoji(trained_emotion_classifier, text, expected):
     classifier = trained_emotion_classifier
 
@@ -175,7 +182,12 @@ def test_missing_training_data_degrades_with_a_warning(create_emotion_classifier
         warnings.simplefilter("ignore")
         (emotion,) = emotions(classifier, ["hello"])
 
-    assert emotion == {"label": "neutral", "confidence": 0.0, "intensity": 0.0, "scores": {label: float(label == "neutral") for label in LABELS}}
+    assert emotion == {
+        "label": "neutral",
+        "confidence": 0.0,
+        "intensity": 0.0,
+        "scores": {label: float(label == "neutral") for label in LABELS},
+    }
 
 
 def test_loading_without_a_persisted_head_degrades_with_a_warning(load_emotion_classifier):

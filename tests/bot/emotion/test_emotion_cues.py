@@ -7,7 +7,7 @@ import pytest
 
 from bot.emotion.cues import combine_intensity, load_cues
 from bot.emotion.predictor import EmotionPredictor
-from bot.emotion.taxonomy import load_taxonomy
+from contracts.emotion.taxonomy import load_taxonomy
 
 CUES = load_cues()
 
@@ -71,7 +71,10 @@ def test_calm_messages_raise_no_intensity(text):
         ("WHERE IS MY ORDER!!!", "WHERE IS MY DAMN ORDER!!! third time I'm asking"),
         ("wo ist meine Bestellung", "wo ist meine Bestellung?!"),
         ("wo ist meine Bestellung?!", "WO IST MEINE BESTELLUNG?! Ich frage zum dritten Mal"),
-        ("WO IST MEINE BESTELLUNG?! Ich frage zum dritten Mal", "WO IST MEINE VERDAMMTE BESTELLUNG?! Ich frage zum dritten Mal"),
+        (
+            "WO IST MEINE BESTELLUNG?! Ich frage zum dritten Mal",
+            "WO IST MEINE VERDAMMTE BESTELLUNG?! Ich frage zum dritten Mal",
+        ),
     ],
 )
 def test_more_cues_mean_more_intensity(calmer, louder):

@@ -93,13 +93,19 @@ def test_goemotions_rows_map_ids_through_the_ekman_groups(tmp_path):
 
 
 def test_split_is_stratified_fixed_and_stable():
-    examples = [Example(f"{language} {label} {i}", label, language)
-                for language in ("en", "de") for label in ("happy", "sad") for i in range(10)]
+    examples = [
+        Example(f"{language} {label} {i}", label, language)
+        for language in ("en", "de")
+        for label in ("happy", "sad")
+        for i in range(10)
+    ]
 
     train, held_out = stratified_split(examples, 0.2, seed=13)
     again_train, again_held_out = stratified_split(list(reversed(examples)), 0.2, seed=13)
 
     assert len(held_out) == 8 and len(train) == 32
     assert sorted(e.text for e in held_out) == sorted(e.text for e in again_held_out)
-    assert {(e.language, e.label) for e in held_out} == {(lang, label) for lang in ("en", "de") for label in ("happy", "sad")}
+    assert {(e.language, e.label) for e in held_out} == {
+        (lang, label) for lang in ("en", "de") for label in ("happy", "sad")
+    }
     assert not set(train) & set(held_out)

@@ -25,15 +25,22 @@ GOEMOTIONS_ID = {"frustrated": 2, "anxious": 19, "sad": 25, "confused": 6, "happ
 def run_script(name: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(PYTHON if PYTHON.exists() else sys.executable), str(SCRIPTS / name), *args],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
 @pytest.fixture(scope="module")
 def goemotions_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("goemotions") / "train.tsv"
-    rows = [f"{text}\t{GOEMOTIONS_ID[label]}\tid{i}"
-            for i, (label, text) in enumerate((label, text) for label, texts in SMALL_EXAMPLES["en"].items() for text in texts)]
+    rows = [
+        f"{text}\t{GOEMOTIONS_ID[label]}\tid{i}"
+        for i, (label, text) in enumerate(
+            (label, text) for label, texts in SMALL_EXAMPLES["en"].items() for text in texts
+        )
+    ]
     rows.append("a row the mapping cannot decide\t15,25\tidX")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -42,7 +49,12 @@ def goemotions_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def tsv_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("tsv") / "eval.tsv"
-    rows = [f"{text}\t{label}" for by_label in SMALL_EXAMPLES.values() for label, texts in by_label.items() for text in texts]
+    rows = [
+        f"{text}\t{label}"
+        for by_label in SMALL_EXAMPLES.values()
+        for label, texts in by_label.items()
+        for text in texts
+    ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -50,7 +62,17 @@ def tsv_file(tmp_path_factory) -> Path:
 def test_train_head_on_goemotions_format_writes_a_usable_head_and_report(goemotions_file, tmp_path, encoder_dir):
     out = tmp_path / "head"
 
-    result = run_script("train_head.py", "--data", str(goemotions_file), "--format", "goemotions", "--out", str(out), "--held-out", "0.3")
+    result = run_script(
+        "train_head.py",
+        "--data",
+        str(goemotions_file),
+        "--format",
+        "goemotions",
+        "--out",
+        str(out),
+        "--held-out",
+        "0.3",
+    )
 
     assert result.returncode == 0, result.stderr
     assert "1 ambiguous" in result.stdout
@@ -60,12 +82,27 @@ def test_train_head_on_goemotions_format_writes_a_usable_head_and_report(goemoti
     assert head.labels == ["neutral", "frustrated", "anxious", "sad", "confused", "happy"]
 
 
-def test_component_uses_a_pretrained_head(goemotions_file, tmp_path, create_emotion_classifier, load_emotion_classifier):
+def test_component_uses_a_pretrained_head(
+    goemotions_file, tmp_path, create_emotion_classifier, load_emotion_classifier
+):
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
     out = tmp_path / "head"
-    assert run_script("train_head.py", "--data", str(goemotions_file), "--format", "goemotions", "--out", str(out), "--held-out", "0").returncode == 0
+    assert (
+        run_script(
+            "train_head.py",
+            "--data",
+            str(goemotions_file),
+            "--format",
+            "goemotions",
+            "--out",
+            str(out),
+            "--held-out",
+            "0",
+        ).returncode
+        == 0
+    )
     config = {"pretrained_head": str(out), "training_data": str(tmp_path / "not_needed")}
 
     create_emotion_classifier(config).train(TrainingData())
@@ -83,7 +120,9 @@ def test_evaluate_prints_per_label_scores_and_saves_the_png(tsv_file, tmp_path, 
     )
     png = tmp_path / "confusion.png"
 
-    result = run_script("evaluate.py", "--data", str(tsv_file), "--format", "tsv", "--png", str(png), "--config", str(config))
+    result = run_script(
+        "evaluate.py", "--data", str(tsv_file), "--format", "tsv", "--png", str(png), "--config", str(config)
+    )
 
     assert result.returncode == 0, result.stderr
     for expected in ("precision", "recall", "macro-F1", "confusion matrix", "frustrated"):
@@ -92,7 +131,9 @@ def test_evaluate_prints_per_label_scores_and_saves_the_png(tsv_file, tmp_path, 
 
 
 def test_evaluate_skips_missing_data_when_asked(tmp_path):
-    result = run_script("evaluate.py", "--data", str(tmp_path / "absent.tsv"), "--format", "goemotions", "--skip-missing")
+    result = run_script(
+        "evaluate.py", "--data", str(tmp_path / "absent.tsv"), "--format", "goemotions", "--skip-missing"
+    )
 
     assert result.returncode == 0
     assert "skipping" in result.stdout
@@ -117,7 +158,8 @@ def test_pending_exports_lists_only_unexported_transformers_models(tmp_path):
     commands = pending_export_commands(config)
 
     assert commands == [
-        f".venv/bin/python scripts/emotion/export_hf_classifier.py --model org/new-model --export-dir {tmp_path / 'exports'}"
+        ".venv/bin/python scripts/emotion/export_hf_classifier.py --model org/new-model "
+        f"--export-dir {tmp_path / 'exports'}"
     ]
     result = run_script("pending_exports.py", "--config", str(config))
     assert result.stdout.strip() == commands[0]

@@ -1,4 +1,5 @@
-"""track_language (an observer of action_observe_turn) keeps the `language` slot in step with the customer's messages."""
+"""track_language (an observer of action_observe_turn) keeps the `language` slot in step with the
+customer's messages."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from rasa_sdk import Tracker
 from bot.actions.language import track_language
 
 
-def tracker(language_slot: Optional[str], detected: Optional[Dict[str, Any]],
-            metadata: Optional[Dict[str, Any]] = None) -> Tracker:
+def tracker(
+    language_slot: Optional[str], detected: Optional[Dict[str, Any]], metadata: Optional[Dict[str, Any]] = None
+) -> Tracker:
     latest = {"text": "…", "intent": {"name": "greet", "confidence": 0.9}, "entities": []}
     if detected is not None:
         latest["language"] = detected

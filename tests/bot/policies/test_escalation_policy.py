@@ -25,8 +25,11 @@ def domain() -> Domain:
 @pytest.fixture()
 def policy(tmp_path) -> EscalationPolicy:
     return EscalationPolicy.create(
-        {**EscalationPolicy.get_default_config()}, LocalModelStorage(tmp_path), Resource("escalation"),
-        ExecutionContext(GraphSchema({}), "test"))
+        {**EscalationPolicy.get_default_config()},
+        LocalModelStorage(tmp_path),
+        Resource("escalation"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
 
 
 def tracker(domain, *events) -> DialogueStateTracker:
@@ -45,14 +48,17 @@ def predicted(policy, domain, state):
     return domain.action_names_or_texts[prediction.max_confidence_index]
 
 
-@pytest.mark.parametrize(("slot", "expected"), [
-    (decision("handoff"), "action_handoff"),
-    (decision("offer"), "action_offer_human"),
-    (None, None),
-    ({"escalate": False, "mode": None, "reasons": []}, None),
-    ({"escalate": True, "mode": "teleport"}, None),
-    ("garbage", None),
-])
+@pytest.mark.parametrize(
+    ("slot", "expected"),
+    [
+        (decision("handoff"), "action_handoff"),
+        (decision("offer"), "action_offer_human"),
+        (None, None),
+        ({"escalate": False, "mode": None, "reasons": []}, None),
+        ({"escalate": True, "mode": "teleport"}, None),
+        ("garbage", None),
+    ],
+)
 def test_after_a_user_message(policy, domain, slot, expected):
     state = tracker(domain, UserUttered("so sad", {"name": "order_status"}), SlotSet("escalation", slot))
     assert predicted(policy, domain, state) == expected
@@ -64,14 +70,22 @@ def test_priority_is_above_rule_policy(policy):
 
 def test_after_its_own_action_it_listens_and_after_a_rules_action_it_stays_out(policy, domain):
     user = UserUttered("so sad", {"name": "order_status"})
-    own = tracker(domain, user, SlotSet("escalation", decision("handoff")),
-                  ActionExecuted("action_handoff", policy="policy_2_EscalationPolicy"))
+    own = tracker(
+        domain,
+        user,
+        SlotSet("escalation", decision("handoff")),
+        ActionExecuted("action_handoff", policy="policy_2_EscalationPolicy"),
+    )
     assert predicted(policy, domain, own) == "action_listen"
     by_rule = tracker(domain, user, ActionExecuted("action_handoff", policy="policy_1_RulePolicy"))
     assert predicted(policy, domain, by_rule) is None
 
 
 def test_nothing_in_the_middle_of_the_bots_turn(policy, domain):
-    state = tracker(domain, UserUttered("hi", {"name": "greet"}), SlotSet("escalation", decision("handoff")),
-                    ActionExecuted("utter_greet"))
+    state = tracker(
+        domain,
+        UserUttered("hi", {"name": "greet"}),
+        SlotSet("escalation", decision("handoff")),
+        ActionExecuted("utter_greet"),
+    )
     assert predicted(policy, domain, state) is None

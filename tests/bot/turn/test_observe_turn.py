@@ -22,13 +22,20 @@ EMOTION_SLOTS = {"emotion", "emotion_intensity", "distress_level", "distress_tre
 def emotion_entry(label: str, confidence: float, intensity: float) -> Dict[str, Any]:
     labels = ["neutral", "frustrated", "anxious", "sad", "confused", "happy"]
     rest = (1.0 - confidence) / 5
-    return {"label": label, "confidence": confidence, "intensity": intensity,
-            "scores": {name: confidence if name == label else rest for name in labels}}
+    return {
+        "label": label,
+        "confidence": confidence,
+        "intensity": intensity,
+        "scores": {name: confidence if name == label else rest for name in labels},
+    }
 
 
 def make_tracker(slots: Dict[str, Any], parse_data: Optional[Dict[str, Any]] = None) -> Tracker:
-    latest = {"text": "wo ist mein Paket? ich mache mir Sorgen",
-              "intent": {"name": "order_status", "confidence": 0.9}, "entities": []}
+    latest = {
+        "text": "wo ist mein Paket? ich mache mir Sorgen",
+        "intent": {"name": "order_status", "confidence": 0.9},
+        "entities": [],
+    }
     latest.update(parse_data or {})
     return Tracker(
         sender_id="turn-test",
@@ -47,8 +54,10 @@ def run(action: ActionObserveTurn, tracker: Tracker) -> List[Dict[str, Any]]:
 
 
 def test_one_call_sets_language_and_emotion():
-    tracker = make_tracker({"language": "en"}, {"language": {"code": "de", "confidence": 0.9},
-                                                "emotion": emotion_entry("anxious", 0.85, 0.7)})
+    tracker = make_tracker(
+        {"language": "en"},
+        {"language": {"code": "de", "confidence": 0.9}, "emotion": emotion_entry("anxious", 0.85, 0.7)},
+    )
 
     events = run(ActionObserveTurn(), tracker)
 
@@ -142,9 +151,12 @@ def test_rasa_action_extract_slots_calls_the_action_server_once_per_turn(monkeyp
         return [Event.from_parameters(event) for event in events]
 
     monkeypatch.setattr(rasa_actions.RemoteAction, "run", run_remote)
-    parse_data = {"intent": {"name": "order_status", "confidence": 0.9}, "entities": [],
-                  "language": {"code": "de", "confidence": 0.9},
-                  "emotion": emotion_entry("anxious", 0.85, 0.7)}
+    parse_data = {
+        "intent": {"name": "order_status", "confidence": 0.9},
+        "entities": [],
+        "language": {"code": "de", "confidence": 0.9},
+        "emotion": emotion_entry("anxious", 0.85, 0.7),
+    }
     tracker = DialogueStateTracker.from_events(
         "extract-slots",
         [UserUttered("kommt es rechtzeitig? ich mache mir Sorgen", parse_data["intent"], [], parse_data)],
@@ -152,8 +164,9 @@ def test_rasa_action_extract_slots_calls_the_action_server_once_per_turn(monkeyp
     )
     extract = rasa_actions.ActionExtractSlots(action_endpoint=None)
 
-    events = asyncio.run(extract.run(CollectingOutputChannel(),
-                                     TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
+    events = asyncio.run(
+        extract.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+    )
 
     assert calls == ["action_observe_turn"]
     values = {event.key: event.value for event in events}

@@ -20,16 +20,23 @@ from launcher.settings import LauncherSettings
 from launcher.system import System
 
 
-@pytest.fixture(scope="module")
+# Package scope: the console test modules share one system (starting it costs most of their time);
+# each test leaves no conversation waiting or assigned.
+@pytest.fixture(scope="package")
 def system_settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
     work = tmp_path_factory.mktemp("handoff-system")
     return LauncherSettings.from_env(
-        redis_port=free_port(), rasa_port=free_port(), action_server_port=free_port(), bridge_port=free_port(),
-        handoff_port=free_port(), var_dir=work, customer_db_url=f"sqlite:///{work / 'customer.db'}",
+        redis_port=free_port(),
+        rasa_port=free_port(),
+        action_server_port=free_port(),
+        bridge_port=free_port(),
+        handoff_port=free_port(),
+        var_dir=work,
+        customer_db_url=f"sqlite:///{work / 'customer.db'}",
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def running_system(system_settings: LauncherSettings) -> Iterator[System]:
     from customer_db.seed import seed_database
     from customer_db.sql import SqlCustomerConnector

@@ -22,7 +22,8 @@ def sign_in(page, base: str, username: str, password: str) -> None:  # noqa: ANN
 
 
 def test_customer_is_handed_over_chats_with_an_agent_and_returns_to_the_bot(
-        running_system, system_settings, chromium) -> None:  # noqa: ANN001
+    running_system, system_settings, chromium
+) -> None:  # noqa: ANN001
     base = system_settings.handoff_url
     customer = CustomerSocket(f"ws://127.0.0.1:{system_settings.bridge_port}/ws/v1")
     agent_context = chromium.new_context()
@@ -84,8 +85,11 @@ def test_customer_is_handed_over_chats_with_an_agent_and_returns_to_the_bot(
         assert "Mia" in back["text"]
         agent.locator("#conversation").wait_for(state="hidden")
         # Rasa knows the conversation is back with the bot, so it can escalate again later.
-        slots = httpx.get(f"{system_settings.rasa_url}/conversations/{session_id}/tracker",
-                          timeout=30, auth=rasa_api_auth(system_settings)).json()["slots"]
+        slots = httpx.get(
+            f"{system_settings.rasa_url}/conversations/{session_id}/tracker",
+            timeout=30,
+            auth=rasa_api_auth(system_settings),
+        ).json()["slots"]
         assert slots["handoff_requested"] is False and slots["human_offered"] is False
 
         again = customer.say("where is my order")

@@ -20,23 +20,37 @@ def connector(customer_db_url):  # customer_db_url: the seeded database of tests
 
 
 def customer_line(text, intent, label=None, intensity=0.0, ts=1.0):
-    return {"role": "customer", "text": text, "intent": intent, "timestamp": ts,
-            "emotion": {"label": label, "intensity": intensity} if label else None}
+    return {
+        "role": "customer",
+        "text": text,
+        "intent": intent,
+        "timestamp": ts,
+        "emotion": {"label": label, "intensity": intensity} if label else None,
+    }
 
 
 def double_charge_de() -> dict:
     return {
-        "schema": "handoff.v2", "handoff_id": "h-1", "conversation_id": "conv-anna", "language": "de",
-        "created_at": "2026-11-22T05:00:00+00:00", "verified": True, "customer_id": "C100001",
+        "schema": "handoff.v2",
+        "handoff_id": "h-1",
+        "conversation_id": "conv-anna",
+        "language": "de",
+        "created_at": "2026-11-22T05:00:00+00:00",
+        "verified": True,
+        "customer_id": "C100001",
         "reason": "billing_double_charge",
-        "reasons": [{"code": "billing_double_charge", "text": "The customer reports being charged twice for one order."}],
-        "skill": "billing", "priority": "high",
+        "reasons": [
+            {"code": "billing_double_charge", "text": "The customer reports being charged twice for one order."}
+        ],
+        "skill": "billing",
+        "priority": "high",
         "slots": {"order_number": "40010001", "verified": True, "language": "de"},
         "transcript": [
             customer_line("Wo ist meine Bestellung 40010001?", "order_status", "neutral", 0.3, 1.0),
             {"role": "bot", "text": "Bestellung 40010001 ist mit DHL unterwegs.", "intent": None, "timestamp": 2.0},
-            customer_line("Außerdem wurde mir die Bestellung doppelt abgebucht!", "billing_double_charge",
-                          "frustrated", 0.8, 3.0),
+            customer_line(
+                "Außerdem wurde mir die Bestellung doppelt abgebucht!", "billing_double_charge", "frustrated", 0.8, 3.0
+            ),
             customer_line("Das ist eine FRECHHEIT!!!", "billing_double_charge", "frustrated", 0.95, 4.0),
         ],
         "emotion_timeline": [
@@ -44,8 +58,13 @@ def double_charge_de() -> dict:
             {"turn": 2, "label": "frustrated", "intensity": 0.8, "distress": 0.8, "timestamp": 3.0},
             {"turn": 3, "label": "frustrated", "intensity": 0.95, "distress": 0.95, "timestamp": 4.0},
         ],
-        "bot_attempts": [{"action": "action_continue_request", "said": ["Bestellung 40010001 ist mit DHL unterwegs."],
-                          "results": {"pending_request": None}}],
+        "bot_attempts": [
+            {
+                "action": "action_continue_request",
+                "said": ["Bestellung 40010001 ist mit DHL unterwegs."],
+                "results": {"pending_request": None},
+            }
+        ],
     }
 
 
@@ -94,32 +113,59 @@ def test_an_unverified_customer_gets_nothing_from_the_account(connector):
 
 
 def test_earlier_conversations_of_this_customer_only(connector):
-    history = InMemoryConversationHistory([
-        {"conversation_id": "old-1", "customer_id": "C100001", "started_at": "2026-10-01T09:00:00",
-         "resolved_by": "agent", "handoff_reason": "warranty_claim", "outcome_code": "replaced"},
-        {"conversation_id": "old-2", "customer_id": "C100001", "started_at": "2026-11-01T09:00:00",
-         "resolved_by": "bot", "primary_intent": "order_status"},
-        {"conversation_id": "conv-anna", "customer_id": "C100001", "started_at": "2026-11-22T05:00:00"},
-        {"conversation_id": "other", "customer_id": "C100002", "started_at": "2026-11-20T09:00:00"},
-    ])
+    history = InMemoryConversationHistory(
+        [
+            {
+                "conversation_id": "old-1",
+                "customer_id": "C100001",
+                "started_at": "2026-10-01T09:00:00",
+                "resolved_by": "agent",
+                "handoff_reason": "warranty_claim",
+                "outcome_code": "replaced",
+            },
+            {
+                "conversation_id": "old-2",
+                "customer_id": "C100001",
+                "started_at": "2026-11-01T09:00:00",
+                "resolved_by": "bot",
+                "primary_intent": "order_status",
+            },
+            {"conversation_id": "conv-anna", "customer_id": "C100001", "started_at": "2026-11-22T05:00:00"},
+            {"conversation_id": "other", "customer_id": "C100002", "started_at": "2026-11-20T09:00:00"},
+        ]
+    )
     package = build_context_package(double_charge_de(), connector, history)
     assert [row["conversation_id"] for row in package["earlier_conversations"]] == ["old-2", "old-1"]
     assert "2 earlier conversation(s), 1 handed to a person; latest on 2026-11-01." in package["summary"]["known"]
 
 
 def test_history_as_a_list_of_outcome_rows_works_too(connector):
-    rows = [{"conversation_id": "old-1", "customer_id": "C100001", "started_at": "2026-10-01T09:00:00",
-             "handoff_reason": "billing_wrong_amount"}]
+    rows = [
+        {
+            "conversation_id": "old-1",
+            "customer_id": "C100001",
+            "started_at": "2026-10-01T09:00:00",
+            "handoff_reason": "billing_wrong_amount",
+        }
+    ]
     package = build_context_package(double_charge_de(), connector, rows)
     assert package["earlier_conversations"][0]["handoff_reason"] == "billing_wrong_amount"
 
 
 def test_an_english_request_for_a_person_from_a_v1_record(connector):
-    record = {"schema": "handoff.v1", "handoff_id": "h-2", "conversation_id": "c-2", "language": "en",
-              "reason": "customer_request", "reason_text": "The customer asked to speak to a person.",
-              "verified": False, "customer_id": None, "slots": {},
-              "transcript": [{"role": "customer", "text": "I want a human", "intent": "request_human", "timestamp": 1.0}],
-              "bot_actions": ["action_fallback"]}
+    record = {
+        "schema": "handoff.v1",
+        "handoff_id": "h-2",
+        "conversation_id": "c-2",
+        "language": "en",
+        "reason": "customer_request",
+        "reason_text": "The customer asked to speak to a person.",
+        "verified": False,
+        "customer_id": None,
+        "slots": {},
+        "transcript": [{"role": "customer", "text": "I want a human", "intent": "request_human", "timestamp": 1.0}],
+        "bot_actions": ["action_fallback"],
+    }
     package = build_context_package(record, connector, None)
     assert package["reasons"] == [{"code": "customer_request", "text": "The customer asked to speak to a person."}]
     assert package["bot_attempts"] == [{"action": "action_fallback", "said": [], "results": {}}]
@@ -129,12 +175,15 @@ def test_an_english_request_for_a_person_from_a_v1_record(connector):
     assert "How can I help you?" in step["opening_line"]
 
 
-@pytest.mark.parametrize(("record", "message"), [
-    ("not a dict", "must be an object"),
-    ({"schema": "handoff.v9", "handoff_id": "h", "conversation_id": "c"}, "unknown handoff record schema"),
-    ({"schema": "handoff.v2", "conversation_id": "c"}, "handoff_id must be"),
-    ({"schema": "handoff.v2", "handoff_id": "h", "conversation_id": "x" * 129}, "conversation_id must be"),
-])
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ("not a dict", "must be an object"),
+        ({"schema": "handoff.v9", "handoff_id": "h", "conversation_id": "c"}, "unknown handoff record schema"),
+        ({"schema": "handoff.v2", "conversation_id": "c"}, "handoff_id must be"),
+        ({"schema": "handoff.v2", "handoff_id": "h", "conversation_id": "x" * 129}, "conversation_id must be"),
+    ],
+)
 def test_a_malformed_record_is_rejected_clearly(connector, record, message):
     with pytest.raises(InvalidRecord, match=message):
         build_context_package(record, connector, None)
@@ -156,7 +205,9 @@ def test_hostile_fields_are_kept_as_plain_text_cut_and_typed(connector):
     assert first["text"].startswith("<img src=x") and len(first["text"]) == 4000
     assert first["emotion"] is None  # an unknown label is dropped
     assert second["role"] == "bot" and second["timestamp"] is None
-    assert package["emotion_timeline"] == [{"turn": 1, "label": "sad", "intensity": 1.0, "distress": 0.0, "timestamp": None}]
+    assert package["emotion_timeline"] == [
+        {"turn": 1, "label": "sad", "intensity": 1.0, "distress": 0.0, "timestamp": None}
+    ]
     assert len(package["reasons"][0]["code"]) == 64
     assert len(package["slots"]["order_number"]) == 50
     json.dumps(package)
@@ -171,7 +222,8 @@ def test_a_database_outage_still_gives_a_package_with_a_warning():
     package = build_context_package(double_charge_de(), BrokenConnector(), None)
     assert package["customer"] is None
     assert package["warnings"] == [
-        "The customer database could not be reached; profile, orders and invoices are missing."]
+        "The customer database could not be reached; profile, orders and invoices are missing."
+    ]
     assert package["next_step"]["opening_line"]
 
 

@@ -99,11 +99,13 @@ export class ChatView extends Emitter {
     this.updateVoiceButton();
   }
 
-  addMessage(id, role, text, { author = null, status = null } = {}) {
+  /** `authorRole` of an agent message: 'agent', or 'supervisor' when a supervisor barged in. */
+  addMessage(id, role, text, { author = null, authorRole = 'agent', status = null } = {}) {
     if (id && this.messages.has(id)) return this.messages.get(id).node;
     const d = this.doc;
     const name = author ?? (role === 'customer' ? this.t('you') : this.t('assistantName'));
-    const who = el(d, 'span', { className: 'author', text: role === 'agent' ? `${name} ${this.t('agentSuffix')}` : name });
+    const suffix = this.t(authorRole === 'supervisor' ? 'supervisorSuffix' : 'agentSuffix');
+    const who = el(d, 'span', { className: 'author', text: role === 'agent' ? `${name} ${suffix}` : name });
     const body = el(d, 'p', { className: 'text', text });
     const state = el(d, 'span', { className: 'status' });
     const node = el(d, 'li', { className: `message message-${role}`, 'data-id': id || '', 'data-role': role }, [who, body, state]);

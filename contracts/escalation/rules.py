@@ -5,7 +5,9 @@
     decision.escalate, decision.mode, decision.reasons, decision.skill, decision.priority
 
 No I/O: the action server calls this on every customer turn, the admin console replays stored
-conversations through it to preview new thresholds. Reasons are written for agents, in English.
+conversations through it to preview new thresholds. Reasons are written for agents, in English
+(the texts, also in German, are in reasons.yml). A message's distress is the one formula of
+contracts/emotion/distress.py with the config's per-label weights.
 
 The window: only customer turns since the assistant last offered a person or handed over count,
 so a declined offer is not repeated on the next message, and a second run of misunderstandings
@@ -17,51 +19,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
-from handoff.escalation.config import EMOTION_LABELS, EscalationConfig
+from contracts.emotion.distress import parse_turn_emotion, unit_float
+from contracts.emotion.distress import turn_distress as distress_formula
+from contracts.emotion.taxonomy import load_taxonomy
+from contracts.escalation.config import EscalationConfig
+from contracts.escalation.reasons import has_text, reason_template, reason_text, times_in_words
 
 FALLBACK_INTENT = "nlu_fallback"
 LOCKOUT = "verification_lockout"
-
-# What the agent reads first, for reasons with a fixed text (the situation in one sentence).
-REASON_TEXTS = {
-    "billing_double_charge": "The customer reports being charged twice for one order.",
-    "billing_wrong_amount": "The customer reports being charged the wrong amount.",
-    "billing_refund_dispute": "The customer disputes a refund (missing, too small or refused).",
-    "billing_failed_payment": "A payment failed or was declined, or an order is blocked by payment.",
-    "warranty_claim": "The customer reports a broken product and wants a warranty claim.",
-    "customer_request": "The customer asked to speak to a person.",
-    LOCKOUT: (
-        "The customer could not verify their identity (three failed attempts or account "
-        "locked). Verify them another way before discussing the account."
-    ),
-    "troubleshooting_failed": (
-        "Guided troubleshooting did not solve the customer's sign-in or loading problem; "
-        "see what the bot tried for the steps already done."
-    ),
-    "repeated_misunderstanding": "The assistant failed to understand the customer twice.",
-    "address_change_after_dispatch": (
-        "The customer wants to change the delivery address of an order that has already been "
-        "dispatched; the carrier may be able to redirect it."
-    ),
-    "lost_parcel": "The carrier lost the customer's parcel; arrange a replacement or refund.",
-    "system_unavailable": "The customer database was unreachable while serving the customer.",
-    "customer_distress": (
-        "The customer is strongly upset or their distress keeps rising; take over with care."
-    ),
-    # Queued by the avatar bridge itself (avatar_bridge/dialogue/bridge_handoff.py): no Rasa tracker.
-    "assistant_unavailable": (
-        "The assistant was down, so the customer could not get an answer and accepted a person. "
-        "The transcript is what the customer's window showed; intents and slots are unknown."
-    ),
-    "lookups_unavailable": (
-        "The assistant could not look anything up (its action server was down), so the customer "
-        "accepted a person. Nothing was checked or changed for them; the customer is not verified."
-    ),
-}
-
-
-def reason_text(code: str) -> str:
-    return REASON_TEXTS.get(code, f"Handed over by the assistant (reason: {code}).")
 
 
 @dataclass(frozen=True)
@@ -69,10 +34,10 @@ class CustomerTurn:
     """One customer message as the escalation rules see it."""
 
     intent: Optional[str]
-    label: Optional[str] = None          # None: the message carried no emotion evidence
+    label: Optional[str] = None  # None: the message carried no emotion evidence
     intensity: float = 0.0
     confidence: float = 0.0
-    detail: Optional[str] = None         # retrieval intents: the full key, e.g. "faq/returns"
+    detail: Optional[str] = None  # retrieval intents: the full key, e.g. "faq/returns"
 
     @property
     def topic(self) -> Optional[str]:
@@ -90,10 +55,10 @@ class CustomerTurn:
 
 @dataclass(frozen=True)
 class ConversationFacts:
-    turns: Tuple[CustomerTurn, ...] = ()               # in the window (see module docstring)
+    turns: Tuple[CustomerTurn, ...] = ()  # in the window (see module docstring)
     verification_locked: bool = False
-    handoff_pending: bool = False                      # already handed over, waiting for a person
-    acted_reasons: frozenset = frozenset()             # reasons already offered or handed over
+    handoff_pending: bool = False  # already handed over, waiting for a person
+    acted_reasons: frozenset = frozenset()  # reasons already offered or handed over
 
 
 @dataclass(frozen=True)
@@ -112,28 +77,38 @@ class Decision:
 
     @property
     def mode(self) -> Optional[str]:
-        """"handoff" when any reason hands over at once, "offer" when all ask first, None: no escalation."""
+        """ "handoff" when any reason hands over at once, "offer" when all ask first, None: no escalation."""
         if not self.escalate:
             return None
         return "handoff" if any(reason.mode == "handoff" for reason in self.reasons) else "offer"
 
     def to_dict(self) -> Dict[str, Any]:
-        return {"escalate": self.escalate, "mode": self.mode,
-                "reasons": [asdict(reason) for reason in self.reasons],
-                "skill": self.skill, "priority": self.priority}
+        return {
+            "escalate": self.escalate,
+            "mode": self.mode,
+            "reasons": [asdict(reason) for reason in self.reasons],
+            "skill": self.skill,
+            "priority": self.priority,
+        }
 
 
 # --- facts from Rasa tracker events ------------------------------------------------------------
 
+
 def turn_from_parse_data(parse_data: Mapping[str, Any]) -> CustomerTurn:
     intent = (parse_data.get("intent") or {}).get("name") if isinstance(parse_data.get("intent"), Mapping) else None
     label, intensity, confidence = _emotion(parse_data.get("emotion"))
-    return CustomerTurn(intent=intent, label=label, intensity=intensity, confidence=confidence,
-                        detail=_retrieval_key(parse_data, intent))
+    return CustomerTurn(
+        intent=intent,
+        label=label,
+        intensity=intensity,
+        confidence=confidence,
+        detail=_retrieval_key(parse_data, intent),
+    )
 
 
 def _retrieval_key(parse_data: Mapping[str, Any], intent: Optional[str]) -> Optional[str]:
-    """"faq/returns" for a retrieval intent `faq` (Rasa's response selector output), else None."""
+    """ "faq/returns" for a retrieval intent `faq` (Rasa's response selector output), else None."""
     selector = parse_data.get("response_selector")
     if not intent or not isinstance(selector, Mapping):
         return None
@@ -164,7 +139,7 @@ def facts_from_events(events: Iterable[Mapping[str, Any]]) -> ConversationFacts:
                 offered_reason = value if isinstance(value, str) else None
                 if value == LOCKOUT:
                     locked = True
-            elif name == "verification_failures" and _number(value) == 0.0:
+            elif name == "verification_failures" and unit_float(value) == 0.0:
                 locked = False
             elif name == "human_offered" and value is True:
                 turns = []
@@ -180,42 +155,28 @@ def facts_from_events(events: Iterable[Mapping[str, Any]]) -> ConversationFacts:
                         acted.add(offered_reason)
             elif name == "escalation_acted" and isinstance(value, list):
                 acted.update(str(code) for code in value)
-    return ConversationFacts(turns=tuple(turns), verification_locked=locked,
-                             handoff_pending=pending, acted_reasons=frozenset(acted))
+    return ConversationFacts(
+        turns=tuple(turns), verification_locked=locked, handoff_pending=pending, acted_reasons=frozenset(acted)
+    )
 
 
 def _emotion(raw: Any) -> Tuple[Optional[str], float, float]:
-    if not isinstance(raw, Mapping):
+    turn = parse_turn_emotion(raw, load_taxonomy())
+    if turn is None:
         return None, 0.0, 0.0
-    label = raw.get("label")
-    confidence = _number(raw.get("confidence"))
-    intensity = _number(raw.get("intensity"))
-    if label not in EMOTION_LABELS or confidence is None or intensity is None or confidence <= 0.0:
-        return None, 0.0, 0.0
-    return label, _clip(intensity), _clip(confidence)
-
-
-def _number(value: Any) -> Optional[float]:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number == number and abs(number) != float("inf") else None
-
-
-def _clip(value: float) -> float:
-    return min(max(value, 0.0), 1.0)
+    return turn.label, turn.intensity, turn.confidence
 
 
 # --- the rules ---------------------------------------------------------------------------------
 
+
 def turn_distress(config: EscalationConfig, turn: CustomerTurn) -> float:
-    """Distress of one message: the label's distress weight times the intensity."""
+    """Distress of one message: the shared formula, with the config's per-label weights. The rules
+    see one label per message, so its scores are {label: confidence} (1 when unknown)."""
     if not turn.has_emotion:
         return 0.0
-    return config.emotion.distress_weights.get(turn.label, 0.0) * turn.intensity
+    scores = {turn.label: turn.confidence or 1.0}
+    return distress_formula(scores, turn.intensity, config.emotion.distress_weights)
 
 
 def decide(config: EscalationConfig, facts: ConversationFacts) -> Decision:
@@ -226,24 +187,29 @@ def decide(config: EscalationConfig, facts: ConversationFacts) -> Decision:
         reasons.append(Reason(latest.intent, _intent_text(latest.intent), config.always_escalate.mode))
     explicit = config.explicit_request
     if explicit.enabled and latest is not None and latest.intent in explicit.intents:
-        reasons.append(Reason("customer_request", REASON_TEXTS["customer_request"], explicit.mode))
+        reasons.append(Reason("customer_request", reason_text("customer_request"), explicit.mode))
     lockout = config.verification_lockout
     if lockout.enabled and facts.verification_locked and LOCKOUT not in facts.acted_reasons:
-        reasons.append(Reason(LOCKOUT, REASON_TEXTS[LOCKOUT], lockout.mode))
+        reasons.append(Reason(LOCKOUT, reason_text(LOCKOUT), lockout.mode))
     reasons.extend(_emotion_reasons(config, facts.turns))
     reasons.extend(_fallback_reasons(config, facts.turns))
     reasons.extend(_loop_reasons(config, facts.turns))
     if facts.handoff_pending or not reasons:
-        return Decision(escalate=False, reasons=reasons, skill=_skill(config, reasons),
-                        priority=_priority(config, facts.turns, reasons))
-    return Decision(escalate=True, reasons=reasons, skill=_skill(config, reasons),
-                    priority=_priority(config, facts.turns, reasons))
+        return Decision(
+            escalate=False,
+            reasons=reasons,
+            skill=_skill(config, reasons),
+            priority=_priority(config, facts.turns, reasons),
+        )
+    return Decision(
+        escalate=True, reasons=reasons, skill=_skill(config, reasons), priority=_priority(config, facts.turns, reasons)
+    )
 
 
 def _intent_text(intent: str) -> str:
-    if intent in REASON_TEXTS:
-        return REASON_TEXTS[intent]
-    return f"The customer's request ({intent.replace('_', ' ')}) always goes to a person."
+    if has_text(intent):
+        return reason_text(intent)
+    return reason_template("always_escalated_intent").format(request=intent.replace("_", " "))
 
 
 def _emotional_turns(turns: Sequence[CustomerTurn]) -> List[CustomerTurn]:
@@ -257,27 +223,24 @@ def _emotion_reasons(config: EscalationConfig, turns: Sequence[CustomerTurn]) ->
     felt = _emotional_turns(turns)
     reasons = []
     for label, threshold in rule.labels.items():
-        run = felt[-threshold.consecutive_turns:]
+        run = felt[-threshold.consecutive_turns :]
         if len(run) == threshold.consecutive_turns and all(
             turn.label == label and turn.intensity >= threshold.min_intensity for turn in run
         ):
             values = ", ".join(f"{turn.intensity:.2f}" for turn in run)
-            if threshold.consecutive_turns == 1:
-                text = f"The customer's last message was strongly {label} (intensity {values})."
-            else:
-                text = (f"The customer has been strongly {label} in their last "
-                        f"{threshold.consecutive_turns} messages (intensity {values}).")
-            reasons.append(Reason(f"emotion_{label}", text + " Take over with care.", rule.mode))
+            template = reason_template(
+                "emotion_one_message" if threshold.consecutive_turns == 1 else "emotion_messages"
+            )
+            text = template.format(label=label, count=threshold.consecutive_turns, values=values)
+            reasons.append(Reason(f"emotion_{label}", text, rule.mode))
     trend = rule.rising_trend
     if trend.enabled and len(felt) >= trend.turns:
-        scores = [turn_distress(config, turn) for turn in felt[-trend.turns:]]
+        scores = [turn_distress(config, turn) for turn in felt[-trend.turns :]]
         rising = all(later - earlier >= trend.min_step for earlier, later in zip(scores, scores[1:], strict=False))
         if rising and scores[-1] >= trend.min_distress:
             path = " → ".join(f"{score:.2f}" for score in scores)
-            reasons.append(Reason(
-                "distress_rising",
-                f"The customer's distress has risen over their last {trend.turns} messages ({path}).",
-                rule.mode))
+            text = reason_template("distress_rising").format(count=trend.turns, path=path)
+            reasons.append(Reason("distress_rising", text, rule.mode))
     return reasons
 
 
@@ -288,24 +251,20 @@ def _fallback_reasons(config: EscalationConfig, turns: Sequence[CustomerTurn]) -
     misses = sum(1 for turn in turns if turn.fallback)
     if misses < rule.max_fallbacks:
         return []
-    times = "twice" if misses == 2 else f"{misses} times"
-    return [Reason("repeated_misunderstanding",
-                   f"The assistant failed to understand the customer {times}.", rule.mode)]
+    text = reason_template("repeated_misunderstanding").format(times=times_in_words(misses))
+    return [Reason("repeated_misunderstanding", text, rule.mode)]
 
 
 def _loop_reasons(config: EscalationConfig, turns: Sequence[CustomerTurn]) -> List[Reason]:
     rule = config.loops
     if not rule.enabled or len(turns) < rule.max_repeats:
         return []
-    run = turns[-rule.max_repeats:]
+    run = turns[-rule.max_repeats :]
     intent, topic = run[-1].intent, run[-1].topic
     if not intent or intent in rule.ignore_intents or any(turn.topic != topic for turn in run):
         return []
-    return [Reason(
-        "conversation_loop",
-        f"The customer asked for the same thing ({topic.replace('_', ' ')}) {rule.max_repeats} "
-        "times in a row; the assistant's answers did not help.",
-        rule.mode)]
+    text = reason_template("conversation_loop").format(topic=topic.replace("_", " "), count=rule.max_repeats)
+    return [Reason("conversation_loop", text, rule.mode)]
 
 
 def _skill(config: EscalationConfig, reasons: Sequence[Reason]) -> str:
@@ -329,5 +288,6 @@ def decision_for_reason(config: EscalationConfig, code: str, facts: Optional[Con
     """The decision for a handoff whose reason is already known (an accepted offer)."""
     reason = Reason(code, reason_text(code), "handoff")
     turns = facts.turns if facts else ()
-    return Decision(escalate=True, reasons=[reason], skill=config.skill_for(code),
-                    priority=_priority(config, turns, [reason]))
+    return Decision(
+        escalate=True, reasons=[reason], skill=config.skill_for(code), priority=_priority(config, turns, [reason])
+    )

@@ -4,8 +4,9 @@
     config.to_dict()                              # the same shape again (stored as JSON)
     default_config()                              # defaults.yml
 
-Standard library and PyYAML only: the action server (Python 3.10, pydantic 1) imports this too.
-Every value an admin can set is checked here, with a message that names the field.
+Shared by the action server (applies it on every turn) and the admin console (edits it); the
+stored form is in stored.py. Every value an admin can set is checked here, with a message that
+names the field. Emotion labels are the taxonomy's (contracts/emotion/taxonomy.yml).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from typing import Any, Dict, List, Mapping, Tuple
 
 import yaml
 
+from contracts.emotion.taxonomy import load_taxonomy
+
 SCHEMA = "escalation-config.v1"
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yml")
 MODES = ("handoff", "offer")
 SKILLS = ("billing", "technical", "general")
-EMOTION_LABELS = ("neutral", "frustrated", "anxious", "sad", "confused", "happy")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_INTENTS = 100
 
@@ -108,7 +110,8 @@ class EscalationConfig:
         return {
             "schema": self.schema,
             "always_escalate_intents": {
-                "intents": list(self.always_escalate.intents), "mode": self.always_escalate.mode,
+                "intents": list(self.always_escalate.intents),
+                "mode": self.always_escalate.mode,
             },
             "explicit_request": {
                 "enabled": self.explicit_request.enabled,
@@ -158,12 +161,12 @@ class _Reader:
             return default
         return value
 
-    def number(self, data: Mapping[str, Any], key: str, where: str, low: float, high: float,
-               default: float = 0.0) -> float:
+    def number(
+        self, data: Mapping[str, Any], key: str, where: str, low: float, high: float, default: float = 0.0
+    ) -> float:
         value = data.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            self.problems.append(f"{where}{key}: must be a number between {low} and {high} "
-                                 f"(got {_kind(value)})")
+            self.problems.append(f"{where}{key}: must be a number between {low} and {high} (got {_kind(value)})")
             return default
         if not low <= value <= high:
             self.problems.append(f"{where}{key}: must be between {low} and {high} (got {value})")
@@ -173,8 +176,7 @@ class _Reader:
     def count(self, data: Mapping[str, Any], key: str, where: str, low: int, high: int) -> int:
         value = data.get(key)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problems.append(f"{where}{key}: must be a whole number between {low} and {high} "
-                                 f"(got {_kind(value)})")
+            self.problems.append(f"{where}{key}: must be a whole number between {low} and {high} (got {_kind(value)})")
             return low
         if not low <= value <= high:
             self.problems.append(f"{where}{key}: must be between {low} and {high} (got {value})")
@@ -193,8 +195,9 @@ class _Reader:
         good: List[str] = []
         for item in value:
             if not isinstance(item, str) or not _NAME.match(item):
-                self.problems.append(f"{path}: {str(item)[:40]!r} is not an intent name "
-                                     "(lower-case letters, digits and _)")
+                self.problems.append(
+                    f"{path}: {str(item)[:40]!r} is not an intent name (lower-case letters, digits and _)"
+                )
             elif item not in good:
                 good.append(item)
         if not good and not allow_empty:
@@ -211,15 +214,25 @@ def _kind(value: Any) -> str:
 
 
 KNOWN_SECTIONS = {
-    "schema", "always_escalate_intents", "explicit_request", "emotion", "fallbacks", "loops",
-    "verification_lockout", "skills", "priority",
+    "schema",
+    "always_escalate_intents",
+    "explicit_request",
+    "emotion",
+    "fallbacks",
+    "loops",
+    "verification_lockout",
+    "skills",
+    "priority",
 }
 
 
 # Intents that go to a person by design (docs/handoff.md): admins can add intents, not remove these.
 BUILT_IN_HUMAN_INTENTS = (
-    "billing_double_charge", "billing_wrong_amount", "billing_refund_dispute",
-    "billing_failed_payment", "warranty_claim",
+    "billing_double_charge",
+    "billing_wrong_amount",
+    "billing_refund_dispute",
+    "billing_failed_payment",
+    "warranty_claim",
 )
 
 
@@ -285,8 +298,9 @@ def parse_config(data: Any) -> EscalationConfig:
         if not isinstance(reason, str) or not _NAME.match(reason):
             read.problems.append(f"skills.reasons: {str(reason)[:40]!r} is not a reason code")
         elif skill not in SKILLS:
-            read.problems.append(f"skills.reasons.{reason}: must be one of {', '.join(SKILLS)} "
-                                 f"(got {str(skill)[:40]!r})")
+            read.problems.append(
+                f"skills.reasons.{reason}: must be one of {', '.join(SKILLS)} (got {str(skill)[:40]!r})"
+            )
         else:
             skill_by_reason[reason] = skill
 
@@ -298,22 +312,33 @@ def parse_config(data: Any) -> EscalationConfig:
     # does not do.
     missing = [name for name in BUILT_IN_HUMAN_INTENTS if name not in always.intents]
     if missing:
-        read.problems.append("always_escalate_intents.intents: the assistant has no automated flow for "
-                             f"{', '.join(missing)}; these always go to a person and cannot be removed")
+        read.problems.append(
+            "always_escalate_intents.intents: the assistant has no automated flow for "
+            f"{', '.join(missing)}; these always go to a person and cannot be removed"
+        )
     if explicit.enabled is False or (explicit.intents and "request_human" not in explicit.intents):
-        read.problems.append("explicit_request: a customer who asks for a person always gets one, so it "
-                             "must stay enabled and include request_human")
+        read.problems.append(
+            "explicit_request: a customer who asks for a person always gets one, so it "
+            "must stay enabled and include request_human"
+        )
 
     overlap = set(always.intents) & set(loops.ignore_intents)
     if overlap:
-        read.problems.append("loops.ignore_intents: these always go to a person, so they cannot "
-                             f"loop: {', '.join(sorted(overlap))}")
+        read.problems.append(
+            f"loops.ignore_intents: these always go to a person, so they cannot loop: {', '.join(sorted(overlap))}"
+        )
     if read.problems:
         raise ConfigError(read.problems)
     return EscalationConfig(
-        always_escalate=always, explicit_request=explicit, emotion=emotion, fallbacks=fallbacks,
-        loops=loops, verification_lockout=lockout, default_skill=default_skill,
-        skill_by_reason=skill_by_reason, high_distress=high_distress,
+        always_escalate=always,
+        explicit_request=explicit,
+        emotion=emotion,
+        fallbacks=fallbacks,
+        loops=loops,
+        verification_lockout=lockout,
+        default_skill=default_skill,
+        skill_by_reason=skill_by_reason,
+        high_distress=high_distress,
     )
 
 
@@ -322,13 +347,15 @@ def _parse_emotion(read: _Reader, section: Mapping[str, Any]) -> EmotionRule:
     labels: Dict[str, EmotionThreshold] = {}
     raw_labels = section.get("labels", {})
     if not isinstance(raw_labels, Mapping):
-        read.problems.append(f"{where}labels: must be a mapping of emotion label to threshold "
-                             f"(got {_kind(raw_labels)})")
+        read.problems.append(
+            f"{where}labels: must be a mapping of emotion label to threshold (got {_kind(raw_labels)})"
+        )
         raw_labels = {}
+    known = load_taxonomy().names
     for label, rule in raw_labels.items():
         path = f"{where}labels.{str(label)[:40]}."
-        if label not in EMOTION_LABELS:
-            read.problems.append(f"{path[:-1]}: unknown emotion label (known: {', '.join(EMOTION_LABELS)})")
+        if label not in known:
+            read.problems.append(f"{path[:-1]}: unknown emotion label (known: {', '.join(known)})")
             continue
         if not isinstance(rule, Mapping):
             read.problems.append(f"{path[:-1]}: must be a mapping with min_intensity and consecutive_turns")
@@ -351,7 +378,7 @@ def _parse_emotion(read: _Reader, section: Mapping[str, Any]) -> EmotionRule:
         read.problems.append(f"{where}distress_weights: must be a mapping of label to weight")
         raw_weights = {}
     for label, _ in raw_weights.items():
-        if label not in EMOTION_LABELS:
+        if label not in known:
             read.problems.append(f"{where}distress_weights.{str(label)[:40]}: unknown emotion label")
         else:
             weights[label] = read.number(raw_weights, label, f"{where}distress_weights.", 0.0, 1.0)
@@ -377,4 +404,3 @@ def load_yaml(text: str) -> EscalationConfig:
 def default_config() -> EscalationConfig:
     """The shipped defaults (defaults.yml), read once."""
     return load_yaml(DEFAULTS_FILE.read_text(encoding="utf-8"))
-

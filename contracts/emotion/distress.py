@@ -1,8 +1,12 @@
-"""Conversation-level emotion state: a per-turn distress score, its moving average and trend.
+"""Distress: the one per-turn formula, its moving average and trend.
 
-Pure functions over plain values, used by the `track_emotion` observer (bot/actions/emotion.py) and
-usable by any other action or service that replays a conversation. The smoothing parameters live
-in `SMOOTHING`, the one place to tune them.
+    score = turn_distress(scores, intensity, weights)    # 0..1, one customer message
+    update = update_distress(level, history, score)      # the conversation's smoothed level
+
+Pure functions over plain values. The action server's `track_emotion` observer (distress slots,
+weights from the taxonomy) and the escalation rules (contracts/escalation/rules.py, weights from
+the admin-tunable escalation config) both score a message with `turn_distress`, so the handoff
+record's distress values mean one thing. The parameters live in `SMOOTHING`, the one place to tune them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Sequence
 
-from bot.emotion.taxonomy import Taxonomy
+from contracts.emotion.taxonomy import Taxonomy
 
 TRENDS = ("rising", "steady", "falling")
 
@@ -59,15 +63,15 @@ def parse_turn_emotion(raw: Any, taxonomy: Taxonomy) -> Optional[TurnEmotion]:
     if not isinstance(raw, Mapping):
         return None
     label = raw.get("label")
-    confidence = _unit_float(raw.get("confidence"))
-    intensity = _unit_float(raw.get("intensity"))
+    confidence = unit_float(raw.get("confidence"))
+    intensity = unit_float(raw.get("intensity"))
     if label not in taxonomy.names or confidence is None or intensity is None or confidence <= 0.0:
         return None
     scores = {}
     raw_scores = raw.get("scores")
     if isinstance(raw_scores, Mapping):
         for name in taxonomy.names:
-            value = _unit_float(raw_scores.get(name))
+            value = unit_float(raw_scores.get(name))
             if value is not None:
                 scores[name] = value
     if not scores:
@@ -75,12 +79,19 @@ def parse_turn_emotion(raw: Any, taxonomy: Taxonomy) -> Optional[TurnEmotion]:
     return TurnEmotion(label=label, confidence=confidence, intensity=intensity, scores=scores)
 
 
-def turn_distress(turn: TurnEmotion, taxonomy: Taxonomy, smoothing: DistressSmoothing = SMOOTHING) -> float:
-    """Probability-weighted distress of one message, raised by its intensity (0..1)."""
-    total = sum(turn.scores.values()) or 1.0
-    weighted = sum(taxonomy.label(name).distress_weight * value for name, value in turn.scores.items()) / total
+def turn_distress(
+    scores: Mapping[str, float],
+    intensity: float,
+    weights: Mapping[str, float],
+    smoothing: DistressSmoothing = SMOOTHING,
+) -> float:
+    """Distress of one message (0..1): the labels' distress weights averaged by their scores,
+    raised by the message's intensity. A classifier that reports one label only passes
+    {label: confidence}; labels without a weight count as 0."""
+    total = sum(scores.values()) or 1.0
+    weighted = sum(weights.get(name, 0.0) * value for name, value in scores.items()) / total
     share = smoothing.intensity_share
-    return _clip(weighted * (1.0 - share + share * turn.intensity))
+    return _clip(weighted * (1.0 - share + share * unit_float(intensity, 0.0)))
 
 
 def update_distress(
@@ -90,7 +101,7 @@ def update_distress(
     smoothing: DistressSmoothing = SMOOTHING,
 ) -> DistressUpdate:
     """The next smoothed level, trend and history after a turn with `turn_score`."""
-    previous = _unit_float(previous_level)
+    previous = unit_float(previous_level)
     if previous is None:
         level = turn_score
         baseline = 0.0
@@ -108,27 +119,28 @@ def update_distress(
     return DistressUpdate(
         level=round(_clip(level), 3),
         trend=trend,
-        history=history[-smoothing.history_length:],
+        history=history[-smoothing.history_length :],
         turn_score=turn_score,
     )
 
 
-def _unit_float(value: Any) -> Optional[float]:
+def unit_float(value: Any, default: Optional[float] = None) -> Optional[float]:
+    """`value` as a number clipped to 0..1; `default` when it is not a finite number."""
     if isinstance(value, bool):
-        return None
+        return default
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return None
+        return default
     if not math.isfinite(number):
-        return None
+        return default
     return _clip(number)
 
 
 def _float_list(values: Any) -> Sequence[float]:
     if not isinstance(values, (list, tuple)):
         return []
-    return [number for number in (_unit_float(value) for value in values) if number is not None]
+    return [number for number in (unit_float(value) for value in values) if number is not None]
 
 
 def _clip(value: float) -> float:

@@ -1,5 +1,8 @@
 """The emotion taxonomy (`taxonomy.yml`) as typed, validated data, and label mapping.
 
+The one list of emotion labels: the NLU component, the action server, the avatar bridge and the
+handoff service all read it here (`load_taxonomy().names`).
+
 Every label belongs to one Ekman group. Labels of other models (the 7 Ekman labels, the 28
 GoEmotions labels, or anything named in a component's `label_map`) are mapped onto ours here, so a
 new model needs configuration, not code.
@@ -14,9 +17,9 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Uni
 
 import yaml
 
-from bot.emotion.paths import TAXONOMY_FILE
 
 SCHEMA = "emotion-taxonomy.v1"
+TAXONOMY_FILE = Path(__file__).resolve().parent / "taxonomy.yml"
 EKMAN_GROUPS = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 MULTI_LABEL_POLICIES = ("prefer_emotion_else_skip", "first")
 
@@ -48,6 +51,15 @@ class Taxonomy:
     @property
     def names(self) -> List[str]:
         return [label.name for label in self.labels]
+
+    @property
+    def distress_names(self) -> List[str]:
+        """Labels that count as distress (`distress: true`): frustrated, anxious, sad."""
+        return [label.name for label in self.labels if label.distress]
+
+    @property
+    def distress_weights(self) -> Dict[str, float]:
+        return {label.name: label.distress_weight for label in self.labels}
 
     def label(self, name: str) -> EmotionLabel:
         for label in self.labels:
@@ -88,7 +100,9 @@ class Taxonomy:
             return self.default_label
         return emotional[0] if len(emotional) == 1 else None
 
-    def mapping_for(self, foreign_labels: Iterable[str], label_map: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    def mapping_for(
+        self, foreign_labels: Iterable[str], label_map: Optional[Mapping[str, str]] = None
+    ) -> Dict[str, str]:
         """Maps every foreign label; raises `TaxonomyError` naming those that nothing maps."""
         mapping: Dict[str, str] = {}
         unmapped = []
@@ -102,8 +116,7 @@ class Taxonomy:
                 mapping[foreign] = target
         if unmapped:
             raise TaxonomyError(
-                f"no mapping for labels {unmapped}; add them to the component's `label_map` "
-                f"(targets: {self.names})"
+                f"no mapping for labels {unmapped}; add them to the component's `label_map` (targets: {self.names})"
             )
         return mapping
 

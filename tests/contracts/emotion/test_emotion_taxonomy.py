@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.emotion.taxonomy import EKMAN_GROUPS, TaxonomyError, load_taxonomy, taxonomy_from_dict
+from contracts.emotion.taxonomy import EKMAN_GROUPS, TaxonomyError, load_taxonomy, taxonomy_from_dict
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 TAXONOMY = load_taxonomy()
@@ -47,8 +47,19 @@ GOEMOTIONS_TABLE = {
     "anxious": ["fear", "nervousness"],
     "sad": ["sadness", "disappointment", "embarrassment", "grief", "remorse"],
     "confused": ["surprise", "confusion", "curiosity"],
-    "happy": ["joy", "amusement", "approval", "excitement", "gratitude", "love", "optimism", "relief",
-              "pride", "admiration", "caring"],
+    "happy": [
+        "joy",
+        "amusement",
+        "approval",
+        "excitement",
+        "gratitude",
+        "love",
+        "optimism",
+        "relief",
+        "pride",
+        "admiration",
+        "caring",
+    ],
     "neutral": ["neutral", "realization", "desire"],
 }
 
@@ -98,14 +109,8 @@ def test_multi_label_examples_prefer_the_emotion_and_skip_disagreement(labels, e
 
 
 def test_a_taxonomy_with_an_unknown_ekman_group_is_rejected():
-    raw = yaml.safe_load((REPO_ROOT / "bot/emotion/taxonomy.yml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((REPO_ROOT / "contracts/emotion/taxonomy.yml").read_text(encoding="utf-8"))
     raw["labels"]["happy"]["ekman"] = "delight"
 
     with pytest.raises(TaxonomyError, match="unknown Ekman group"):
         taxonomy_from_dict(raw)
-
-
-def test_the_domain_emotion_slot_offers_exactly_the_taxonomy_labels():
-    domain = yaml.safe_load((REPO_ROOT / "bot/domain/emotion.yml").read_text(encoding="utf-8"))
-
-    assert domain["slots"]["emotion"]["values"] == TAXONOMY.names

@@ -1,0 +1,1 @@
+"""The emotion taxonomy (taxonomy.yml) and the one distress formula (distress.py)."""
