@@ -25,9 +25,11 @@ from launcher.settings import LauncherSettings
 from tests.support.rasa_api import rasa_api_auth
 
 
-def served_model(port: int) -> str:
-    """The model file one Rasa server reports."""
-    return httpx.get(f"http://127.0.0.1:{port}/status", timeout=30).json()["model_file"]
+def served_model(settings: LauncherSettings, port: int) -> str:
+    """The model file one Rasa server reports (its /status wants our services' JWT)."""
+    response = httpx.get(f"http://127.0.0.1:{port}/status", timeout=30, auth=rasa_api_auth(settings))
+    response.raise_for_status()
+    return response.json()["model_file"]
 
 
 def models_folder(settings: LauncherSettings, folder: Path, other_name: str) -> tuple[Path, Path]:

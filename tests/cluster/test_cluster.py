@@ -170,7 +170,7 @@ def test_the_admin_console_switches_every_rasa_server_and_rolls_all_back(
     cluster: Cluster, settings: LauncherSettings, layout: ClusterLayout, tmp_path: Path
 ) -> None:
     original, copy = models_folder(settings, tmp_path / "models", "assistant-cluster-copy.tar.gz")
-    assert [served_model(port) for port in layout.rasa_ports] == [original.name, original.name]
+    assert [served_model(settings, port) for port in layout.rasa_ports] == [original.name, original.name]
 
     async def switch_and_roll_back() -> tuple[str | None, list[str], dict, list[str]]:
         redis = Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db)
@@ -179,7 +179,7 @@ def test_the_admin_console_switches_every_rasa_server_and_rolls_all_back(
         )
         try:
             before = await service.switch_to("alex", "activate", copy)
-            during = [served_model(port) for port in layout.rasa_ports]
+            during = [served_model(settings, port) for port in layout.rasa_ports]
             back = await service.rollback("alex")
             return before, during, back, [s["action"] for s in service.switches()]
         finally:
@@ -189,7 +189,7 @@ def test_the_admin_console_switches_every_rasa_server_and_rolls_all_back(
     assert before == original.name
     assert during == [copy.name, copy.name]  # both servers, not only the one nginx picks
     assert back == {"model": original.name, "previous_model": copy.name}
-    assert [served_model(port) for port in layout.rasa_ports] == [original.name, original.name]
+    assert [served_model(settings, port) for port in layout.rasa_ports] == [original.name, original.name]
     assert (copy.parent / "CURRENT").read_text() == f"{original.name}\n"
     assert actions == ["rollback", "activate"]
     # The rolled-back fleet still answers a conversation.
@@ -220,13 +220,13 @@ def test_a_rasa_server_refusing_the_model_puts_the_others_back(
         error = asyncio.run(switch([*real, refusing]))
     assert f"Rasa at {refusing} refused {copy.name} (500)" in error
     assert "every server is back on the model it had" in error
-    assert [served_model(port) for port in layout.rasa_ports] == [original.name, original.name]
+    assert [served_model(settings, port) for port in layout.rasa_ports] == [original.name, original.name]
     assert not (copy.parent / "CURRENT").exists()
 
     # A server that does not answer at all: nothing is switched in the first place.
     error = asyncio.run(switch([real[0], f"http://127.0.0.1:{free_port()}"]))
     assert "Rasa does not answer at http://127.0.0.1:" in error
-    assert served_model(layout.rasa_ports[0]) == original.name
+    assert served_model(settings, layout.rasa_ports[0]) == original.name
 
 
 def test_a_customer_whose_bridge_instance_dies_resumes_through_nginx_on_the_other(

@@ -97,7 +97,7 @@ def test_unannotated_order_numbers_do_not_slip_through(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_emotion_label_has_enough_examples(language: str) -> None:
-    taxonomy = yaml.safe_load((ROOT / "bot" / "emotion" / "taxonomy.yml").read_text())
+    taxonomy = yaml.safe_load((ROOT / "contracts" / "emotion" / "taxonomy.yml").read_text())
     labels = set(taxonomy["labels"])
     examples = emotion_examples(language)
     assert set(examples) == labels
