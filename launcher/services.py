@@ -73,12 +73,13 @@ def _service_env(settings: LauncherSettings) -> dict[str, str]:
     }
 
 
-def _secret_env(settings: LauncherSettings, prefix: str, mode_name: str, mode_value: str) -> dict[str, str]:
-    """Rasa's JWT secret, the Redis password and production mode for one of our services."""
-    env = {f"{prefix}RASA_JWT_SECRET": settings.rasa_jwt_secret, f"{prefix}REDIS_PASSWORD": settings.redis_password}
-    if settings.production:
-        env[mode_name] = mode_value
-    return env
+def _secret_env(settings: LauncherSettings, prefix: str) -> dict[str, str]:
+    """Rasa's JWT secret, the Redis password and the production switch for one of our services."""
+    return {
+        f"{prefix}RASA_JWT_SECRET": settings.rasa_jwt_secret,
+        f"{prefix}REDIS_PASSWORD": settings.redis_password,
+        "PRODUCTION": "true" if settings.production else "false",
+    }
 
 
 def action_server_spec(settings: LauncherSettings) -> ServiceSpec:
@@ -148,7 +149,7 @@ def avatar_bridge_spec(settings: LauncherSettings) -> ServiceSpec:
             "AVATAR_BRIDGE_REDIS_URL": settings.redis_url,
             "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
             "AVATAR_BRIDGE_SPEECH_CACHE_DIR": str(settings.var_dir / "avatar_bridge" / "speech"),
-            **_secret_env(settings, "AVATAR_BRIDGE_", "AVATAR_BRIDGE_ENVIRONMENT", "production"),
+            **_secret_env(settings, "AVATAR_BRIDGE_"),
         },
         # /readyz waits for Rasa, which starts after the bridge (Rasa renders replies through it).
         ready_url=f"{settings.bridge_url}/healthz",
@@ -173,7 +174,7 @@ def handoff_spec(settings: LauncherSettings) -> ServiceSpec:
             "HANDOFF_BRIDGE_URL": settings.bridge_url,
             "HANDOFF_RASA_URL": settings.rasa_url,
             "CUSTOMER_DB_URL": settings.customer_db_url,
-            **_secret_env(settings, "HANDOFF_", "HANDOFF_PRODUCTION", "true"),
+            **_secret_env(settings, "HANDOFF_"),
         },
         ready_url=f"{settings.handoff_url}/readyz",
         ready_timeout=60,

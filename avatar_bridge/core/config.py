@@ -6,9 +6,8 @@ e.g. ``AVATAR_BRIDGE_RASA_URL=http://localhost:5005``.
 """
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
+from pydantic import AliasChoices, AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.http_guard import TrustedProxies
@@ -27,7 +26,8 @@ REPOSITORY_ROOT = PACKAGE_DIR.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AVATAR_BRIDGE_", extra="ignore")
 
-    environment: Literal["development", "production"] = "development"
+    # The deployment's one production switch, PRODUCTION (docs/operations.md "Secrets").
+    production: bool = Field(False, validation_alias=AliasChoices("PRODUCTION", "production"))
     host: str = "127.0.0.1"
     port: int = Field(8765, ge=1, le=65535)
     log_level: str = "info"
@@ -122,7 +122,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _secrets_in_production(self) -> "Settings":
-        if self.environment != "production":
+        if not self.production:
             return self
         require_production_secrets(
             {

@@ -22,7 +22,8 @@ REPOSITORY_ROOT = PACKAGE_DIR.parent
 class HandoffSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HANDOFF_", extra="ignore")
 
-    production: bool = False
+    # The deployment's one production switch, PRODUCTION (docs/operations.md "Secrets").
+    production: bool = Field(False, validation_alias=AliasChoices("PRODUCTION", "production"))
     host: str = "127.0.0.1"
     port: int = Field(8780, ge=1, le=65535)
     log_level: str = "info"

@@ -1,5 +1,5 @@
 # The handoff service's database (users, outcomes) and, in development only, the demo users that
 # README lists. Idempotent and cheap, so it runs every time; production mode refuses demo users.
-if [ "${HANDOFF_PRODUCTION:-false}" != "true" ]; then
+if [ "${PRODUCTION:-false}" != "true" ]; then
   .venv/bin/python -m handoff.users seed-demo >/dev/null
 fi

@@ -74,7 +74,7 @@ def speech_cache_dir(tmp_path_factory) -> Path:
 
 def bridge_settings(redis_url: str, rasa_url: str, port: int, cache_dir: Path, **overrides) -> Settings:
     values = dict(
-        environment="development",
+        production=False,
         port=port,
         rasa_url=rasa_url,
         redis_url=redis_url,

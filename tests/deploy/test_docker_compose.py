@@ -123,7 +123,7 @@ def test_named_volumes_are_declared(compose: dict) -> None:
 
 def test_handoff_service_runs_in_production_mode_on_postgres(compose: dict) -> None:
     environment = compose["services"]["handoff"]["environment"]
-    assert environment["HANDOFF_PRODUCTION"] == "true"  # no demo users, no development defaults
+    assert environment["PRODUCTION"] == "true"  # no demo users, no development defaults
     assert environment["HANDOFF_DATABASE_URL"].startswith("postgresql")
     assert environment["HANDOFF_REDIS_URL"] == "redis://redis:6379/0"
 

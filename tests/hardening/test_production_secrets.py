@@ -39,7 +39,7 @@ def test_unusable_secrets_are_named_with_the_reason(value: str | None, problem: 
 
 def test_the_bridge_names_each_unusable_secret() -> None:
     with pytest.raises(ValidationError, match=r"AVATAR_BRIDGE_RASA_JWT_SECRET \(the public development value\)"):
-        Settings(environment="production", nlg_token=REAL, audio_url_secret=REAL, redis_password=REAL)
+        Settings(production=True, nlg_token=REAL, audio_url_secret=REAL, redis_password=REAL)
 
 
 def test_the_handoff_service_needs_real_secrets_and_never_seeds_demo_users() -> None:
@@ -90,9 +90,9 @@ def test_the_launcher_hands_each_service_its_secrets_outside_command_lines(tmp_p
     assert "RASA_JWT_SECRET" not in specs["action-server"].env  # only what each one needs
     assert specs["avatar-bridge"].env["AVATAR_BRIDGE_RASA_JWT_SECRET"] == "jwt-" + REAL
     assert specs["avatar-bridge"].env["AVATAR_BRIDGE_REDIS_PASSWORD"] == "redis-" + REAL
-    assert specs["avatar-bridge"].env["AVATAR_BRIDGE_ENVIRONMENT"] == "production"
+    assert specs["avatar-bridge"].env["PRODUCTION"] == "true"  # the one switch, for every service
     assert specs["handoff"].env["HANDOFF_RASA_JWT_SECRET"] == "jwt-" + REAL
-    assert specs["handoff"].env["HANDOFF_PRODUCTION"] == "true"
+    assert specs["handoff"].env["PRODUCTION"] == "true"
     for name in ("rasa", "action-server"):
         assert specs[name].env["PRODUCTION"] == "true"
         assert specs[name].env["REDIS_PASSWORD"] == "redis-" + REAL
@@ -113,12 +113,12 @@ def _clean_env(**extra: str) -> dict[str, str]:
     [
         (
             [sys.executable, "-m", "avatar_bridge"],
-            {"AVATAR_BRIDGE_ENVIRONMENT": "production"},
+            {"PRODUCTION": "true"},
             "AVATAR_BRIDGE_RASA_JWT_SECRET (the public development value)",
         ),
         (
             [sys.executable, "-m", "handoff"],
-            {"HANDOFF_PRODUCTION": "true"},
+            {"PRODUCTION": "true"},
             "HANDOFF_RASA_JWT_SECRET (the public development value)",
         ),
         (

@@ -9,15 +9,15 @@ REAL = {"nlg_token": "n" * 32, "audio_url_secret": "a" * 32, "rasa_jwt_secret": 
 
 def test_production_refuses_to_start_with_development_or_missing_secrets():
     with pytest.raises(ValidationError) as refused:
-        Settings(environment="production")
+        Settings(production=True)
     message = str(refused.value)
     assert "AVATAR_BRIDGE_NLG_TOKEN (the public development value)" in message
     assert "AVATAR_BRIDGE_AUDIO_URL_SECRET (missing)" in message
     assert "AVATAR_BRIDGE_RASA_JWT_SECRET (the public development value)" in message
     assert "AVATAR_BRIDGE_REDIS_PASSWORD (missing)" in message
     with pytest.raises(ValidationError, match=r"AVATAR_BRIDGE_REDIS_PASSWORD \(shorter than 16"):
-        Settings(environment="production", **{**REAL, "redis_password": "short"})
-    assert Settings(environment="production", **REAL).rasa_jwt_secret.get_secret_value() == "r" * 32
+        Settings(production=True, **{**REAL, "redis_password": "short"})
+    assert Settings(production=True, **REAL).rasa_jwt_secret.get_secret_value() == "r" * 32
 
 
 def test_settings_come_from_prefixed_environment_variables(monkeypatch):
