@@ -113,7 +113,7 @@ def measure_in_this_process(head_dir: str, quantized: bool, runs: int, warmup: i
 
 
 def held_out_scores() -> dict:
-    from bot.emotion.held_out import measure_held_out
+    from scripts.emotion.training.held_out import measure_held_out
     from bot.emotion.paths import DEFAULT_EMOTION_DATA_DIR, resolve_repo_path
 
     result = measure_held_out(resolve_repo_path(DEFAULT_EMOTION_DATA_DIR))

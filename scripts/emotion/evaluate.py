@@ -22,10 +22,10 @@ ROOT = add_repo_root_to_path()
 
 from bot.emotion import runtime  # noqa: E402
 from bot.emotion.data import FORMATS, LoadReport, load_examples, load_yaml_dir  # noqa: E402
-from bot.emotion.exports import emotion_entries  # noqa: E402
+from scripts.emotion.training.exports import emotion_entries  # noqa: E402
 from bot.emotion.head import LinearEmotionHead  # noqa: E402
-from bot.emotion.label_map_arg import parse_label_map  # noqa: E402
-from bot.emotion.metrics import evaluate_predictions, save_confusion_png  # noqa: E402
+from scripts.emotion.training.label_map_arg import parse_label_map  # noqa: E402
+from scripts.emotion.training.metrics import evaluate_predictions, save_confusion_png  # noqa: E402
 from bot.emotion.paths import resolve_repo_path  # noqa: E402
 
 

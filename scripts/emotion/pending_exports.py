@@ -19,7 +19,7 @@ from _bootstrap import add_repo_root_to_path
 
 ROOT = add_repo_root_to_path()
 
-from bot.emotion.exports import pending_export_commands  # noqa: E402
+from scripts.emotion.training.exports import pending_export_commands  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -23,9 +23,9 @@ add_repo_root_to_path()
 
 from bot.emotion import runtime  # noqa: E402
 from bot.emotion.data import FORMATS, LoadReport, label_counts, load_examples, stratified_split  # noqa: E402
-from bot.emotion.held_out import reports_by_language  # noqa: E402
-from bot.emotion.label_map_arg import parse_label_map  # noqa: E402
-from bot.emotion.metrics import save_confusion_png  # noqa: E402
+from scripts.emotion.training.held_out import reports_by_language  # noqa: E402
+from scripts.emotion.training.label_map_arg import parse_label_map  # noqa: E402
+from scripts.emotion.training.metrics import save_confusion_png  # noqa: E402
 from bot.emotion.paths import resolve_repo_path  # noqa: E402
 
 

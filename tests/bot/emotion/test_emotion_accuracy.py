@@ -1,6 +1,6 @@
 """Accuracy floors on the held-out part of the project's own examples, per language.
 
-The split is fixed (stratified by language and label, 20 %, seed 13; see bot/emotion/held_out.py),
+The split is fixed (stratified by language and label, 20 %, seed 13; see scripts/emotion/training/held_out.py),
 the head is trained on the rest with the component's default settings. Measured when the floors
 were set (int8 encoder): English macro-F1 0.88, German 0.81. A broken encoder, head, cue reader
 or label order drops far below (chance is about 0.17).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.emotion.held_out import measure_held_out
+from scripts.emotion.training.held_out import measure_held_out
 
 from emotion_test_data import PROJECT_EMOTION_DATA
 

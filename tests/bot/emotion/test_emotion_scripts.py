@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("rasa")
 
-from bot.emotion.exports import pending_export_commands
+from scripts.emotion.training.exports import pending_export_commands
 from bot.emotion.head import LinearEmotionHead
 
 from emotion_test_data import REPO_ROOT, SMALL_EXAMPLES

@@ -12,7 +12,7 @@ from typing import Dict, List, Mapping, Optional, Union
 
 from bot.emotion import runtime
 from bot.emotion.data import Example, load_yaml_dir, stratified_split
-from bot.emotion.metrics import EvaluationReport, evaluate_predictions
+from scripts.emotion.training.metrics import EvaluationReport, evaluate_predictions
 
 HELD_OUT_SHARE = 0.2
 SPLIT_SEED = 13
