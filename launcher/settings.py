@@ -95,6 +95,22 @@ class LauncherSettings:
         settings.check_secrets()
         return settings
 
+    @classmethod
+    def on_free_ports(cls, work: Path) -> "LauncherSettings":
+        """Every service on a free loopback port (never the defaults someone's `make run` may
+        hold), runtime files and the customer database in `work`: for tests and benchmarks."""
+        from launcher.process import free_port
+
+        return cls.from_env(
+            redis_port=free_port(),
+            rasa_port=free_port(),
+            action_server_port=free_port(),
+            bridge_port=free_port(),
+            handoff_port=free_port(),
+            var_dir=work,
+            customer_db_url=f"sqlite:///{work / 'customer.db'}",
+        )
+
     def check_secrets(self) -> None:
         """In production mode every secret comes from the configuration, never a default."""
         if not self.production:

@@ -16,7 +16,6 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from launcher.process import free_port
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
@@ -161,15 +160,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     shutil.copy(ROOT / "var" / "customer.db", work / "customer.db")
-    settings = LauncherSettings.from_env(
-        redis_port=free_port(),
-        rasa_port=free_port(),
-        action_server_port=free_port(),
-        bridge_port=free_port(),
-        handoff_port=free_port(),
-        var_dir=work,
-        customer_db_url=f"sqlite:///{work / 'customer.db'}",
-    )
+    settings = LauncherSettings.on_free_ports(work)
     parts = args.only or sorted(SECTION_HEADINGS)
     started = run_stamp()
     machine_text = machine.describe(ROOT)

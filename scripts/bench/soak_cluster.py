@@ -20,7 +20,7 @@ from customer_db.sql import SqlCustomerConnector
 from handoff.auth.users import create_user
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from launcher.cluster import Cluster, ClusterLayout, cluster_services
-from launcher.process import ServiceSpec, free_port
+from launcher.process import ServiceSpec
 from launcher.settings import LauncherSettings
 from scripts.bench.soak_plan import AgentAccount, Targets
 
@@ -88,15 +88,7 @@ def process_groups(cluster: Cluster) -> dict[str, int]:
 @contextmanager
 def soak_cluster(instances: int, work: Path, agents: int) -> Iterator[tuple[Cluster, Targets]]:
     work.mkdir(parents=True, exist_ok=True)
-    settings = LauncherSettings.from_env(
-        redis_port=free_port(),
-        rasa_port=free_port(),
-        action_server_port=free_port(),
-        bridge_port=free_port(),
-        handoff_port=free_port(),
-        var_dir=work,
-        customer_db_url=f"sqlite:///{work / 'customer.db'}",
-    )
+    settings = LauncherSettings.on_free_ports(work)
     customers = SqlCustomerConnector(settings.customer_db_url)
     customers.create_schema()
     seed_database(customers)

@@ -14,7 +14,6 @@ import pytest
 
 from customer_db.seed import seed_database
 from customer_db.sql import SqlCustomerConnector
-from launcher.process import free_port
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
@@ -22,15 +21,7 @@ from launcher.system import System
 
 def settings_on_free_ports(work: Path) -> LauncherSettings:
     """Every service on a free loopback port, runtime files and the customer database in `work`."""
-    return LauncherSettings.from_env(
-        redis_port=free_port(),
-        rasa_port=free_port(),
-        action_server_port=free_port(),
-        bridge_port=free_port(),
-        handoff_port=free_port(),
-        var_dir=work,
-        customer_db_url=f"sqlite:///{work / 'customer.db'}",
-    )
+    return LauncherSettings.on_free_ports(work)
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ import pytest
 from handoff.core.config import HandoffSettings
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from handoff.users import seed_demo
-from launcher.process import free_port
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
@@ -25,15 +24,7 @@ from launcher.system import System
 @pytest.fixture(scope="package")
 def system_settings(tmp_path_factory: pytest.TempPathFactory) -> LauncherSettings:
     work = tmp_path_factory.mktemp("handoff-system")
-    return LauncherSettings.from_env(
-        redis_port=free_port(),
-        rasa_port=free_port(),
-        action_server_port=free_port(),
-        bridge_port=free_port(),
-        handoff_port=free_port(),
-        var_dir=work,
-        customer_db_url=f"sqlite:///{work / 'customer.db'}",
-    )
+    return LauncherSettings.on_free_ports(work)
 
 
 @pytest.fixture(scope="package")
