@@ -11,7 +11,6 @@ names the field. Emotion labels are the taxonomy's (contracts/emotion/taxonomy.y
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,13 +19,11 @@ from typing import Any, Dict, List, Mapping, Tuple
 import yaml
 
 from contracts.emotion.taxonomy import load_taxonomy
+from contracts.escalation.reading import NAME, FieldReader, kind_of
 
 SCHEMA = "escalation-config.v1"
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yml")
-MODES = ("handoff", "offer")
 SKILLS = ("billing", "technical", "general")
-_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-MAX_INTENTS = 100
 
 
 class ConfigError(ValueError):
@@ -133,86 +130,6 @@ class EscalationConfig:
         }
 
 
-class _Reader:
-    """Reads typed values out of nested dicts and collects problems instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: List[str] = []
-
-    def section(self, data: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any]:
-        path = f"{where}{key}"
-        value = data.get(key)
-        if not isinstance(value, Mapping):
-            self.problems.append(f"{path}: must be a mapping (got {_kind(value)})")
-            return {}
-        return value
-
-    def flag(self, data: Mapping[str, Any], key: str, where: str, default: bool = True) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problems.append(f"{where}{key}: must be true or false (got {_kind(value)})")
-            return default
-        return value
-
-    def mode(self, data: Mapping[str, Any], where: str, default: str = "handoff") -> str:
-        value = data.get("mode", default)
-        if value not in MODES:
-            self.problems.append(f"{where}mode: must be one of {', '.join(MODES)} (got {value!r})"[:300])
-            return default
-        return value
-
-    def number(
-        self, data: Mapping[str, Any], key: str, where: str, low: float, high: float, default: float = 0.0
-    ) -> float:
-        value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            self.problems.append(f"{where}{key}: must be a number between {low} and {high} (got {_kind(value)})")
-            return default
-        if not low <= value <= high:
-            self.problems.append(f"{where}{key}: must be between {low} and {high} (got {value})")
-            return default
-        return float(value)
-
-    def count(self, data: Mapping[str, Any], key: str, where: str, low: int, high: int) -> int:
-        value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problems.append(f"{where}{key}: must be a whole number between {low} and {high} (got {_kind(value)})")
-            return low
-        if not low <= value <= high:
-            self.problems.append(f"{where}{key}: must be between {low} and {high} (got {value})")
-            return low
-        return value
-
-    def names(self, data: Mapping[str, Any], key: str, where: str, allow_empty: bool = True) -> Tuple[str, ...]:
-        value = data.get(key, [])
-        path = f"{where}{key}"
-        if not isinstance(value, list):
-            self.problems.append(f"{path}: must be a list of intent names (got {_kind(value)})")
-            return ()
-        if len(value) > MAX_INTENTS:
-            self.problems.append(f"{path}: at most {MAX_INTENTS} entries (got {len(value)})")
-            return ()
-        good: List[str] = []
-        for item in value:
-            if not isinstance(item, str) or not _NAME.match(item):
-                self.problems.append(
-                    f"{path}: {str(item)[:40]!r} is not an intent name (lower-case letters, digits and _)"
-                )
-            elif item not in good:
-                good.append(item)
-        if not good and not allow_empty:
-            self.problems.append(f"{path}: must name at least one intent")
-        return tuple(good)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, (bool, int, float)):
-        return repr(value)
-    return type(value).__name__
-
-
 KNOWN_SECTIONS = {
     "schema",
     "always_escalate_intents",
@@ -239,8 +156,8 @@ BUILT_IN_HUMAN_INTENTS = (
 def parse_config(data: Any) -> EscalationConfig:
     """Validate `data` (parsed YAML/JSON) and return the config; ConfigError lists all problems."""
     if not isinstance(data, Mapping):
-        raise ConfigError([f"the configuration must be a mapping (got {_kind(data)})"])
-    read = _Reader()
+        raise ConfigError([f"the configuration must be a mapping (got {kind_of(data)})"])
+    read = FieldReader()
     unknown = sorted(str(key)[:40] for key in data if key not in KNOWN_SECTIONS)
     if unknown:
         read.problems.append(f"unknown sections: {', '.join(unknown)}")
@@ -292,10 +209,10 @@ def parse_config(data: Any) -> EscalationConfig:
     skill_by_reason: Dict[str, str] = {}
     reasons = section.get("reasons", {})
     if not isinstance(reasons, Mapping):
-        read.problems.append(f"skills.reasons: must be a mapping of reason to skill (got {_kind(reasons)})")
+        read.problems.append(f"skills.reasons: must be a mapping of reason to skill (got {kind_of(reasons)})")
         reasons = {}
     for reason, skill in reasons.items():
-        if not isinstance(reason, str) or not _NAME.match(reason):
+        if not isinstance(reason, str) or not NAME.match(reason):
             read.problems.append(f"skills.reasons: {str(reason)[:40]!r} is not a reason code")
         elif skill not in SKILLS:
             read.problems.append(
@@ -342,13 +259,13 @@ def parse_config(data: Any) -> EscalationConfig:
     )
 
 
-def _parse_emotion(read: _Reader, section: Mapping[str, Any]) -> EmotionRule:
+def _parse_emotion(read: FieldReader, section: Mapping[str, Any]) -> EmotionRule:
     where = "emotion."
     labels: Dict[str, EmotionThreshold] = {}
     raw_labels = section.get("labels", {})
     if not isinstance(raw_labels, Mapping):
         read.problems.append(
-            f"{where}labels: must be a mapping of emotion label to threshold (got {_kind(raw_labels)})"
+            f"{where}labels: must be a mapping of emotion label to threshold (got {kind_of(raw_labels)})"
         )
         raw_labels = {}
     known = load_taxonomy().names

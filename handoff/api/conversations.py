@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from handoff.api.deps import AgentUser
 from handoff.api.errors import as_http
-from handoff.queue.service import OUTCOME_CODES, public_row
+from handoff.queue.entries import public_row
+from handoff.queue.service import OUTCOME_CODES
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 

@@ -8,7 +8,7 @@ from handoff.api.conversations import TextBody
 from handoff.api.deps import SupervisorUser
 from handoff.api.errors import as_http
 from handoff.queue.routing import current_load
-from handoff.queue.service import public_row
+from handoff.queue.entries import public_row
 
 router = APIRouter(prefix="/api/supervisor", tags=["supervisor"])
 

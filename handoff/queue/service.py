@@ -15,22 +15,18 @@ from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
 from handoff.outcomes.store import upsert_outcome
 from handoff.queue.routing import (
-    REASON_BONUS,
     clamp01,
     estimated_wait,
     offer_refusal,
     queue_position,
     rank,
-    skill_for,
 )
+from handoff.queue.entries import conversation_from_record, emotion_path, epoch_of, public_row, utc_datetime
 from handoff.queue.store import QueueStore, case_of
 from handoff.relay.deliveries import Deliveries
 from handoff.relay.rasa_tracker import mark_back_with_bot
 
 logger = logging.getLogger(__name__)
-
-# The escalation decision's priority (handoff.v2) on top of distress and waiting time.
-PRIORITY_BONUS = {"high": 30.0}
 
 OUTCOME_CODES = (
     "resolved",
@@ -50,64 +46,6 @@ class HandoffError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def _epoch(value: object) -> float | None:
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).timestamp()
-    return None
-
-
-def _dt(epoch: float | None) -> datetime | None:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc) if epoch else None
-
-
-def conversation_from_record(record: dict, package: dict, now: float) -> dict:
-    """The queue entry for a handoff record (schema handoff.v1 or handoff.v2)."""
-    slots = record.get("slots") or {}
-    emotion = record.get("emotion")
-    if not isinstance(emotion, dict):  # handoff.v1: the emotion slots only
-        emotion = {"label": emotion or slots.get("emotion"), "distress_level": slots.get("distress_level")}
-    reason = str(record.get("reason") or "customer_request")[:64]
-    profile = (package.get("customer") or {}) if isinstance(package, dict) else {}
-    name = (profile.get("name") or profile.get("display_name") or "") if isinstance(profile, dict) else ""
-    language = record.get("language") if record.get("language") in ("en", "de") else "en"
-    bonus = REASON_BONUS.get(reason, 0.0) + PRIORITY_BONUS.get(str(record.get("priority")), 0.0)
-    return {
-        "conversation_id": str(record["conversation_id"])[:128],
-        "handoff_id": str(record["handoff_id"])[:64],
-        "reason": reason,
-        "reason_text": str(record.get("reason_text") or reason)[:1000],
-        "language": language,
-        "skill": skill_for(reason, record.get("skill")),
-        "distress": f"{clamp01(emotion.get('distress_level')):.3f}",
-        "emotion": str(emotion.get("label") or "neutral")[:32],
-        "bonus": str(bonus),
-        "requested_at": f"{_epoch(record.get('created_at')) or now:.3f}",
-        "customer_id": str(record.get("customer_id") or "")[:32],
-        "customer_name": str(name)[:80],
-    }
-
-
-def emotion_path(record: dict) -> list[dict]:
-    """The customer's emotion per turn from the record's timeline (handoff.v2), if any."""
-    path = []
-    for item in record.get("emotion_timeline") or []:
-        if isinstance(item, dict) and item.get("label"):
-            path.append(
-                {
-                    "turn": item.get("turn"),
-                    "label": str(item["label"])[:32],
-                    "intensity": clamp01(item.get("intensity")),
-                }
-            )
-    return path
 
 
 class HandoffService:
@@ -135,15 +73,15 @@ class HandoffService:
         cid = conv["conversation_id"]
         transcript = record.get("transcript") or []
         intents = [line.get("intent") for line in transcript if line.get("role") == "customer" and line.get("intent")]
-        started = _epoch(transcript[0].get("timestamp")) if transcript else None
+        started = epoch_of(transcript[0].get("timestamp")) if transcript else None
         path = emotion_path(record)
         await self.outcome(
             cid,
             customer_id=conv["customer_id"] or None,
             language=conv["language"],
-            started_at=_dt(started) or _dt(float(conv["requested_at"])),
+            started_at=utc_datetime(started) or utc_datetime(float(conv["requested_at"])),
             handoff_reason=conv["reason"],
-            handoff_requested_at=_dt(float(conv["requested_at"])),
+            handoff_requested_at=utc_datetime(float(conv["requested_at"])),
             intents=intents or None,
             primary_intent=intents[0] if intents else None,
             emotion_path=path or None,
@@ -262,7 +200,9 @@ class HandoffService:
             cid, "system", user.username, user.display_name, f"{user.display_name} took the conversation."
         )
         waited = max(0.0, now - float(row.get("requested_at") or now))
-        await self.outcome(cid, agent_joined_at=_dt(now), wait_seconds=round(waited, 1), agent_username=user.username)
+        await self.outcome(
+            cid, agent_joined_at=utc_datetime(now), wait_seconds=round(waited, 1), agent_username=user.username
+        )
         await self.refresh_positions()
         return await self.queue.get(cid) or row
 
@@ -336,7 +276,7 @@ class HandoffService:
         await self.queue.record_handle_time(handled)
         await self.outcome(
             cid,
-            ended_at=None if back_to_bot else _dt(now),
+            ended_at=None if back_to_bot else utc_datetime(now),
             handle_seconds=round(handled, 1),
             outcome_code=outcome_code,
             resolved_by=None if back_to_bot else "agent",
@@ -379,28 +319,3 @@ class HandoffService:
                 await self.notify_position(row["conversation_id"], requeued=True)
                 logger.info("conversation returned to the queue: agent %s gone", agent)
         return returned
-
-
-def public_row(row: dict) -> dict:
-    """The fields of a queue entry the consoles show."""
-    keys = (
-        "conversation_id",
-        "state",
-        "skill",
-        "language",
-        "reason",
-        "reason_text",
-        "emotion",
-        "distress",
-        "agent",
-        "agent_display",
-        "customer_id",
-        "customer_name",
-        "requested_at",
-        "claimed_at",
-        "position",
-    )
-    out = {key: row.get(key, "") for key in keys}
-    out["distress"] = clamp01(row.get("distress"))
-    out["requested_at"] = float(row.get("requested_at") or 0)
-    return out

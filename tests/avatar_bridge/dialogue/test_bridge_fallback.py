@@ -30,7 +30,7 @@ from avatar_bridge.wording.playbooks import load_playbooks
 from contracts.escalation.reasons import reason_text
 from contracts.handoff_record.schema import record_problems
 from handoff.context import build_context_package
-from handoff.queue.service import conversation_from_record
+from handoff.queue.entries import conversation_from_record
 
 REPLY_KINDS = frozenset(SchemaRegistry.load().shared_enum("reply_kind"))
 PLAYBOOKS = load_playbooks(PACKAGE_DIR / "wording" / "playbooks", REPLY_KINDS)
