@@ -12,10 +12,9 @@ if [ ! -d "$DATA" ]; then
 fi
 mkdir -p results/eval
 MODEL="models/$(cat models/CURRENT)"
-if [ -f "$DATA/bitext/dev.csv" ]; then
-  .venv-rasa/bin/python scripts/eval/intents.py --data "$DATA/bitext/dev.csv" --model "$MODEL" \
-    2> results/eval/intents.log | tee results/eval/intents.md
-fi
+# Intents, routing, out-of-scope and emotion through the whole trained NLU pipeline.
+.venv-rasa/bin/python scripts/eval/understanding.py --data "$DATA" --model "$MODEL" \
+  --json results/eval/understanding.json 2> results/eval/understanding.log | tee results/eval/understanding.md
 for step in scripts/eval.d/*.sh; do
   [ -f "$step" ] && source "$step"
 done

@@ -1,6 +1,7 @@
-"""Summarises `rasa test nlu --cross-validation` output and fails below a quality floor.
+"""Summarises the intents' cross-validation (scripts/nlu_cross_validation.py, or `rasa test nlu
+--cross-validation`) and fails below a quality floor.
 
-Usage: python scripts/report_cross_validation.py RESULTS_DIR [--min-f1 0.80]
+Usage: python scripts/report_cross_validation.py RESULTS_DIR [--min-f1 0.88]
 Prints per-intent F1 and the averages, and writes RESULTS_DIR/summary.md.
 """
 
@@ -46,7 +47,9 @@ def render(title: str, report: dict) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("results_dir", type=Path)
-    parser.add_argument("--min-f1", type=float, default=0.80, help="floor for the intents' weighted F1")
+    # 0.919 with sentence features and the broader data of issue 14 (0.80 before); a little slack
+    # for the shared machine's nondeterminism.
+    parser.add_argument("--min-f1", type=float, default=0.88, help="floor for the intents' weighted F1")
     args = parser.parse_args()
 
     intents = load_report(args.results_dir / "intent_report.json")

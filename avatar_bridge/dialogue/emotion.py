@@ -49,6 +49,18 @@ def emotion_from_tracker(tracker: dict | None, min_confidence: float) -> Emotion
     return EmotionReading(label=label, intensity=min(max(intensity, 0.0), 1.0), confidence=confidence)
 
 
+# Kinds of vulnerable situation the NLU reports (bot/emotion/vulnerability.py).
+VULNERABILITY_KINDS = ("financial_hardship", "bereavement", "illness", "crisis")
+
+
+def vulnerability_from_tracker(tracker: dict | None) -> str | None:
+    """The kind of vulnerable situation the latest customer message shows, or None."""
+    latest = tracker.get("latest_message") if isinstance(tracker, dict) else None
+    reported = latest.get("vulnerability") if isinstance(latest, dict) else None
+    kind = reported.get("kind") if isinstance(reported, dict) else None
+    return kind if kind in VULNERABILITY_KINDS else None
+
+
 def _number(value: object, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return default

@@ -88,13 +88,18 @@ class Acknowledger:
         body: str,
         template: str,
         memory: ConversationMemory,
+        vulnerability: str | None = None,
     ) -> Wording:
         body, left_out, acknowledges_itself = await self._own_empathy(conversation_id, playbook, body, template)
         apology = None
         if reply_kind == "apology" and not playbook.apologises(body):
             apology = await self._claim_first(conversation_id, self._shuffled(playbook.apologies))
         acknowledgement = None
-        if not acknowledges_itself and self._wants_acknowledgement(playbook, emotion, band, reply_kind, memory):
+        sincere = playbook.vulnerable_phrases(vulnerability)
+        if sincere and not acknowledges_itself and self._wants_sincere(playbook, reply_kind, memory):
+            # A vulnerable situation outweighs the feeling's band: the longer words, never "be quick".
+            acknowledgement = await self._claim_first(conversation_id, self._shuffled(sincere))
+        elif not acknowledges_itself and self._wants_acknowledgement(playbook, emotion, band, reply_kind, memory):
             acknowledgement = await self._claim_first(conversation_id, self._candidates(playbook, emotion.label, band))
         return Wording(body=body, acknowledgement=acknowledgement, apology=apology, left_out=left_out)
 
@@ -112,6 +117,10 @@ class Acknowledger:
         if await self._ledger.claim(conversation_id, first):
             return body, None, True
         return rest, first, False
+
+    @staticmethod
+    def _wants_sincere(playbook: Playbook, reply_kind: str, memory: ConversationMemory) -> bool:
+        return not memory.acknowledged_this_turn and reply_kind in playbook.acknowledge.reply_kinds
 
     @staticmethod
     def _wants_acknowledgement(

@@ -60,13 +60,20 @@ class DomainResponses:
         self.reload_if_changed()
         return frozenset(self._responses)
 
-    def choose(self, name: str, slots: dict, channel: str | None) -> dict | None:
-        """One variation of response `name`, as Rasa's ResponseVariationFilter would allow."""
+    def choose(self, name: str, slots: dict, channel: str | None, cost=None) -> dict | None:
+        """One variation of response `name`, as Rasa's ResponseVariationFilter would allow.
+
+        `cost` (variation -> number), when given, narrows the random choice to the cheapest
+        variations (the NLG endpoint uses it to prefer wordings the customer has not heard).
+        """
         self.reload_if_changed()
         variations = self._responses.get(name)
         if not variations:
             return None
         eligible = eligible_variations(variations, slots, channel)
+        if eligible and cost is not None:
+            costs = [cost(variation) for variation in eligible]
+            eligible = [variation for variation, value in zip(eligible, costs) if value == min(costs)]
         return dict(self._chooser.choice(eligible)) if eligible else None
 
 

@@ -10,7 +10,7 @@ The cue travels in ``custom.avatar_cue``; Rasa's REST channel delivers it right 
 import logging
 from dataclasses import dataclass
 
-from avatar_bridge.dialogue.emotion import EmotionReading, emotion_from_tracker
+from avatar_bridge.dialogue.emotion import EmotionReading, emotion_from_tracker, vulnerability_from_tracker
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.wording.acknowledger import (
     CUE_KEY,
@@ -19,6 +19,7 @@ from avatar_bridge.wording.acknowledger import (
 )
 from avatar_bridge.wording.domain_responses import DomainResponses, render
 from avatar_bridge.wording.playbooks import Playbook
+from avatar_bridge.wording.repetition import repeated_count, said_sentences, without_repeats
 
 logger = logging.getLogger(__name__)
 CUE_VERSION = 1
@@ -66,14 +67,23 @@ class NlgComposer:
         tracker_slots = request.tracker.get("slots")
         slots: dict = tracker_slots if isinstance(tracker_slots, dict) else {}
         language = str(slots["language"]) if slots.get("language") in LANGUAGES else "en"
-        variation = self._responses.choose(request.response, slots, request.channel)
+        values = {**slots, **request.arguments}
+        said = said_sentences(request.tracker)
+        variation = self._responses.choose(
+            request.response,
+            slots,
+            request.channel,
+            cost=lambda candidate: repeated_count(str(render(candidate, values).get("text") or ""), said),
+        )
         if variation is None:
             # Rasa would log an error and send nothing; an empty response does the same.
             logger.warning("no response %r in the domain (or no variation fits)", request.response)
             return {}
-        rendered = render(variation, {**slots, **request.arguments})
+        rendered = render(variation, values)
         text = rendered.get("text")
-        body = text if isinstance(text, str) else ""
+        body, repeated = without_repeats(text, said) if isinstance(text, str) else ("", [])
+        if repeated:
+            rendered["text"] = body
         emotion = emotion_from_tracker(request.tracker, self._min_confidence)
         band = self._band_of(emotion.intensity)
         reply_kind = self._reply_kinds.classify(request.response, body, request.arguments.get("reply_kind"))
@@ -89,6 +99,7 @@ class NlgComposer:
                 body,
                 variation.get("text") or "",
                 memory_from_tracker(request.tracker),
+                vulnerability_from_tracker(request.tracker),
             )
         response = {key: rendered[key] for key in _RESPONSE_KEYS if rendered.get(key) is not None}
         if wording is not None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from avatar_bridge.dialogue.emotion import EMOTION_LABELS
+from avatar_bridge.dialogue.emotion import EMOTION_LABELS, VULNERABILITY_KINDS
 
 BANDS = ("low", "medium", "high")
 
@@ -47,6 +47,8 @@ class Playbook(_Strict):
     acknowledge: AcknowledgePolicy
     phrases: dict[str, dict[str, tuple[str, ...]]]
     apologies: tuple[str, ...] = Field(min_length=1)
+    # Longer, sincere acknowledgements for customers in a vulnerable situation, per kind.
+    vulnerable: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     markers: Markers
     no_reply: str
     fallback: FallbackWording
@@ -57,6 +59,9 @@ class Playbook(_Strict):
 
     def phrases_for(self, emotion: str, band: str) -> tuple[str, ...]:
         return self.phrases.get(emotion, {}).get(band, ())
+
+    def vulnerable_phrases(self, kind: str | None) -> tuple[str, ...]:
+        return self.vulnerable.get(kind, ()) if kind else ()
 
     def acknowledges_itself(self, sentence: str) -> bool:
         lowered = sentence.casefold()
@@ -89,10 +94,13 @@ def _check(playbook: Playbook, path: Path, reply_kinds: frozenset[str]) -> None:
         missing = [b for b in wanted if not playbook.phrases_for(emotion, b)]
         if missing:
             raise ValueError(f"{path}: {emotion} is acknowledged from {band} on but has no phrases for {missing}")
+    unknown = set(playbook.vulnerable) - set(VULNERABILITY_KINDS)
+    if unknown:
+        raise ValueError(f"{path}: vulnerable: unknown kinds {sorted(unknown)}; known: {list(VULNERABILITY_KINDS)}")
+    every_list = [phrases for bands in playbook.phrases.values() for phrases in bands.values()]
     seen: set[str] = set()
-    for bands in playbook.phrases.values():
-        for phrases in bands.values():
-            for phrase in phrases:
-                if phrase in seen:
-                    raise ValueError(f"{path}: phrase listed twice: {phrase!r}")
-                seen.add(phrase)
+    for phrases in every_list + list(playbook.vulnerable.values()):
+        for phrase in phrases:
+            if phrase in seen:
+                raise ValueError(f"{path}: phrase listed twice: {phrase!r}")
+            seen.add(phrase)

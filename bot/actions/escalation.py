@@ -40,6 +40,9 @@ OFFER_RESPONSES = {
     "emotion_sad": "utter_offer_human_upset",
     "distress_rising": "utter_offer_human_upset",
 }
+# A vulnerable customer's offer is worded for their situation (kind from the latest message).
+VULNERABLE_OFFER = "utter_offer_human_vulnerable_{kind}"
+VULNERABILITY_KINDS = ("financial_hardship", "bereavement", "illness", "crisis")
 
 
 _readers: Dict[int, EscalationConfigReader] = {}
@@ -93,6 +96,15 @@ def decision_reasons(tracker: Tracker) -> List[Dict[str, Any]]:
     return []
 
 
+def offer_response(code: str, tracker: Tracker) -> str:
+    if code == "vulnerable_customer":
+        kind = ((tracker.latest_message or {}).get("vulnerability") or {}).get("kind")
+        if kind in VULNERABILITY_KINDS:
+            return VULNERABLE_OFFER.format(kind=kind)
+        return "utter_offer_human_upset"
+    return OFFER_RESPONSES.get(code, "utter_offer_human")
+
+
 class ActionOfferHuman(Action):
     """Asks whether the customer wants a person, for the reasons of this turn's decision."""
 
@@ -102,7 +114,7 @@ class ActionOfferHuman(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         reasons = decision_reasons(tracker)
         code = reasons[0]["code"] if reasons else "customer_distress"
-        dispatcher.utter_message(response=OFFER_RESPONSES.get(code, "utter_offer_human"))
+        dispatcher.utter_message(response=offer_response(code, tracker))
         events: List[EventType] = [
             SlotSet("human_offered", True),
             SlotSet("handoff_reason", code),

@@ -9,7 +9,7 @@ leaves to the rules.
 """
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,11 +19,29 @@ from bot.actions.base import offer_human
 from bot.actions.escalation import current_config
 
 
+# Feelings a message of emoji alone can show (the emotion classifier reads them as cues).
+FEELINGS_WITHOUT_WORDS = ("frustrated", "anxious", "sad", "confused", "happy")
+
+
+def feeling_without_words(latest_message: Dict[Text, Any]) -> Optional[str]:
+    """The feeling of a message that has no words (only emoji), else None."""
+    guard = latest_message.get("input_guard") or {}
+    emotion = latest_message.get("emotion") or {}
+    if guard.get("reason") != "no_words" or emotion.get("label") not in FEELINGS_WITHOUT_WORDS:
+        return None
+    return emotion["label"] if float(emotion.get("confidence") or 0.0) >= 0.5 else None
+
+
 class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        feeling = feeling_without_words(tracker.latest_message or {})
+        if feeling:
+            # "😡😡😡" was understood: it is how the customer feels. Acknowledge it and ask what happened.
+            dispatcher.utter_message(response=f"utter_feeling_without_words_{feeling}")
+            return []
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         rule = (await asyncio.to_thread(current_config)).fallbacks
         if not rule.enabled or count < rule.max_fallbacks:

@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -31,8 +31,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 import rasa.shared.utils.io
 
-from bot.emotion import runtime
-from bot.emotion.data import EmotionDataError, load_yaml_dir
+from bot.components.trained_component import TrainedComponent
+from bot.emotion import runtime, vulnerability
+from bot.emotion.data import EmotionDataError, data_fingerprint, load_yaml_dir
 from bot.emotion.head import HeadError, LinearEmotionHead
 from bot.emotion.onnx_bundle import BundleError
 from bot.emotion.paths import resolve_repo_path
@@ -41,12 +42,15 @@ from bot.emotion.predictor import EmotionPredictor
 logger = logging.getLogger(__name__)
 
 EMOTION = "emotion"
+# Set only when the message shows a vulnerable situation: {"kind": ..., "confidence": ...}.
+VULNERABILITY = "vulnerability"
+VULNERABILITY_FOLDER = "vulnerability"
 # Texts starting with this are button payloads ("/affirm"), not words the customer typed.
 INTENT_PAYLOAD_PREFIX = "/"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class EmotionClassifier(GraphComponent):
+class EmotionClassifier(TrainedComponent):
     """Classifies the emotion of each user message and estimates its intensity."""
 
     @staticmethod
@@ -91,21 +95,16 @@ class EmotionClassifier(GraphComponent):
             # The model's labels → our labels, for labels the taxonomy's Ekman and GoEmotions
             # tables do not know (e.g. {"LABEL_0": "neutral", "annoyed": "frustrated"}).
             "label_map": {},
+            # Examples of vulnerable customers (bot/emotion/vulnerability.py); None switches the
+            # detector off. A kind is reported from this probability on.
+            "vulnerability_data": "nlu_data/vulnerability",
+            "vulnerability_threshold": 0.45,
+            # Inverse regularisation of the vulnerability head (its classes are few and distinct).
+            "vulnerability_regularisation_c": 8.0,
             # Alternative taxonomy / cue files (None: contracts/emotion/taxonomy.yml, bot/emotion/cues.yml).
             "taxonomy_file": None,
             "cues_file": None,
         }
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EmotionClassifier:
-        """Creates a new untrained component (see parent class for full docstring)."""
-        return cls(config, model_storage, resource)
 
     def __init__(
         self,
@@ -113,13 +112,14 @@ class EmotionClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         head: Optional[LinearEmotionHead] = None,
+        vulnerability_head: Optional[LinearEmotionHead] = None,
     ) -> None:
-        self._config = {**self.get_default_config(), **config}
+        super().__init__(config, model_storage, resource)
         self._settings = runtime.settings_with_defaults(self._config)
-        self._model_storage = model_storage
-        self._resource = resource
         self._head = head
         self._predictor: Optional[EmotionPredictor] = None
+        self._vulnerability_head = vulnerability_head
+        self._vulnerability: Optional[vulnerability.VulnerabilityDetector] = None
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -128,7 +128,9 @@ class EmotionClassifier(GraphComponent):
         They live outside Rasa's training data, so Rasa's cache would not notice otherwise.
         """
         settings = runtime.settings_with_defaults({**cls.get_default_config(), **config})
-        return runtime.settings_fingerprint(settings)
+        folder = settings.get("vulnerability_data")
+        extra = data_fingerprint(resolve_repo_path(folder)) if folder else "off"
+        return f"{runtime.settings_fingerprint(settings)}:{extra}"
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -153,6 +155,10 @@ class EmotionClassifier(GraphComponent):
                 f"'neutral' with confidence 0 until it is trained."
             )
             return self._resource
+        try:
+            self._vulnerability_head = self._train_vulnerability()
+        except (BundleError, EmotionDataError, HeadError, vulnerability.VulnerabilityDataError, OSError) as error:
+            rasa.shared.utils.io.raise_warning(f"The vulnerability detector could not be trained ({error}).")
         self.persist()
         return self._resource
 
@@ -172,12 +178,29 @@ class EmotionClassifier(GraphComponent):
             provenance={"trained_on": str(self._settings["training_data"])},
         )
 
+    def _train_vulnerability(self) -> Optional[LinearEmotionHead]:
+        if not self._settings.get("vulnerability_data"):
+            return None
+        examples = vulnerability.load_examples(resolve_repo_path(self._settings["vulnerability_data"]))
+        taxonomy = runtime.taxonomy_for(self._settings)
+        calm = [
+            example.text
+            for example in load_yaml_dir(resolve_repo_path(self._settings["training_data"]), taxonomy)
+            if example.label in vulnerability.NEGATIVE_EMOTIONS
+        ]
+        settings = runtime.head_settings(
+            {**self._settings, "regularisation_c": self._settings["vulnerability_regularisation_c"]}
+        )
+        return vulnerability.train(examples, calm, runtime.load_encoder(self._settings), settings)
+
     def persist(self) -> None:
-        """Stores the head with the model; the encoder is referenced by path, not copied."""
+        """Stores the heads with the model; the encoder is referenced by path, not copied."""
         if self._head is None:
             return
         with self._model_storage.write_to(self._resource) as model_dir:
             self._head.save(Path(model_dir))
+            if self._vulnerability_head is not None:
+                self._vulnerability_head.save(Path(model_dir) / VULNERABILITY_FOLDER)
 
     @classmethod
     def load(
@@ -189,18 +212,19 @@ class EmotionClassifier(GraphComponent):
         **kwargs: Any,
     ) -> EmotionClassifier:
         """Loads the trained component (see parent class for full docstring)."""
-        head = None
+        head = vulnerability_head = None
         backend = {**cls.get_default_config(), **config}.get("backend")
         if backend != runtime.BACKEND_TRANSFORMERS:
             try:
                 with model_storage.read_from(resource) as model_dir:
                     head = LinearEmotionHead.load(Path(model_dir))
+                    vulnerability_head = _load_optional_head(Path(model_dir) / VULNERABILITY_FOLDER)
             except (ValueError, FileNotFoundError, HeadError) as error:
                 rasa.shared.utils.io.raise_warning(
                     f"Failed to load the emotion head from the model ({error}); messages will "
                     f"get 'neutral' with confidence 0. Retrain to fix this."
                 )
-        component = cls(config, model_storage, resource, head=head)
+        component = cls(config, model_storage, resource, head=head, vulnerability_head=vulnerability_head)
         # Load the encoder now, so that the first customer does not wait for it.
         component._ensure_predictor()
         return component
@@ -211,15 +235,38 @@ class EmotionClassifier(GraphComponent):
         predictor = self._ensure_predictor()
         # A button payload says nothing about feelings: it gets the "no evidence" result of "".
         texts = ["" if is_intent_payload(message.get(TEXT)) else message.get(TEXT) for message in messages]
-        for message, result in zip(messages, predictor.predict(texts)):
+        for message, text, result in zip(messages, texts, predictor.predict(texts)):
             message.set(EMOTION, result.as_dict(), add_to_output=True)
+            found = self._detect_vulnerability(text)
+            if found is not None:
+                message.set(VULNERABILITY, found.as_dict(), add_to_output=True)
         return messages
+
+    def _detect_vulnerability(self, text: Any) -> Optional[vulnerability.Vulnerability]:
+        if self._vulnerability_head is None or not isinstance(text, str) or not text.strip():
+            return None
+        if self._vulnerability is None:
+            self._vulnerability = vulnerability.VulnerabilityDetector(
+                self._vulnerability_head,
+                runtime.load_encoder(self._settings),
+                float(self._settings["vulnerability_threshold"]),
+            )
+        try:
+            return self._vulnerability.detect(text)
+        except Exception as error:  # noqa: BLE001 - a broken detector must not take NLU down
+            logger.warning("vulnerability detection failed: %s", error)
+            return None
 
     def _ensure_predictor(self) -> EmotionPredictor:
         """Builds the predictor on first use; without a usable model, one that only reads cues."""
         if self._predictor is None:
             self._predictor = build_predictor_or_degrade(self._settings, self._head)
         return self._predictor
+
+
+def _load_optional_head(folder: Path) -> Optional[LinearEmotionHead]:
+    """The vulnerability head when the model has one (models trained before it do not)."""
+    return LinearEmotionHead.load(folder) if (folder / "head.json").exists() else None
 
 
 def build_predictor_or_degrade(settings: Dict[str, Any], head: Optional[LinearEmotionHead]) -> EmotionPredictor:

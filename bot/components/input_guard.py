@@ -17,7 +17,7 @@ import logging
 import re
 from typing import Any, Dict, List, Optional, Set, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -26,6 +26,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
+
+from bot.components.trained_component import TrainedComponent
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ def rejection_reason(
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class InputGuard(GraphComponent, IntentClassifier):
+class InputGuard(TrainedComponent, IntentClassifier):
     """Replaces the intent with `nlu_fallback` for inputs the model has never seen the like of."""
 
     @staticmethod
@@ -84,20 +86,8 @@ class InputGuard(GraphComponent, IntentClassifier):
         resource: Resource,
         vocabulary: Optional[Set[Text]] = None,
     ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._vocabulary = vocabulary or set()
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "InputGuard":
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         texts = [example.get(TEXT) or "" for example in training_data.training_examples]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from bot.emotion import onnx_bundle
 from bot.emotion.text_input import encode_batch, load_tokenizer
+
+RECENT_TEXTS = 32
 
 
 def make_session(model_path: Path, threads: int):
@@ -33,6 +36,9 @@ class OnnxSentenceEncoder:
         self._manifest = manifest
         self.max_seq_length = max_seq_length
         self.dimension = int(manifest.dimension or 0)
+        # The last few texts' results: the intent featurizer and the emotion classifier encode the
+        # same message one after the other, and the second gets it for free.
+        self._recent: "OrderedDict[str, Tuple[np.ndarray, np.ndarray]]" = OrderedDict()
 
     @classmethod
     def from_bundle(
@@ -61,12 +67,35 @@ class OnnxSentenceEncoder:
         return np.vstack([self._encode_one(text) for text in texts])
 
     def _encode_one(self, text: str) -> np.ndarray:
+        return self.encode_with_token_states(text)[0]
+
+    def encode_with_token_states(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
+        """The pooled embedding (1, dimension) and the model's word-piece states (pieces, dimension).
+
+        The states include the special tokens; `piece_offsets` says where each piece sits in the text.
+        """
+        cached = self._recent.get(text)
+        if cached is not None:
+            self._recent.move_to_end(text)
+            return cached
         inputs = encode_batch(self._tokenizer, [text], self.max_seq_length, self._manifest.input_names)
         (token_embeddings,) = self._session.run([self._manifest.output_name], inputs)
         embeddings = pool(token_embeddings, inputs["attention_mask"], self._manifest.pooling)
         if self._manifest.normalize:
             embeddings = l2_normalize(embeddings)
-        return embeddings.astype(np.float32)
+        result = (embeddings.astype(np.float32), token_embeddings[0].astype(np.float32))
+        self._recent[text] = result
+        if len(self._recent) > RECENT_TEXTS:
+            self._recent.popitem(last=False)
+        return result
+
+    def forget_recent(self) -> None:
+        """Drops the remembered results (benchmarks time the encoder itself)."""
+        self._recent.clear()
+
+    def piece_offsets(self, text: str) -> List[Tuple[int, int]]:
+        """Character spans of the word pieces `encode_with_token_states` sees, specials as (0, 0)."""
+        return list(self._tokenizer.encode(text, add_special_tokens=True).offsets)
 
 
 def pool(token_embeddings: np.ndarray, attention_mask: np.ndarray, mode: Optional[str]) -> np.ndarray:

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -55,6 +55,9 @@ DEFAULT_SETTINGS: Dict[str, Any] = {
     "label_map": {},
     "taxonomy_file": None,
     "cues_file": None,
+    "vulnerability_data": "nlu_data/vulnerability",
+    "vulnerability_threshold": 0.45,
+    "vulnerability_regularisation_c": 8.0,
 }
 
 
@@ -83,9 +86,26 @@ def encoder_model_file(settings: Mapping[str, Any]) -> str:
     return onnx_bundle.QUANTIZED_MODEL_FILE if settings.get("quantized") else onnx_bundle.MODEL_FILE
 
 
+# One encoder per bundle file and settings in a process: the intent featurizer and the emotion
+# classifier share its session, memory and recent results.
+_SHARED_ENCODERS: Dict[Tuple[str, str, Any, int], OnnxSentenceEncoder] = {}
+
+
 def load_encoder(settings: Mapping[str, Any]) -> OnnxSentenceEncoder:
     """The configured sentence encoder; raises `onnx_bundle.BundleError` with the fix in the message."""
     folder = resolve_repo_path(settings["encoder_path"])
+    key = (str(folder), encoder_model_file(settings), settings.get("max_seq_length"), int(settings.get("threads") or 1))
+    if key not in _SHARED_ENCODERS:
+        _SHARED_ENCODERS[key] = _load_encoder(folder, settings)
+    return _SHARED_ENCODERS[key]
+
+
+def forget_shared_encoders() -> None:
+    """Drops the process's shared encoders (the memory benchmark loads one afresh)."""
+    _SHARED_ENCODERS.clear()
+
+
+def _load_encoder(folder: Path, settings: Mapping[str, Any]) -> OnnxSentenceEncoder:
     try:
         return OnnxSentenceEncoder.from_bundle(
             folder,

@@ -96,6 +96,9 @@ class EscalationConfig:
     default_skill: str
     skill_by_reason: Mapping[str, str]
     high_distress: float
+    # Customers in a vulnerable situation (hardship, bereavement, illness, crisis) are offered a
+    # person with priority; optional in stored configs written before it existed.
+    vulnerable_customers: SwitchRule = SwitchRule(enabled=True, mode="offer")
     schema: str = SCHEMA
 
     def skill_for(self, reason_code: str) -> str:
@@ -125,6 +128,7 @@ class EscalationConfig:
             "fallbacks": asdict(self.fallbacks),
             "loops": {**asdict(self.loops), "ignore_intents": list(self.loops.ignore_intents)},
             "verification_lockout": asdict(self.verification_lockout),
+            "vulnerable_customers": asdict(self.vulnerable_customers),
             "skills": {"default": self.default_skill, "reasons": dict(self.skill_by_reason)},
             "priority": {"high_distress": self.high_distress},
         }
@@ -138,6 +142,7 @@ KNOWN_SECTIONS = {
     "fallbacks",
     "loops",
     "verification_lockout",
+    "vulnerable_customers",
     "skills",
     "priority",
 }
@@ -201,6 +206,12 @@ def parse_config(data: Any) -> EscalationConfig:
         mode=read.mode(section, "verification_lockout.", "offer"),
     )
 
+    section = read.section({"vulnerable_customers": {}, **data}, "vulnerable_customers")
+    vulnerable = SwitchRule(
+        enabled=read.flag(section, "enabled", "vulnerable_customers."),
+        mode=read.mode(section, "vulnerable_customers.", "offer"),
+    )
+
     section = read.section(data, "skills")
     default_skill = section.get("default", "general")
     if default_skill not in SKILLS:
@@ -256,6 +267,7 @@ def parse_config(data: Any) -> EscalationConfig:
         default_skill=default_skill,
         skill_by_reason=skill_by_reason,
         high_distress=high_distress,
+        vulnerable_customers=vulnerable,
     )
 
 

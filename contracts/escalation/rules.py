@@ -27,6 +27,8 @@ from contracts.escalation.reasons import has_text, reason_template, reason_text,
 
 FALLBACK_INTENT = "nlu_fallback"
 LOCKOUT = "verification_lockout"
+VULNERABLE = "vulnerable_customer"
+VULNERABILITY_KINDS = ("financial_hardship", "bereavement", "illness", "crisis")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class CustomerTurn:
     intensity: float = 0.0
     confidence: float = 0.0
     detail: Optional[str] = None  # retrieval intents: the full key, e.g. "faq/returns"
+    vulnerability: Optional[str] = None  # financial_hardship, bereavement, illness or crisis
 
     @property
     def topic(self) -> Optional[str]:
@@ -104,7 +107,13 @@ def turn_from_parse_data(parse_data: Mapping[str, Any]) -> CustomerTurn:
         intensity=intensity,
         confidence=confidence,
         detail=_retrieval_key(parse_data, intent),
+        vulnerability=_vulnerability(parse_data.get("vulnerability")),
     )
+
+
+def _vulnerability(raw: Any) -> Optional[str]:
+    kind = raw.get("kind") if isinstance(raw, Mapping) else None
+    return kind if kind in VULNERABILITY_KINDS else None
 
 
 def _retrieval_key(parse_data: Mapping[str, Any], intent: Optional[str]) -> Optional[str]:
@@ -191,6 +200,7 @@ def decide(config: EscalationConfig, facts: ConversationFacts) -> Decision:
     lockout = config.verification_lockout
     if lockout.enabled and facts.verification_locked and LOCKOUT not in facts.acted_reasons:
         reasons.append(Reason(LOCKOUT, reason_text(LOCKOUT), lockout.mode))
+    reasons.extend(_vulnerability_reasons(config, facts))
     reasons.extend(_emotion_reasons(config, facts.turns))
     reasons.extend(_fallback_reasons(config, facts.turns))
     reasons.extend(_loop_reasons(config, facts.turns))
@@ -244,6 +254,16 @@ def _emotion_reasons(config: EscalationConfig, turns: Sequence[CustomerTurn]) ->
     return reasons
 
 
+def _vulnerability_reasons(config: EscalationConfig, facts: ConversationFacts) -> List[Reason]:
+    """A person, offered once per stretch, when the latest message shows a vulnerable situation."""
+    rule = config.vulnerable_customers
+    latest = facts.turns[-1] if facts.turns else None
+    if not rule.enabled or latest is None or not latest.vulnerability or VULNERABLE in facts.acted_reasons:
+        return []
+    kind = latest.vulnerability.replace("_", " ")
+    return [Reason(VULNERABLE, reason_template(VULNERABLE).format(kind=kind), rule.mode)]
+
+
 def _fallback_reasons(config: EscalationConfig, turns: Sequence[CustomerTurn]) -> List[Reason]:
     rule = config.fallbacks
     if not rule.enabled or not turns or not turns[-1].fallback:
@@ -276,7 +296,9 @@ def _skill(config: EscalationConfig, reasons: Sequence[Reason]) -> str:
 
 
 def _priority(config: EscalationConfig, turns: Sequence[CustomerTurn], reasons: Sequence[Reason]) -> str:
-    if any(reason.code.startswith("emotion_") or reason.code == "distress_rising" for reason in reasons):
+    if any(reason.code.startswith("emotion_") or reason.code in ("distress_rising", VULNERABLE) for reason in reasons):
+        return "high"
+    if any(turn.vulnerability for turn in turns):
         return "high"
     felt = _emotional_turns(turns)
     if felt and turn_distress(config, felt[-1]) >= config.high_distress:

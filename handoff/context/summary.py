@@ -35,6 +35,7 @@ WANTS = {
     "troubleshoot_login": "To be able to sign in again.",
     "troubleshoot_loading": "The app or website working again.",
     "faq": "An answer to a general question.",
+    "complaint": "To be heard, and their complaint recorded and followed up.",
 }
 
 TOPICS = {
@@ -50,6 +51,7 @@ TOPICS = {
     "troubleshoot_login": "Cannot sign in",
     "troubleshoot_loading": "App or website does not load",
     "faq": "General question",
+    "complaint": "Complaint",
 }
 
 FEELINGS = {

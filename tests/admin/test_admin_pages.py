@@ -117,6 +117,7 @@ def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN0
         page.fill("input[data-label=frustrated][data-field=min_intensity]", "0.7")
         page.fill("input[data-label=frustrated][data-field=consecutive_turns]", "1")
         page.fill("#esc-fallbacks", "3")
+        expect(page.locator("#esc-vulnerable")).to_be_checked()  # on by default (docs/understanding.md)
         page.click("#esc-preview")
         page.wait_for_selector("#esc-preview-summary")
         assert page.text_content("#esc-preview-summary") == "5 conversations replayed, 3 would be routed differently."

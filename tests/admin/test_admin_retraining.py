@@ -90,7 +90,8 @@ def test_add_example_retrain_understand_and_roll_back(
 ) -> None:
     models_dir, original = models
     assert intent_of(rasa, NEW_PHRASING) != "opening_hours"
-    with build_client(redis_server.url, tmp_path, data_root, rasa_url=rasa) as client:
+    # Half the epochs: the retraining flow is under test here, the model's accuracy elsewhere.
+    with build_client(redis_server.url, tmp_path, data_root, rasa_url=rasa, epoch_fraction=0.5) as client:
         from handoff.users import seed_demo
 
         seed_demo(client.app.state.session_factory, client.app.state.settings)

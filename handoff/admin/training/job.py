@@ -184,9 +184,11 @@ class TrainingService:
     def _snapshot(self, snapshot: Path) -> None:
         root = self._settings.data_root
         copy_training_tree(root, snapshot)
-        # The emotion component reads its examples and the encoder relative to the working folder.
-        if (root / "nlu_data" / "emotion").is_dir():
-            shutil.copytree(root / "nlu_data" / "emotion", snapshot / "nlu_data" / "emotion")
+        # The emotion component reads its examples (emotion, vulnerability) and the encoder
+        # relative to the working folder.
+        for folder in ("emotion", "vulnerability"):
+            if (root / "nlu_data" / folder).is_dir():
+                shutil.copytree(root / "nlu_data" / folder, snapshot / "nlu_data" / folder)
         (snapshot / "models").symlink_to(REPOSITORY_ROOT / "models", target_is_directory=True)
 
     async def _append_log(self, text: str) -> None:

@@ -13,6 +13,7 @@ function render(data) {
   $("esc-always").value = config.always_escalate_intents.intents.join(", ");
   $("esc-rising").checked = config.emotion.rising_trend.enabled;
   $("esc-fallbacks").value = config.fallbacks.max_fallbacks;
+  $("esc-vulnerable").checked = config.vulnerable_customers.enabled;
   $("esc-labels").replaceChildren(...Object.entries(config.emotion.labels).map(([label, rule]) => el("div", {}, [
     el("strong", { text: label }),
     el("label", { text: "min intensity" }, [el("input", { attrs: { type: "number", step: "0.01", min: "0", max: "1",
@@ -28,6 +29,7 @@ function edited() {
   config.always_escalate_intents.intents = $("esc-always").value.split(",").map((s) => s.trim()).filter(Boolean);
   config.emotion.rising_trend.enabled = $("esc-rising").checked;
   config.fallbacks.max_fallbacks = Number($("esc-fallbacks").value);
+  config.vulnerable_customers.enabled = $("esc-vulnerable").checked;
   for (const input of $("esc-labels").querySelectorAll("input[data-label]")) {
     config.emotion.labels[input.dataset.label][input.dataset.field] = Number(input.value);
   }

@@ -229,3 +229,62 @@ def test_every_response_of_the_bot_domain_renders_in_both_languages(own_bridge):
                 assert generated.get("text") or generated.get("custom"), name
                 assert generated["custom"]["avatar_cue"]["response"] == name
             assert german["custom"]["avatar_cue"]["language"] == "de"
+
+
+# --- no sentence twice, and vulnerable customers -------------------------------------------------
+
+
+def _said(*texts: str) -> list[dict]:
+    events = []
+    for text in texts:
+        events += [{"event": "user", "text": "...", "timestamp": next(_turn)}, {"event": "bot", "text": text}]
+    return events + [{"event": "user", "text": "this is ridiculous", "timestamp": next(_turn)}]
+
+
+def test_a_sentence_already_said_is_left_out_and_the_new_ones_stay(bridge):
+    tracker = _tracker(_sender(), events=_said("I'll check where your order is."))
+    again = _nlg(bridge, "utter_check_then_verify", tracker)["text"]
+    assert again == "Before I can show order details, I need to confirm it's you."
+
+
+def test_a_variation_the_customer_has_not_heard_is_preferred(bridge):
+    heard = _nlg(bridge, "utter_two_wordings", _tracker(_sender()))["text"]
+    for _ in range(6):
+        tracker = _tracker(_sender(), events=_said(heard))
+        assert _nlg(bridge, "utter_two_wordings", tracker)["text"] != heard
+
+
+def test_a_message_said_before_in_full_is_repeated_rather_than_dropped(bridge):
+    tracker = _tracker(_sender(), events=_said("Yes, I'm a virtual assistant."))
+    assert _nlg(bridge, "utter_one_sentence", tracker)["text"] == "Yes, I'm a virtual assistant."
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("kind", ["financial_hardship", "bereavement", "illness", "crisis"])
+def test_a_vulnerable_customer_gets_the_longer_sincere_words_never_hurry(bridge, language, kind):
+    tracker = _tracker(_sender(), language, emotion=("anxious", 0.6))
+    tracker["latest_message"]["vulnerability"] = {"kind": kind, "confidence": 0.9}
+    generated = _nlg(bridge, "utter_ask_account_identifier", tracker)
+    acknowledgement = generated["custom"]["avatar_cue"]["acknowledgement"]
+    assert acknowledgement in PLAYBOOKS[language].vulnerable[kind]
+    assert len(acknowledgement) > 60
+    assert generated["text"].startswith(acknowledgement)
+    for hurry in ("quick", "schnell machen", "machen wir es schnell"):
+        assert hurry not in generated["text"].lower()
+
+
+def test_an_unknown_vulnerability_kind_falls_back_to_the_usual_acknowledgement(bridge):
+    tracker = _tracker(_sender(), emotion=("sad", 0.9))
+    tracker["latest_message"]["vulnerability"] = {"kind": "<b>made up</b>"}
+    generated = _nlg(bridge, "utter_ask_account_identifier", tracker)
+    acknowledgement = generated["custom"]["avatar_cue"]["acknowledgement"]
+    assert acknowledgement in [phrase for band in PLAYBOOKS["en"].phrases["sad"].values() for phrase in band]
+
+
+def test_the_vulnerable_offer_acknowledges_by_itself(bridge):
+    tracker = _tracker(_sender(), emotion=("sad", 0.9))
+    tracker["latest_message"]["vulnerability"] = {"kind": "bereavement", "confidence": 0.9}
+    generated = _nlg(bridge, "utter_offer_bereaved", tracker)
+    assert generated["custom"]["avatar_cue"]["acknowledgement"] is None
+    assert generated["text"].startswith("I'm so sorry for your loss.")
+    assert [button["payload"] for button in generated["buttons"]] == ["/affirm", "/deny"]

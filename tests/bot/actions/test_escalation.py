@@ -98,6 +98,26 @@ def test_the_offer_matches_its_reason_and_remembers_it(customer_db, make_tracker
     assert outcome.slots["escalation"] is None
 
 
+@pytest.mark.parametrize(
+    ("vulnerability", "response"),
+    [
+        ({"kind": "bereavement", "confidence": 0.9}, "utter_offer_human_vulnerable_bereavement"),
+        ({"kind": "financial_hardship", "confidence": 0.7}, "utter_offer_human_vulnerable_financial_hardship"),
+        ({"kind": "<script>", "confidence": 0.9}, "utter_offer_human_upset"),
+        (None, "utter_offer_human_upset"),
+    ],
+)
+def test_a_vulnerable_customer_is_offered_a_person_in_words_for_their_situation(
+    customer_db, make_tracker, act, vulnerability, response
+):
+    reasons = [{"code": "vulnerable_customer", "text": "why", "mode": "offer"}]
+    tracker = make_tracker("faq", "my wife died", slots={"escalation": {"escalate": True, "reasons": reasons}})
+    tracker.latest_message["vulnerability"] = vulnerability
+    outcome = act(ActionOfferHuman(), tracker)
+    assert outcome.responses == [response]
+    assert outcome.slots["handoff_reason"] == "vulnerable_customer"
+
+
 def test_an_offer_inside_a_form_closes_the_form(customer_db, make_tracker, act):
     decision = {"escalate": True, "mode": "offer", "reasons": [{"code": "conversation_loop", "text": "x"}]}
     tracker = make_tracker("order_status", "where", slots={"escalation": decision})

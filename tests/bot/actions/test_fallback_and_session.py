@@ -17,6 +17,33 @@ def test_the_first_misunderstanding_asks_to_rephrase(make_tracker, act, text):
     assert all(text not in str(message.get("text")) for message in outcome.messages if text)
 
 
+def _emoji_only(make_tracker, text: str, label: str, confidence: float, reason: str = "no_words"):
+    tracker = make_tracker("nlu_fallback", text)
+    tracker.latest_message["input_guard"] = {"reason": reason}
+    tracker.latest_message["emotion"] = {"label": label, "confidence": confidence, "intensity": 0.8}
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("😡😡😡🤬", "frustrated"), ("😭😭", "sad"), ("😰", "anxious"), ("🤔❓", "confused"), ("🥳", "happy")],
+)
+def test_emoji_that_show_a_feeling_are_acknowledged_not_misunderstood(make_tracker, act, text, label):
+    outcome = act(ActionFallback(), _emoji_only(make_tracker, text, label, 0.8))
+
+    assert outcome.responses == [f"utter_feeling_without_words_{label}"]
+    assert outcome.slots == {}  # not counted as a misunderstanding
+
+
+@pytest.mark.parametrize(
+    ("label", "confidence", "reason"),
+    [("neutral", 0.9, "no_words"), ("frustrated", 0.2, "no_words"), ("frustrated", 0.9, "unknown_words")],
+)
+def test_without_a_clear_feeling_the_emoji_are_a_misunderstanding(make_tracker, act, label, confidence, reason):
+    outcome = act(ActionFallback(), _emoji_only(make_tracker, "🙈🙈", label, confidence, reason))
+    assert outcome.responses == ["utter_ask_rephrase"]
+
+
 def test_the_second_misunderstanding_offers_a_person(make_tracker, act):
     outcome = act(ActionFallback(), make_tracker("nlu_fallback", "blub", slots={"fallback_count": 1.0}))
 

@@ -23,12 +23,30 @@ def test_the_defaults_round_trip_and_cover_the_product_brief():
         "billing_refund_dispute",
         "billing_failed_payment",
         "warranty_claim",
+        "complaint",
     }
+    assert config.vulnerable_customers.enabled and config.vulnerable_customers.mode == "offer"
     assert config.explicit_request.intents == ("request_human",)
     assert config.fallbacks.max_fallbacks == 2
     assert set(config.emotion.labels) == {"frustrated", "anxious", "sad"}
     assert config.skill_for("billing_double_charge") == "billing"
     assert config.skill_for("customer_request") == "general"
+
+
+def test_a_stored_config_from_before_the_vulnerability_rule_still_loads_with_it_on():
+    data = defaults()
+    del data["vulnerable_customers"]
+    config = parse_config(data)
+    assert config.vulnerable_customers.enabled and config.vulnerable_customers.mode == "offer"
+
+
+def test_a_bad_vulnerability_rule_is_rejected_by_name():
+    data = defaults()
+    data["vulnerable_customers"] = {"enabled": "yes", "mode": "shout"}
+    with pytest.raises(ConfigError) as error:
+        parse_config(data)
+    assert any(problem.startswith("vulnerable_customers.enabled") for problem in error.value.problems)
+    assert any(problem.startswith("vulnerable_customers.mode") for problem in error.value.problems)
 
 
 def change(path: str, value):

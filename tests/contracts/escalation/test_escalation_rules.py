@@ -261,3 +261,35 @@ def test_a_new_session_starts_afresh_and_a_lockout_is_remembered_within_one():
     facts = facts_from_events(events)
     assert facts.handoff_pending is False and facts.verification_locked is True
     assert [t.intent for t in facts.turns] == ["order_status"]
+
+
+# --- vulnerable customers ----------------------------------------------------------------------
+
+bereaved = CustomerTurn(intent="order_status", label="sad", intensity=0.5, confidence=0.8, vulnerability="bereavement")
+
+
+def test_a_vulnerable_customer_is_offered_a_person_with_priority():
+    decision = decide(default_config(), ConversationFacts(turns=(calm, bereaved)))
+    assert [reason.code for reason in decision.reasons] == ["vulnerable_customer"]
+    assert decision.mode == "offer" and decision.priority == "high"
+    assert "bereavement" in decision.reasons[0].text
+
+
+def test_the_offer_is_made_once_and_priority_stays_high():
+    facts = ConversationFacts(turns=(bereaved, calm), acted_reasons=frozenset({"vulnerable_customer"}))
+    decision = decide(default_config(), facts)
+    assert not decision.escalate and decision.priority == "high"
+
+
+def test_the_rule_can_be_switched_off():
+    config = parse_config(config_data_with(vulnerable_customers__enabled=False))
+    assert not decide(config, ConversationFacts(turns=(bereaved,))).escalate
+
+
+def test_the_kind_comes_from_the_parse_result_and_unknown_kinds_are_ignored():
+    from contracts.escalation.rules import turn_from_parse_data
+
+    parsed = {"intent": {"name": "faq"}, "vulnerability": {"kind": "illness", "confidence": 0.8}}
+    assert turn_from_parse_data(parsed).vulnerability == "illness"
+    assert turn_from_parse_data({**parsed, "vulnerability": {"kind": "<script>"}}).vulnerability is None
+    assert turn_from_parse_data({**parsed, "vulnerability": "illness"}).vulnerability is None
