@@ -19,7 +19,7 @@ from avatar_bridge.wording.acknowledger import (
 )
 from avatar_bridge.wording.domain_responses import DomainResponses, render
 from avatar_bridge.wording.playbooks import Playbook
-from avatar_bridge.wording.repetition import repeated_count, said_sentences, without_repeats
+from avatar_bridge.wording.repetition import is_droppable_repeat, repeated_count, said_sentences, without_repeats
 
 logger = logging.getLogger(__name__)
 CUE_VERSION = 1
@@ -87,6 +87,10 @@ class NlgComposer:
         emotion = emotion_from_tracker(request.tracker, self._min_confidence)
         band = self._band_of(emotion.intensity)
         reply_kind = self._reply_kinds.classify(request.response, body, request.arguments.get("reply_kind"))
+        if isinstance(text, str) and is_droppable_repeat(text, said, reply_kind, variation):
+            # A whole message heard before that neither asks nor holds facts ("I'll check where
+            # your order is.") is not said again; the turn's next message carries on.
+            return {}
         conversation_id = str(request.tracker.get("sender_id") or "")
         wording = None
         if body and conversation_id:

@@ -7,7 +7,10 @@ listening. The NLG endpoint therefore
 
 1. prefers, among a response's variations, one whose sentences the conversation has not heard;
 2. leaves out every sentence of the chosen text that was already said, unless nothing would be
-   left (then the facts are worth repeating rather than saying nothing).
+   left;
+3. drops a message heard before in full when it neither asks, offers buttons nor holds facts
+   (an intro such as "I'll check where your order is."); questions and facts are repeated
+   rather than left unsaid.
 
 What was said comes from the bot events in the tracker Rasa sends with every NLG request.
 """
@@ -54,3 +57,12 @@ def without_repeats(text: str, said: set[str]) -> tuple[str, list[str]]:
     if not fresh or len(fresh) == len(parts):
         return text, []
     return " ".join(fresh), [sentence for sentence in parts if phrase_key(sentence) in said]
+
+
+def is_droppable_repeat(text: str, said: set[str], reply_kind: str, variation: dict) -> bool:
+    """Whether a message heard before in full can go unsaid (see the module docstring)."""
+    parts = sentences(text)
+    if not parts or repeated_count(text, said) < len(parts):
+        return False
+    holds_facts = "{" in str(variation.get("text") or "")
+    return reply_kind != "question" and not variation.get("buttons") and not holds_facts

@@ -254,9 +254,12 @@ def test_a_variation_the_customer_has_not_heard_is_preferred(bridge):
         assert _nlg(bridge, "utter_two_wordings", tracker)["text"] != heard
 
 
-def test_a_message_said_before_in_full_is_repeated_rather_than_dropped(bridge):
+def test_a_message_heard_in_full_is_not_said_again_but_a_question_is_asked_again(bridge):
     tracker = _tracker(_sender(), events=_said("Yes, I'm a virtual assistant."))
-    assert _nlg(bridge, "utter_one_sentence", tracker)["text"] == "Yes, I'm a virtual assistant."
+    assert _nlg(bridge, "utter_one_sentence", tracker) == {}
+    question = "What is the e-mail address or customer number of your account?"
+    tracker = _tracker(_sender(), events=_said(question))
+    assert _nlg(bridge, "utter_ask_account_identifier", tracker)["text"] == question
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

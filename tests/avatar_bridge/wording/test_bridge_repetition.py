@@ -2,7 +2,13 @@
 
 import pytest
 
-from avatar_bridge.wording.repetition import repeated_count, said_sentences, sentences, without_repeats
+from avatar_bridge.wording.repetition import (
+    is_droppable_repeat,
+    repeated_count,
+    said_sentences,
+    sentences,
+    without_repeats,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +53,19 @@ def test_repeats_are_left_out_but_never_everything():
     )
     assert without_repeats("I'll check where your order is.", said) == ("I'll check where your order is.", [])
     assert without_repeats("Brand new.", said) == ("Brand new.", [])
+
+
+@pytest.mark.parametrize(
+    ("kind", "variation", "dropped"),
+    [
+        ("info", {"text": "I'll check where your order is."}, True),
+        ("question", {"text": "I'll check where your order is."}, False),  # a question is asked again
+        ("info", {"text": "I'll check where your order is.", "buttons": [{"title": "ok"}]}, False),
+        ("info", {"text": "Order {order_number} is late."}, False),  # facts are worth repeating
+    ],
+)
+def test_a_message_heard_in_full_is_dropped_only_when_it_neither_asks_nor_informs(kind, variation, dropped):
+    said = {"i ll check where your order is", "order 40010002 is late"}
+    text = "Order 40010002 is late." if "{" in variation["text"] else variation["text"]
+    assert is_droppable_repeat(text, said, kind, variation) is dropped
+    assert is_droppable_repeat("Something new.", said, kind, variation) is False
