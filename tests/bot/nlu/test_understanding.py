@@ -95,9 +95,11 @@ def test_intents_on_new_phrasings(parse, language):
             per_intent[intent]["right"] += intent_of(parse(text)) == intent
     right = sum(counts["right"] for counts in per_intent.values())
     total = sum(counts["total"] for counts in per_intent.values())
-    weak = {intent: f"{c['right']}/{c['total']}" for intent, c in per_intent.items() if c["right"] / c["total"] < 0.6}
+    # Per intent, 10 phrasings: one training to the next moves an intent by up to 3 of them
+    # (docs/benchmarks.md, "Understanding"), so the per-intent floor is lower than the overall one.
+    weak = {intent: f"{c['right']}/{c['total']}" for intent, c in per_intent.items() if c["right"] / c["total"] < 0.5}
     assert right / total >= 0.85, f"intent accuracy {right / total:.3f}; weakest: {weak}"
-    assert weak == {}, f"intents below 60 %: {weak}"
+    assert weak == {}, f"intents below 50 %: {weak}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
