@@ -15,9 +15,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
+from redis import Redis
 from redis.asyncio import BlockingConnectionPool
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import BusyLoadingError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import MaxConnectionsError
+from redis.retry import Retry
 
 # Connections a service's background tasks hold for good or for long (a pub/sub subscription,
 # stream readers blocked in XREADGROUP, heartbeats), with room to spare.
@@ -74,3 +79,18 @@ def waiting_pool(
 ) -> WaitingConnectionPool:
     """A pool for `url`; `connection_options` as for `redis.asyncio.Redis.from_url`."""
     return WaitingConnectionPool.from_url(url, max_connections=max_connections, timeout=timeout_s, **connection_options)
+
+
+# Connection problems a command is retried on (with backoff): a Redis restart costs a pause.
+RETRY_ERRORS = [RedisConnectionError, RedisTimeoutError, BusyLoadingError, ConnectionResetError, OSError]
+
+
+def sync_redis(url: str, *, password: str | None = None) -> Redis:
+    """A synchronous client (for worker threads) that retries a command while Redis restarts."""
+    return Redis.from_url(
+        url,
+        decode_responses=True,
+        password=password,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=6),
+        retry_on_error=RETRY_ERRORS,
+    )

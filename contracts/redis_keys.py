@@ -5,6 +5,8 @@ Names under a prefix are given as the part after it, because each service's pref
 (`bridge` and `handoff` by default): `f"{prefix}:{BRIDGE_DELIVERIES}"`.
 """
 
+import json
+
 # The handoff service's request stream: the action server and the bridge append handoff records
 # (field `payload`, JSON; contracts.handoff_record), the handoff service reads them.
 HANDOFF_REQUESTS_STREAM = "handoff:requests"
@@ -21,10 +23,31 @@ BRIDGE_DELIVERIES = "deliveries"  # handoff service → bridge: frames for the c
 BRIDGE_AGENT_INBOX = "agent_inbox"  # bridge → handoff service: customer messages for an agent
 BRIDGE_CSAT = "csat"  # bridge → handoff service: the customer's rating
 
-# Rasa's tracker store (bot/endpoints.yml: RedisTrackerStore with key_prefix "tracker") keeps a
-# conversation under "tracker:tracker:<sender id>"; the handoff service reads it for outcomes and
-# the admin console's escalation preview.
-RASA_TRACKER_KEY_PREFIX = "tracker:tracker:"
+# The bot's conversation log, written by its event broker (bot/brokers/conversation_log.py) as Rasa
+# publishes each event: per conversation a list of Rasa's event JSON (oldest first, capped), and an
+# index of conversations scored by their last event's time. The handoff service reads it for
+# outcomes, the admin console for the escalation preview; Rasa's tracker store stays Rasa's own.
+CONVERSATION_EVENTS_PREFIX = "bot:conversation:"  # + sender id: list of events (JSON)
+CONVERSATIONS_BY_LAST_EVENT = "bot:conversations"  # sorted set: sender id -> last event timestamp
+# The most events kept per conversation (a long conversation keeps its latest ones).
+CONVERSATION_EVENTS_MAX = 2000
+
+
+def conversation_events_key(sender_id: str) -> str:
+    return f"{CONVERSATION_EVENTS_PREFIX}{sender_id}"
+
+
+def decode_events(raw_events: list) -> list[dict]:
+    """The events of a conversation log list; entries that are not JSON objects are skipped."""
+    events = []
+    for raw in raw_events:
+        try:
+            event = json.loads(raw)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
 
 
 def prefixed(prefix: str, *parts: str) -> str:

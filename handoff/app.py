@@ -1,7 +1,8 @@
 """The app factory: settings, Redis, SQL, background workers and the routers.
 
-Routers come from the modules in ``ROUTER_MODULES`` (each exposes ``router``); the admin console
-adds its own with one entry. Pages are static files in ``handoff/web/``.
+Routers come from the modules in ``ROUTER_MODULES`` (each exposes ``router``). The admin console is
+its own part (admin/), mounted here with what it needs from this service (handoff/admin_host.py).
+Pages are static files in ``handoff/web/``.
 """
 
 import importlib
@@ -15,7 +16,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from redis.exceptions import RedisError
 
+from admin.mount import close_admin, mount_admin
 from common.http_guard import HttpGuard
+from handoff.admin_host import admin_host
 from handoff.auth.tokens import TokenStore
 from handoff.core.config import PACKAGE_DIR, HandoffSettings
 from handoff.core.db import create_schema, make_engine, make_session_factory
@@ -33,13 +36,6 @@ ROUTER_MODULES: tuple[str, ...] = (
     "handoff.api.conversations",
     "handoff.api.supervisor",
     "handoff.api.live",
-    # The admin console (docs/admin.md).
-    "handoff.api.admin_pages",
-    "handoff.api.admin_intents",
-    "handoff.api.admin_training",
-    "handoff.api.admin_escalation",
-    "handoff.api.admin_tone",
-    "handoff.api.admin_dashboard",
 )
 
 WEB_DIR = PACKAGE_DIR / "web"
@@ -68,10 +64,7 @@ def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = T
             yield
         finally:
             await workers.stop()
-            admin = getattr(app.state, "admin", None)
-            if admin is not None:  # created on the first admin request
-                await admin.training.close()
-                admin.escalation_redis.close()
+            await close_admin(app)
             await app.state.redis.aclose()
             engine.dispose()
 
@@ -108,5 +101,6 @@ def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = T
 
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    mount_admin(app, admin_host(app, settings))
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     return app

@@ -72,7 +72,7 @@ def _revoke_sign_ins(settings: HandoffSettings, username: str) -> bool:
     """Ends the user's existing sign-ins (tokens in Redis); False if Redis cannot be reached."""
     from redis.exceptions import RedisError
 
-    from handoff.core.redis import sync_redis
+    from common.redis_pool import sync_redis
 
     client = sync_redis(settings.redis_url, password=settings.redis_password_value())
     try:

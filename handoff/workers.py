@@ -28,7 +28,7 @@ class Workers:
         redis = app.state.redis
         rejected = settings.key("rejected")
         self.sweeper = BotSessionSweeper(
-            redis, app.state.session_factory, settings.idle_end_seconds, settings.key("swept")
+            redis, app.state.session_factory, settings.idle_end_seconds, settings.key("swept_until")
         )
         # The instance's own consumer name (HANDOFF_INSTANCE_ID), stable so that a restart picks up
         # the entries it had read but not acknowledged.

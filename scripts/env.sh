@@ -23,6 +23,9 @@ export REDIS_PASSWORD="${REDIS_PASSWORD:-}"
 export HANDOFF_PORT="${HANDOFF_PORT:-8780}"
 # Rasa keeps a conversation this long after its last message (bot/endpoints.yml): 30 days.
 export RASA_TRACKER_RETENTION_S="${RASA_TRACKER_RETENTION_S:-2592000}"
+# Trainings (make train, the cross-validation folds, admin retraining) keep the sentence embeddings
+# of their examples here, keyed by the encoder file's checksum (bot/emotion/embedding_store.py).
+export SENTENCE_EMBEDDING_STORE="${SENTENCE_EMBEDDING_STORE:-$ROOT/var/cache/sentence-embeddings.sqlite}"
 export CUSTOMER_DB_URL="${CUSTOMER_DB_URL:-sqlite:///$ROOT/var/customer.db}"
 # Offline by default: no telemetry, no model hub look-ups.
 export RASA_TELEMETRY_ENABLED=false

@@ -97,6 +97,8 @@ class Settings(BaseSettings):
     playbook_dir: Path = PACKAGE_DIR / "wording" / "playbooks"
     reply_kinds_path: Path = PACKAGE_DIR / "dialogue" / "reply_kinds.yml"
     expression_table_path: Path = PACKAGE_DIR / "expression" / "table.yml"
+    # How often each instance looks for tone files changed elsewhere (avatar_bridge/tone/live.py).
+    tone_watch_s: float = Field(2.0, gt=0)
     # Below this model confidence the customer's emotion is treated as neutral.
     emotion_min_confidence: float = Field(0.45, ge=0, le=1)
 

@@ -19,7 +19,6 @@ from avatar_bridge.dialogue.action_server import ActionServerHealth, custom_acti
 from avatar_bridge.dialogue.fallback import FallbackDesk
 from avatar_bridge.dialogue.rasa_client import RasaClient
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
-from avatar_bridge.expression.planner import ExpressionPlanner
 from avatar_bridge.protocol.codec import ProtocolCodec
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
 from avatar_bridge.sessions.deliveries import DeliveryListener
@@ -27,12 +26,13 @@ from avatar_bridge.sessions.frame_notices import FrameNotices, keep_alive
 from avatar_bridge.sessions.hub import SessionHub
 from avatar_bridge.sessions.store import SessionStore
 from avatar_bridge.sessions.turns import TurnRunner
+from avatar_bridge.tone.documents import ToneFiles
+from avatar_bridge.tone.live import LiveTone
 from avatar_bridge.speech.service import SpeechService
 from avatar_bridge.wording.acknowledger import Acknowledger
 from avatar_bridge.wording.domain_responses import DomainResponses
 from avatar_bridge.wording.empathy_ledger import EmpathyLedger
 from avatar_bridge.wording.nlg import NlgComposer
-from avatar_bridge.wording.playbooks import load_playbooks
 from common.service_auth import RasaJwt
 
 logger = logging.getLogger(__name__)
@@ -49,14 +49,16 @@ class BridgeServices:
     hub: SessionHub
     nlg: NlgComposer
     speech: SpeechService | None
+    tone: LiveTone
     background: set[asyncio.Task] = field(default_factory=set)
 
     @classmethod
     async def start(cls, settings: Settings, metrics: BridgeMetrics | None = None) -> "BridgeServices":
         schemas = SchemaRegistry.load()
         reply_kinds = ReplyKinds.load(settings.reply_kinds_path, frozenset(schemas.shared_enum("reply_kind")))
-        planner = ExpressionPlanner.load(settings.expression_table_path, schemas)
-        playbooks = load_playbooks(settings.playbook_dir, reply_kinds.known)
+        tone_files = ToneFiles(settings.expression_table_path, settings.playbook_dir, settings.reply_kinds_path)
+        planner, playbooks = tone_files.load(schemas)
+        tone = LiveTone(tone_files, schemas, planner, playbooks)
         responses = DomainResponses(settings.response_paths)
         responses.reload_if_changed()
         codec = ProtocolCodec(schemas, settings.max_frame_bytes, settings.max_text_chars)
@@ -92,11 +94,12 @@ class BridgeServices:
         nlg = NlgComposer(
             responses, reply_kinds, playbooks, Acknowledger(ledger), planner.band, settings.emotion_min_confidence
         )
-        services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech)
+        services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech, tone)
 
         services.spawn(DeliveryListener(redis, hub, schemas, settings).run(), "deliveries")
         services.spawn(FrameNotices(redis, hub, settings).run(), "frame-notices")
         services.spawn(keep_alive(hub), "instance-heartbeat")
+        services.spawn(tone.watch(settings.tone_watch_s), "tone-watch")
         if speech is not None:
             services.spawn(speech.warm_up(), "speech-warm-up")
         return services

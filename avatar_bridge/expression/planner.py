@@ -110,6 +110,14 @@ class ExpressionPlanner:
         }
         return cls(table, rules_with_gesture, vocabulary)
 
+    def adopt(self, other: "ExpressionPlanner") -> None:
+        """Take over another planner's (already checked) table: a live tone change."""
+        self._table, self._rules_with_gesture, self._vocabulary = (
+            other._table,
+            other._rules_with_gesture,
+            other._vocabulary,
+        )
+
     def band(self, intensity: float) -> str:
         bands = sorted(self._table.intensity_bands.items(), key=lambda item: item[1])
         chosen = bands[0][0]
@@ -158,7 +166,7 @@ class ExpressionPlanner:
 
     def _known(self, kind: str, value: str | None, position: int) -> None:
         if value is not None and value not in self._vocabulary[kind]:
-            raise TableError(f"rule {position}: unknown {kind} {value!r} (see protocol/schemas/common.json)")
+            raise TableError(f"rule {position}: unknown {kind} {value!r} (see contracts/protocol/schemas/common.json)")
 
     def _check_brief(self) -> None:
         bands = {"low": 0.1, "medium": 0.5, "high": 0.9}

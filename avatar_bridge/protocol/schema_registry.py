@@ -1,6 +1,7 @@
 """The JSON Schemas of the protocol, loaded once and compiled into validators.
 
-One schema file per message type lives in ``schemas/``; ``common.json`` holds shared
+One schema file per message type lives in ``contracts/protocol/schemas/`` (the protocol is a
+contract between the bridge, the widget and the handoff service); ``common.json`` holds shared
 definitions that the others reference. The server validates every incoming frame with these
 (and outgoing frames when ``validate_outgoing`` is on); the tests validate what they receive.
 """
@@ -12,7 +13,8 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+from contracts.protocol import SCHEMA_DIR
+
 SHARED_SCHEMA = "common"
 
 

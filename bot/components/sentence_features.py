@@ -120,7 +120,15 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return self._encoder
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        if self._config["sequence_features"]:
+            self.process(training_data.training_examples)
+            return training_data
+        # Sentence features only: one batch, which the encoder can answer from its embedding store.
+        messages = [m for m in training_data.training_examples if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
+        pooled = self._get_encoder().encode([m.get(TEXT) for m in messages])
+        source = encoder_id(self._config)
+        for message, vector in zip(messages, pooled):
+            self._add(message, None, vector[None, :], source)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -135,9 +143,12 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             sequence = None
             if self._config["sequence_features"]:
                 sequence = token_states(tokens, encoder.piece_offsets(text), states, pooled[0])
-            self.add_features_to_message(sequence=sequence, sentence=pooled, attribute=TEXT, message=message)
-            message.set(SENTENCE_EMBEDDING, {"source": source, "vector": pooled[0]})
+            self._add(message, sequence, pooled, source)
         return messages
+
+    def _add(self, message: Message, sequence: Optional[np.ndarray], pooled: np.ndarray, source: str) -> None:
+        self.add_features_to_message(sequence=sequence, sentence=pooled, attribute=TEXT, message=message)
+        message.set(SENTENCE_EMBEDDING, {"source": source, "vector": pooled[0]})
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from bot.emotion import onnx_bundle
 from bot.emotion.text_input import encode_batch, load_tokenizer
+
+if TYPE_CHECKING:
+    from bot.emotion.embedding_store import EmbeddingStore
 
 RECENT_TEXTS = 32
 
@@ -39,6 +42,7 @@ class OnnxSentenceEncoder:
         # The last few texts' results: the intent featurizer and the emotion classifier encode the
         # same message one after the other, and the second gets it for free.
         self._recent: "OrderedDict[str, Tuple[np.ndarray, np.ndarray]]" = OrderedDict()
+        self._store: Optional["EmbeddingStore"] = None
 
     @classmethod
     def from_bundle(
@@ -58,13 +62,22 @@ class OnnxSentenceEncoder:
         length = min(int(max_seq_length or manifest.max_seq_length), manifest.max_seq_length)
         return cls(make_session(model_path, threads), tokenizer, manifest, length)
 
+    def remember_batches_in(self, store: Optional["EmbeddingStore"]) -> None:
+        """Batches (trainings) look up and keep their embeddings in `store` (embedding_store.py)."""
+        self._store = store
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of shape (len(texts), dimension), float32."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        store = self._store if len(texts) > 1 else None  # a single message is serving: no disk
+        known = store.get_many(texts) if store is not None else {}
         # One text per run: an int8 model's activation scales depend on the padded batch, and
         # training and serving must see identical embeddings (serving is a batch of one).
-        return np.vstack([self._encode_one(text) for text in texts])
+        fresh = {text: self._encode_one(text)[0] for text in dict.fromkeys(texts) if text not in known}
+        if store is not None and fresh:
+            store.put_many(fresh.items())
+        return np.vstack([known[text] if text in known else fresh[text] for text in texts]).astype(np.float32)
 
     def _encode_one(self, text: str) -> np.ndarray:
         return self.encode_with_token_states(text)[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -17,6 +18,7 @@ import numpy as np
 from bot.emotion import onnx_bundle
 from bot.emotion.cues import CueSet, load_cues
 from bot.emotion.data import Example, data_fingerprint
+from bot.emotion.embedding_store import open_store
 from bot.emotion.encoder import OnnxSentenceEncoder
 from bot.emotion.head import HeadSettings, LinearEmotionHead, train_head
 from bot.emotion.hf_classifier import OnnxTextClassifier
@@ -96,7 +98,17 @@ def load_encoder(settings: Mapping[str, Any]) -> OnnxSentenceEncoder:
     folder = resolve_repo_path(settings["encoder_path"])
     key = (str(folder), encoder_model_file(settings), settings.get("max_seq_length"), int(settings.get("threads") or 1))
     if key not in _SHARED_ENCODERS:
-        _SHARED_ENCODERS[key] = _load_encoder(folder, settings)
+        encoder = _load_encoder(folder, settings)
+        # Trainings remember their embeddings on disk when SENTENCE_EMBEDDING_STORE names a file
+        # (scripts/env.sh sets one under var/cache/); see embedding_store.py.
+        encoder.remember_batches_in(
+            open_store(
+                os.environ.get("SENTENCE_EMBEDDING_STORE"),
+                f"{encoder_fingerprint(settings)}:{encoder.max_seq_length}",
+                encoder.dimension,
+            )
+        )
+        _SHARED_ENCODERS[key] = encoder
     return _SHARED_ENCODERS[key]
 
 

@@ -7,7 +7,7 @@
 
 The key `ESCALATION_CONFIG_KEY` holds JSON {version, config, actor, updated_at}; every change
 appends {actor, ts, version, before, after, comment} to `ESCALATION_AUDIT_STREAM` as field `entry`.
-Only the admin console writes (handoff/admin/escalation/store.py); the action server reads
+Only the admin console writes (admin/escalation/store.py); the action server reads
 (bot/actions/escalation_config.py). No Redis client here: each side brings its own.
 """
 

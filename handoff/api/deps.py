@@ -86,3 +86,9 @@ def require_role(role: str) -> Callable[..., AuthUser]:
 AgentUser = Annotated[AuthUser, Depends(require_role("agent"))]
 SupervisorUser = Annotated[AuthUser, Depends(require_role("supervisor"))]
 AdminUser = Annotated[AuthUser, Depends(require_role("admin"))]
+
+
+async def admin_from_request(request: Request) -> AuthUser:
+    """The signed-in admin of a request (401/403 otherwise): the admin console's sign-in check."""
+    user = await get_current_user(bearer_token(request), get_tokens(request))
+    return await require_role("admin")(user)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import DeclarativeBase, sessionmaker
 MODEL_MODULES = (
     "handoff.auth.models",
     "handoff.outcomes.model",
-    "handoff.admin.models",
 )
 
 

@@ -11,17 +11,13 @@ the wait fails with MaxConnectionsError (503 from the guard, "redis: MaxConnecti
 /readyz).
 """
 
-from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError  # noqa: A004
-from redis.retry import Retry
 
-from common.redis_pool import pool_size, waiting_pool
+from common.redis_pool import RETRY_ERRORS, pool_size, waiting_pool
 from handoff.core.config import HandoffSettings
 
-RETRY_ERRORS = [ConnectionError, TimeoutError, BusyLoadingError, ConnectionResetError, OSError]
 # How long a command waits for a free pooled connection when none is given (`app_redis` takes
 # the settings' `redis_pool_timeout_s`).
 POOL_TIMEOUT_S = 2.0
@@ -51,14 +47,4 @@ def app_redis(settings: HandoffSettings) -> AsyncRedis:
         max_connections=pool_size(settings),
         pool_timeout_s=settings.redis_pool_timeout_s,
         password=settings.redis_password_value(),
-    )
-
-
-def sync_redis(url: str, *, password: str | None = None) -> Redis:
-    return Redis.from_url(
-        url,
-        decode_responses=True,
-        password=password,
-        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=6),
-        retry_on_error=RETRY_ERRORS,
     )

@@ -1,33 +1,32 @@
 """Outcome rows for conversations that never reached a person.
 
-Rasa keeps every conversation in its Redis tracker store (bot/endpoints.yml: key
-``tracker:tracker:<sender id>``, the dialogue as JSON). A conversation whose last event is older
-than ``idle_end_seconds`` has ended: it gets a row with ``resolved_by = "bot"``, or
+The bot publishes every conversation's events to its conversation log in Redis (Rasa's event
+broker, bot/brokers/conversation_log.py; names in contracts/redis_keys.py): a list of events per
+conversation and an index by last event time. A conversation whose last event is older than
+``idle_end_seconds`` has ended: it gets a row with ``resolved_by = "bot"``, or
 ``"abandoned"`` when the customer's last message was not understood (an NLU fallback). A
 conversation that was handed to a person and back gets its ``ended_at`` and ``resolved_by =
-"agent"``. Swept conversations are remembered with their last event time, so one that carries on
-later is looked at again.
+"agent"``. Each sweep looks at the conversations that fell idle since the previous one (a
+watermark in Redis), so a conversation that carries on later is looked at again when it next
+falls idle, and a sweep costs what changed, not the whole log.
 """
 
 import asyncio
-import json
 import logging
 import time
 from datetime import datetime, timezone
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
 from sqlalchemy.orm import sessionmaker
 
-from contracts.redis_keys import RASA_TRACKER_KEY_PREFIX
+from contracts.redis_keys import CONVERSATION_EVENTS_PREFIX, CONVERSATIONS_BY_LAST_EVENT, decode_events
 from handoff.outcomes.model import ConversationOutcome
 from handoff.outcomes.store import upsert_outcome
 
 logger = logging.getLogger(__name__)
-TRACKER_PREFIX = RASA_TRACKER_KEY_PREFIX
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
 FALLBACK_ACTIONS = {"action_default_fallback", "action_two_stage_fallback", "utter_default"}
-MAX_TRACKER_BYTES = 5_000_000
+MAX_LOG_BYTES = 5_000_000
 
 
 def _emotion(parse_data: dict) -> tuple[str | None, float]:
@@ -111,41 +110,30 @@ class BotSessionSweeper:
         session_factory: sessionmaker,
         idle_seconds: float,
         done_key: str,
-        prefix: str = TRACKER_PREFIX,
+        index_key: str = CONVERSATIONS_BY_LAST_EVENT,
+        events_prefix: str = CONVERSATION_EVENTS_PREFIX,
     ) -> None:
         self._redis = redis
         self._sessions = session_factory
         self._idle = idle_seconds
-        self._done = done_key
-        self._prefix = prefix
+        self._watermark = done_key  # the last-event time up to which conversations were swept
+        self._index = index_key
+        self._events_prefix = events_prefix
 
     async def sweep(self, now: float | None = None) -> list[str]:
         now = now or time.time()
+        idle_before = now - self._idle
+        swept_until = await self._redis.get(self._watermark)
+        lower = f"({float(swept_until)}" if swept_until else "-inf"
         recorded = []
-        async for key in self._redis.scan_iter(match=f"{self._prefix}*", count=200):
-            try:
-                raw = await self._redis.get(key)
-            except ResponseError:  # not a tracker (another type of key under the prefix)
+        for sender_id in await self._redis.zrangebyscore(self._index, lower, idle_before):
+            raw = await self._redis.lrange(f"{self._events_prefix}{sender_id}", 0, -1)
+            if sum(len(item) for item in raw) > MAX_LOG_BYTES:
                 continue
-            if not raw or len(raw) > MAX_TRACKER_BYTES:
-                continue
-            try:
-                events = json.loads(raw).get("events") or []
-            except (ValueError, AttributeError):
-                continue
-            stamps = [
-                e.get("timestamp")
-                for e in events
-                if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))
-            ]
-            if not stamps or now - max(stamps) < self._idle:
-                continue
-            if await self._redis.hget(self._done, key) == f"{max(stamps):.3f}":
-                continue
-            summary = summarise_tracker(events)
+            summary = summarise_tracker(decode_events(raw))
             if summary is not None:
-                conversation_id = key[len(self._prefix) :][:128]
+                conversation_id = str(sender_id)[:128]
                 await asyncio.to_thread(record_ended, self._sessions, conversation_id, summary)
                 recorded.append(conversation_id)
-            await self._redis.hset(self._done, key, f"{max(stamps):.3f}")
+        await self._redis.set(self._watermark, repr(idle_before))
         return recorded

@@ -62,3 +62,9 @@ def list_outcomes(
     if until is not None:
         query = query.where(ConversationOutcome.started_at < _aware(until))
     return list(session.scalars(query))
+
+
+def outcome_records(session: Session, since: datetime, until: datetime) -> list[dict]:
+    """Outcomes as plain mappings (column name → value): what the admin console's figures read."""
+    columns = [column.name for column in ConversationOutcome.__table__.columns]
+    return [{name: getattr(row, name) for name in columns} for row in list_outcomes(session, since, until)]

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from contracts.emotion.taxonomy import load_taxonomy
 
-from handoff.admin.dashboard import figures
-from handoff.admin.dashboard.export import to_csv
+from admin.dashboard import figures
+from admin.dashboard.export import to_csv
 from handoff.outcomes.store import upsert_outcome
 
 PERSON = frozenset({"billing_double_charge", "request_human"})

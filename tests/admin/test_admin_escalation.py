@@ -1,7 +1,6 @@
 """Escalation thresholds: preview on prepared stored conversations, apply live, audit log."""
 
 import copy
-import json
 
 import redis
 
@@ -9,8 +8,8 @@ from fastapi.testclient import TestClient
 
 from contracts.escalation.config import default_config
 from contracts.escalation.rules import decide, facts_from_events
-from handoff.admin.escalation.store import EscalationConfigStore
-from tests.admin.conftest import sign_in
+from admin.escalation.store import EscalationConfigStore
+from tests.admin.conftest import log_conversation, sign_in
 
 
 def user(intent: str, label: str = "neutral", intensity: float = 0.1, at: float = 0.0) -> list[dict]:
@@ -50,11 +49,10 @@ def bot_redis(client: TestClient) -> redis.Redis:
 
 
 def store_conversations(client: TestClient) -> None:
-    """As Rasa's RedisTrackerStore keeps them (key prefix + sender id → the dialogue as JSON)."""
-    admin = client.app.state.admin_settings
+    """As the bot's event broker logs them (bot/brokers/conversation_log.py)."""
     redis_client = bot_redis(client)
     for name, events in CONVERSATIONS.items():
-        redis_client.set(f"{admin.tracker_key_prefix}{name}", json.dumps({"name": name, "events": events}))
+        log_conversation(redis_client, client.app.state.admin_settings, name, events)
 
 
 def test_preview_on_prepared_conversations(client: TestClient, admin_headers: dict) -> None:

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from handoff.admin.intents.repository import read_intents
-from handoff.admin.intents.validator import ValidationFailed, validate_change
-from handoff.admin.settings import REPOSITORY_ROOT
+from admin.intents.repository import read_intents
+from admin.intents.validator import ValidationFailed, validate_change
+from admin.settings import REPOSITORY_ROOT
 
 
 def tree_digest(root: Path) -> str:

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from common.service_auth import DEVELOPMENT_ACTION_SERVER_TOKEN, bearer_header
-from handoff.admin.settings import REPOSITORY_ROOT
+from admin.settings import REPOSITORY_ROOT
 from contracts.escalation.config import default_config
 from launcher.process import ManagedProcess, ServiceSpec, free_port
 from tests.support.redis_server import RedisServer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -20,7 +19,7 @@ from handoff.core.config import HandoffSettings
 from handoff.outcomes.store import upsert_outcome
 from handoff.users import seed_demo
 from launcher.process import free_port
-from tests.admin.conftest import PASSWORDS, admin_settings
+from tests.admin.conftest import PASSWORDS, admin_settings, log_conversation
 from tests.admin.test_admin_dashboard import RECORDS
 from tests.admin.test_admin_escalation import CONVERSATIONS
 from tests.support.redis_server import RedisServer
@@ -29,7 +28,13 @@ HOSTILE = '<img src=x onerror="window.__xss=1">'
 
 
 @pytest.fixture
-def served(redis_server: RedisServer, tmp_path: Path, data_root: Path, escalation_keys: None) -> Iterator[str]:  # noqa: F811
+def served(
+    redis_server: RedisServer,  # noqa: F811
+    tmp_path: Path,
+    data_root: Path,
+    escalation_keys: None,
+    tone_bridge: str,
+) -> Iterator[str]:
     tag = uuid.uuid4().hex[:8]
     settings = HandoffSettings(
         redis_url=redis_server.url,
@@ -39,6 +44,7 @@ def served(redis_server: RedisServer, tmp_path: Path, data_root: Path, escalatio
         bridge_prefix=f"bridge-{tag}",
         requests_stream=f"handoff-{tag}:requests",
         rasa_url=f"http://127.0.0.1:{free_port()}",
+        bridge_url=tone_bridge,
     )
     app = create_app(settings, run_workers=False)
     app.state.admin_settings = admin_settings(data_root)
@@ -66,7 +72,7 @@ def served(redis_server: RedisServer, tmp_path: Path, data_root: Path, escalatio
         upsert_outcome(session, "hostile", primary_intent=HOSTILE, resolved_by="bot")
     client = redis.Redis.from_url(redis_server.url)
     for name, events in CONVERSATIONS.items():
-        client.set(f"{app.state.admin_settings.tracker_key_prefix}{name}", json.dumps({"events": events}))
+        log_conversation(client, app.state.admin_settings, name, events)
     try:
         yield f"http://127.0.0.1:{settings.port}"
     finally:
@@ -129,7 +135,7 @@ def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN0
         # Expression and tone: the documents load; the page says when changes apply.
         page.click("#tabs button[data-tab=tone]")
         expect(page.locator("#tone-text")).to_have_value(re.compile("rules:"))
-        assert "next start" in page.text_content("#tone-applies")
+        assert "next reply" in page.text_content("#tone-applies")
 
         # Training: the state is shown (nothing runs).
         page.click("#tabs button[data-tab=training]")

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from handoff.admin.settings import REPOSITORY_ROOT
+from admin.settings import REPOSITORY_ROOT
 from launcher.process import ManagedProcess, ServiceSpec, free_port
 from tests.admin.conftest import build_client, sign_in
 from tests.support.redis_server import RedisServer

@@ -77,4 +77,4 @@ def test_admin_page_is_served_with_a_strict_policy(client: TestClient) -> None:
     response = client.get("/admin")
     assert response.status_code == 200
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    assert '<script type="module" src="/static/admin/admin.js">' in response.text
+    assert '<script type="module" src="/admin/static/admin.js">' in response.text

@@ -1,15 +1,21 @@
-"""Expression table and locale playbooks: edits checked by the bridge's own loaders (on temp copies)."""
+"""Expression table and locale playbooks: the console edits them through the avatar bridge's internal
+interface, which checks them with its own loaders and applies them live (real bridge, temp copies)."""
 
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+
+from common.service_auth import RasaJwt
+from handoff.users import seed_demo
+from tests.admin.conftest import build_client, sign_in
 
 
 def read(client: TestClient, headers: dict, file_id: str) -> str:
     response = client.get(f"/api/admin/tone/{file_id}", headers=headers)
     assert response.status_code == 200, response.text
-    assert "next start" in response.json()["applies"]
+    assert "next reply" in response.json()["applies"]
     return response.json()["text"]
 
 
@@ -21,7 +27,33 @@ def test_lists_and_saves_a_valid_playbook_change(client: TestClient, admin_heade
     assert changed != text
     response = client.put("/api/admin/tone/playbook-en", json={"text": changed}, headers=admin_headers)
     assert response.status_code == 200, response.text
+    assert response.json()["applied"] is True
     assert (data_root / "avatar_bridge/wording/playbooks/en.yml").read_text() == changed
+    assert read(client, admin_headers, "playbook-en") == changed
+
+
+def test_the_bridge_refuses_callers_that_are_not_our_services(tone_bridge: str) -> None:
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Bearer a.b.c"}):
+        for method in ("GET", "PUT"):
+            url = f"{tone_bridge}/internal/tone/playbook-en"
+            answer = httpx.request(method, url, json={"text": "a: 1"}, headers=headers)
+            assert answer.status_code == 401, (method, headers, answer.text)
+    wrong_secret = RasaJwt("another-secret-of-sixteen-plus", "stranger").headers()
+    assert httpx.get(f"{tone_bridge}/internal/tone", headers=wrong_secret).status_code == 401
+
+
+def test_without_the_bridge_nothing_changes_and_the_admin_is_told(
+    redis_server,
+    tmp_path: Path,
+    data_root: Path,  # noqa: ANN001
+) -> None:
+    with build_client(redis_server.url, tmp_path, data_root) as offline:  # no bridge at bridge_url
+        seed_demo(offline.app.state.session_factory, offline.app.state.settings)
+        headers = sign_in(offline, "alex")
+        before = (data_root / "avatar_bridge/wording/playbooks/en.yml").read_text()
+        response = offline.put("/api/admin/tone/playbook-en", json={"text": before + "#\n"}, headers=headers)
+        assert response.status_code == 503 and "Nothing was changed" in response.json()["detail"]
+        assert (data_root / "avatar_bridge/wording/playbooks/en.yml").read_text() == before
 
 
 def smile_at_anger(text: str) -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from handoff.admin.training.evaluation import Case, accuracy, load_cases, verdict
-from handoff.admin.training.fingerprint import model_name
-from handoff.admin.training.parse_with_model import predicted_intent
-from handoff.admin.settings import REPOSITORY_ROOT
+from admin.training.evaluation import Case, accuracy, load_cases, verdict
+from admin.training.fingerprint import model_name
+from admin.training.parse_with_model import predicted_intent
+from admin.settings import REPOSITORY_ROOT
 
 
 def test_model_name_matches_train_sh(data_root: Path) -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 from redis.asyncio import Redis
 
-from handoff.admin.intents.service import IntentService
-from handoff.admin.settings import AdminSettings
-from handoff.admin.training.job import TrainingService
+from admin.intents.service import IntentService
+from admin.settings import AdminSettings
+from admin.training.job import TrainingService
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from launcher.settings import LauncherSettings
 from tests.support.rasa_api import rasa_api_auth

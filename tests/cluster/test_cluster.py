@@ -17,7 +17,7 @@ import redis
 from redis.asyncio import Redis
 from websockets.exceptions import ConnectionClosed
 
-from handoff.admin.training.fleet import FleetSwitchFailed
+from admin.training.fleet import FleetSwitchFailed
 from launcher.cluster import Cluster, ClusterLayout
 from launcher.process import free_port
 from launcher.settings import LauncherSettings

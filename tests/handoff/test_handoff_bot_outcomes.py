@@ -1,4 +1,4 @@
-"""Outcome rows for bot-only conversations, from Rasa's tracker store in Redis."""
+"""Outcome rows for bot-only conversations, from the bot's conversation log in Redis."""
 
 import asyncio
 import json
@@ -57,30 +57,41 @@ def test_sweeper_records_idle_bot_conversations_once(redis_server, tmp_path) -> 
     engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
     create_schema(engine)
     sessions = make_session_factory(engine)
-    prefix = f"t{time.time_ns()}:tracker:"
+    run = f"t{time.time_ns()}"
+    index, events_prefix = f"{run}:conversations", f"{run}:conversation:"
     now = time.time()
     with sessions() as session:  # a handed-over conversation handed back to the bot
         upsert_outcome(session, "handed", handoff_reason="customer_request", outcome_code="handed_back_to_bot")
 
-    async def scenario() -> tuple[list, list]:
-        redis = async_redis(redis_server.url)
-        old = {"events": [user("where is my order", "order_status", now - 4000), bot("Tomorrow.", now - 3999)]}
-        await redis.set(f"{prefix}idle-1", json.dumps(old))
-        await redis.set(f"{prefix}handed", json.dumps(old))
-        await redis.set(f"{prefix}active-1", json.dumps({"events": [user("hi", "greet", now - 5)]}))
-        await redis.set(f"{prefix}broken", "{not json")
-        await redis.hset(f"{prefix}not-a-tracker", "x", "1")
-        sweeper = BotSessionSweeper(redis, sessions, 1800, f"done-{prefix}", prefix=prefix)
-        first, second = await sweeper.sweep(now), await sweeper.sweep(now)
-        await redis.aclose()
-        return first, second
+    async def log(redis, sender: str, events: list) -> None:  # noqa: ANN001 - what the bot's broker writes
+        await redis.rpush(f"{events_prefix}{sender}", *[e if isinstance(e, str) else json.dumps(e) for e in events])
+        decoded = [json.loads(e) if isinstance(e, str) and e.startswith("{") and e.endswith("}") else e for e in events]
+        last = max((e["timestamp"] for e in decoded if isinstance(e, dict)), default=now)
+        await redis.zadd(index, {sender: last})
 
-    first, second = asyncio.run(scenario())
-    assert sorted(first) == ["handed", "idle-1"] and second == []
+    async def scenario() -> tuple[list, list, list]:
+        redis = async_redis(redis_server.url)
+        old = [user("where is my order", "order_status", now - 4000), bot("Tomorrow.", now - 3999)]
+        await log(redis, "idle-1", old)
+        await log(redis, "handed", old)
+        await log(redis, "active-1", [user("hi", "greet", now - 5)])
+        await log(redis, "broken", ["{not json", "[1, 2]", json.dumps(user("hello", "greet", now - 3000))])
+        sweeper = BotSessionSweeper(redis, sessions, 1800, f"{run}:swept_until", index, events_prefix)
+        first, second = await sweeper.sweep(now), await sweeper.sweep(now)
+        # The customer comes back to a swept conversation; it is looked at again once idle.
+        await log(redis, "idle-1", [user("and my refund?", "refund_status", now + 10)])
+        third = await sweeper.sweep(now + 10 + 1801)
+        await redis.aclose()
+        return first, second, third
+
+    first, second, third = asyncio.run(scenario())
+    assert sorted(first) == ["broken", "handed", "idle-1"] and second == []
+    assert sorted(third) == ["active-1", "idle-1"]
     with sessions() as session:
         idle = get_outcome(session, "idle-1")
-        assert idle.resolved_by == "bot" and idle.primary_intent == "order_status" and idle.handoff_reason is None
-        assert get_outcome(session, "active-1") is None
+        assert idle.resolved_by == "bot" and idle.handoff_reason is None
+        assert idle.intents == ["order_status", "refund_status"]
+        assert get_outcome(session, "broken").primary_intent == "greet"
         handed = get_outcome(session, "handed")
         assert handed.resolved_by == "agent" and handed.ended_at is not None
     engine.dispose()

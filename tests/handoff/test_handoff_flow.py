@@ -217,6 +217,9 @@ def test_a_record_that_breaks_the_handoff_v2_schema_is_refused_and_kept(
     assert fields["entry"] == entry_id and json.loads(fields["payload"]) == record  # nothing lost
     assert "not a valid handoff.v2 record" in fields["error"] and "skill: fails enum" in fields["error"]
     assert "transcript/0/role" in fields["error"] and "secret" not in fields["error"]
-    assert redis_client.xpending(settings.requests_stream, "handoff")["pending"] == 0  # not retried forever
+    # Acknowledged once refused (the acknowledgement follows the rejection entry): not retried forever.
+    wait_until(
+        lambda: redis_client.xpending(settings.requests_stream, "handoff")["pending"] == 0, message="acknowledged"
+    )
     assert redis_client.hgetall(f"{settings.key_prefix}:conv:{record['conversation_id']}") == {}
     assert any("not a valid handoff.v2 record" in message for message in caplog.messages)

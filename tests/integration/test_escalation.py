@@ -15,7 +15,7 @@ from customer_db.sql import SqlCustomerConnector
 from handoff.context import InMemoryConversationHistory, build_context_package
 from contracts.escalation.config import default_config
 from contracts.redis_keys import HANDOFF_REQUESTS_STREAM
-from handoff.admin.escalation.store import EscalationConfigStore
+from admin.escalation.store import EscalationConfigStore
 from tests.support.escalation import config_data_with
 
 # The action server re-reads the config at most this often (bot/actions/escalation.py).

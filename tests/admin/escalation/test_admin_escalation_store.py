@@ -12,7 +12,7 @@ import pytest
 from contracts.escalation.config import ConfigError, default_config
 from contracts.redis_keys import ESCALATION_AUDIT_STREAM as AUDIT_STREAM
 from contracts.redis_keys import ESCALATION_CONFIG_KEY as CONFIG_KEY
-from handoff.admin.escalation.store import EscalationConfigStore
+from admin.escalation.store import EscalationConfigStore
 
 
 def calmer() -> dict:

@@ -83,3 +83,22 @@ def test_an_embedding_from_another_encoder_is_not_reused(featurize):
     settings = {**SentenceEncoderFeaturizer.get_default_config()}
     assert stored_embedding(message, encoder_id(settings)) is not None
     assert stored_embedding(message, encoder_id({**settings, "quantized": False})) is None
+
+
+def test_training_data_in_one_batch_gets_the_features_a_single_message_gets():
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
+    featurizer = SentenceEncoderFeaturizer({}, "sentence_features")
+    texts = ["where is my order", "ich habe mein Passwort vergessen", "Where is my order?", ""]
+    examples = [Message(data={TEXT: text}) for text in texts]
+    tokenizer.process(examples)
+    featurizer.process_training_data(TrainingData(training_examples=examples))
+    for text, example in zip(texts[:3], examples):
+        single = Message(data={TEXT: text})
+        tokenizer.process([single])
+        featurizer.process([single])
+        batch_sentence = example.get_dense_features(TEXT)[1].features
+        np.testing.assert_allclose(batch_sentence, single.get_dense_features(TEXT)[1].features, atol=1e-6)
+        np.testing.assert_allclose(example.get("sentence_embedding")["vector"], batch_sentence[0], atol=1e-6)
+    assert examples[3].get_dense_features(TEXT) == (None, None)

@@ -15,7 +15,7 @@ LABELS = load_taxonomy().names
 
 
 def test_the_websocket_protocol_schema_lists_the_taxonomy_labels():
-    common = json.loads((REPO_ROOT / "avatar_bridge/protocol/schemas/common.json").read_text(encoding="utf-8"))
+    common = json.loads((REPO_ROOT / "contracts/protocol/schemas/common.json").read_text(encoding="utf-8"))
     assert common["$defs"]["emotion_label"]["enum"] == LABELS
 
 

@@ -1,0 +1,1 @@
+"""The admin console's HTTP routers (mounted by admin.mount)."""

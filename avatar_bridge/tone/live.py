@@ -1,0 +1,59 @@
+"""Tone changes applied while the bridge runs, without a restart.
+
+The turn runner and the NLG composer hold the planner and the playbooks by reference; a change
+is applied by updating those same objects in place, between two awaits, so a turn sees the old
+settings or the new ones, never a mix within one call. Every instance watches the files (a
+change saved through another instance, or by an operator), and the instance that stored a change
+applies it at once.
+"""
+
+import asyncio
+import logging
+
+from avatar_bridge.expression.planner import ExpressionPlanner
+from avatar_bridge.protocol.schema_registry import SchemaRegistry
+from avatar_bridge.tone.documents import ToneFiles
+from avatar_bridge.wording.playbooks import Playbook
+
+logger = logging.getLogger(__name__)
+
+
+class LiveTone:
+    def __init__(
+        self, files: ToneFiles, schemas: SchemaRegistry, planner: ExpressionPlanner, playbooks: dict[str, Playbook]
+    ) -> None:
+        self.files = files
+        self.schemas = schemas
+        self.planner = planner
+        self.playbooks = playbooks
+        self._seen = files.fingerprint()
+        self.version = 1
+
+    def reload(self) -> bool:
+        """Apply the files as stored now; False (old settings kept, logged) when they do not load."""
+        seen = self.files.fingerprint()
+        try:
+            planner, playbooks = self.files.load(self.schemas)
+        except Exception as error:  # a broken file edited by hand: keep serving the last good one
+            logger.error("tone files not applied, the last good settings stay: %s", str(error)[:500])
+            self._seen = seen
+            return False
+        self.planner.adopt(planner)
+        self.playbooks.clear()
+        self.playbooks.update(playbooks)
+        self._seen = seen
+        self.version += 1
+        logger.info("tone settings applied (version %d)", self.version)
+        return True
+
+    def changed_on_disk(self) -> bool:
+        return self.files.fingerprint() != self._seen
+
+    async def watch(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                if self.changed_on_disk():
+                    self.reload()
+            except OSError as error:  # a file replaced mid-check: look again next time
+                logger.warning("tone files could not be checked: %s", error)

@@ -1,0 +1,1 @@
+"""Rasa event brokers: how the bot publishes its conversations to the other services."""
