@@ -7,7 +7,7 @@ belongs to the service that hosts it (Redis, Rasa's address, sign-in) comes thro
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.redis_keys import CONVERSATION_EVENTS_PREFIX, CONVERSATIONS_BY_LAST_EVENT
@@ -35,6 +35,12 @@ class AdminSettings(BaseSettings):
     train_timeout_seconds: float = Field(1800, gt=0)
     # Bound a single training run by passing --epoch-fraction to Rasa (1.0: the full epochs).
     epoch_fraction: float = Field(1.0, gt=0, le=1)
+    # Where trainings keep the sentence embeddings of their examples (bot/emotion/embedding_store.py),
+    # shared with `make train`; empty: none. Read from SENTENCE_EMBEDDING_STORE as scripts/env.sh sets it.
+    sentence_embedding_store: str = Field(
+        str(REPOSITORY_ROOT / "var" / "cache" / "sentence-embeddings.sqlite"),
+        validation_alias=AliasChoices("ADMIN_SENTENCE_EMBEDDING_STORE", "SENTENCE_EMBEDDING_STORE"),
+    )
 
     # The bot's conversation log (contracts/redis_keys.py): the escalation preview's source.
     conversation_index_key: str = CONVERSATIONS_BY_LAST_EVENT

@@ -221,6 +221,7 @@ class TrainingService:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(snapshot),
+            "SENTENCE_EMBEDDING_STORE": settings.sentence_embedding_store,
         }
         process = await asyncio.create_subprocess_exec(
             *command, cwd=snapshot, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT

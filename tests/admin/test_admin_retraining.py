@@ -90,8 +90,12 @@ def test_add_example_retrain_understand_and_roll_back(
 ) -> None:
     models_dir, original = models
     assert intent_of(rasa, NEW_PHRASING) != "opening_hours"
-    # Half the epochs: the retraining flow is under test here, the model's accuracy elsewhere.
-    with build_client(redis_server.url, tmp_path, data_root, rasa_url=rasa, epoch_fraction=0.5) as client:
+    # A quarter of the epochs and a wider comparison margin: the retraining flow is under test here
+    # (train, compare, switch, understand, roll back); the comparison rule itself is tested in
+    # test_admin_training_steps.py and the full model's accuracy by the NLU tests.
+    with build_client(
+        redis_server.url, tmp_path, data_root, rasa_url=rasa, epoch_fraction=0.25, max_accuracy_drop=0.1
+    ) as client:
         from handoff.users import seed_demo
 
         seed_demo(client.app.state.session_factory, client.app.state.settings)

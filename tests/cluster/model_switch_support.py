@@ -18,6 +18,7 @@ import httpx
 from redis.asyncio import Redis
 
 from admin.intents.service import IntentService
+from admin.models import create_tables
 from admin.settings import AdminSettings
 from admin.training.job import TrainingService
 from handoff.core.db import create_schema, make_engine, make_session_factory
@@ -50,6 +51,7 @@ def training_service(
     admin = AdminSettings(models_dir=models_dir, data_root=models_dir.parent)
     engine = make_engine(f"sqlite:///{models_dir.parent / 'handoff.db'}")
     create_schema(engine)
+    create_tables(engine)  # the admin console's own tables, in the same database
     sessions = make_session_factory(engine)
     return TrainingService(
         admin,
