@@ -28,6 +28,8 @@ from bot.actions.base import (
 )
 from bot.actions.orders import report_order_status
 from bot.actions.password import send_password_reset
+from bot.actions.proactive import raise_known_problem
+from bot.actions.turn import with_slots
 from bot.actions.verification import verification_exhausted
 
 REQUEST_FOR_INTENT = {
@@ -96,7 +98,8 @@ class ActionContinueRequest(CustomerDataAction):
                 return offer_human(dispatcher, reason) + done
             dispatcher.utter_message(response="utter_anything_else")
             return done
-        handler = HANDLERS.get(tracker.get_slot("pending_request"))
+        request = tracker.get_slot("pending_request")
+        handler = HANDLERS.get(request)
         if handler is None:
             dispatcher.utter_message(response="utter_ask_how_to_help")
             return done
@@ -107,4 +110,17 @@ class ActionContinueRequest(CustomerDataAction):
             customer_id=tracker.get_slot("customer_id"),
             language=tracker_language(tracker),
         )
-        return handler(context) + done
+        events = handler(context)
+        # What was asked is done: now, once, the most important known problem on the account.
+        return events + raise_known_problem(_after(context, events), request) + done
+
+
+def _after(context: RequestContext, events: List[EventType]) -> RequestContext:
+    """The context as it is once the handler's events apply (e.g. an offer of a person it made)."""
+    return RequestContext(
+        dispatcher=context.dispatcher,
+        tracker=with_slots(context.tracker, [e for e in events if e.get("event") == "slot"]),
+        connector=context.connector,
+        customer_id=context.customer_id,
+        language=context.language,
+    )

@@ -89,12 +89,13 @@ def continue_tracker(make_tracker, order_number, new_address="Hauptstraße 5, 80
 def test_the_address_of_an_order_before_dispatch_is_changed(customer_db, make_tracker, act):
     outcome = act(ActionContinueRequest(), continue_tracker(make_tracker, "40010012"))
 
-    assert outcome.responses == ["utter_address_changed"]
+    # James's other order is late: once the address is changed, the assistant says so (proactive care).
+    assert outcome.responses == ["utter_address_changed", "utter_proactive_delayed_order_dispatched"]
     assert outcome.message("utter_address_changed")["address"] == "Hauptstraße 5, 80331 München"
     order = customer_db.get_order_for_customer("C100002", "40010012")
     assert order.delivery_address == "Hauptstraße 5, 80331 München"
     assert order.events[-1].status == "address_changed"
-    assert outcome.slots == {"pending_request": None}
+    assert outcome.slots == {"pending_request": None, "proactive_topic": "delayed_order:40010002"}
 
 
 def test_a_dispatched_order_is_refused_and_a_person_offered(customer_db, make_tracker, act):
