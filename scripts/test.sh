@@ -48,7 +48,7 @@ nlu_cross_validation() {
 }
 
 stage "lint and format (ruff)" lint
-stage "import contracts between the services (import-linter)" .venv/bin/lint-imports
+stage "import contracts between the services (import-linter)" .venv/bin/lint-imports --no-cache
 stage "Rasa data validation" validate_data
 stage "unit tests (Rasa environment: actions, components, contracts)" .venv-rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot tests/customer_db tests/contracts
 stage "web client unit tests (vitest)" bash -c "cd web_client && npx --no-install vitest run --reporter=dot"
