@@ -30,6 +30,7 @@ from admin.intents.validator import copy_training_tree
 from admin.models import ModelSwitch
 from admin.settings import REPOSITORY_ROOT, AdminSettings
 from admin.training import evaluation
+from admin.training.epochs import scale_epochs
 from admin.training.fingerprint import model_name
 from admin.training.fleet import RasaFleet
 
@@ -214,7 +215,8 @@ class TrainingService:
             name,
         ]
         if settings.epoch_fraction < 1:
-            command += ["--epoch-fraction", str(settings.epoch_fraction)]
+            scaled = scale_epochs(snapshot / "bot" / "config.yml", settings.epoch_fraction)
+            await self._append_log(f"epochs scaled by {settings.epoch_fraction}: {scaled}\n")
         env = {
             "PYTHONPATH": str(REPOSITORY_ROOT),
             "RASA_TELEMETRY_ENABLED": "false",

@@ -90,11 +90,12 @@ def test_add_example_retrain_understand_and_roll_back(
 ) -> None:
     models_dir, original = models
     assert intent_of(rasa, NEW_PHRASING) != "opening_hours"
-    # A quarter of the epochs and a wider comparison margin: the retraining flow is under test here
-    # (train, compare, switch, understand, roll back); the comparison rule itself is tested in
-    # test_admin_training_steps.py and the full model's accuracy by the NLU tests.
+    # Half the epochs (15 for DIET, as in the cross-validation) and a wider comparison margin: the
+    # retraining flow is under test here (train, compare, switch, understand, roll back); the
+    # comparison rule itself is tested in test_admin_training_steps.py and the full model's accuracy
+    # by the NLU tests. A quarter (8 epochs) leaves the new phrasing below the fallback threshold.
     with build_client(
-        redis_server.url, tmp_path, data_root, rasa_url=rasa, epoch_fraction=0.25, max_accuracy_drop=0.1
+        redis_server.url, tmp_path, data_root, rasa_url=rasa, epoch_fraction=0.5, max_accuracy_drop=0.1
     ) as client:
         from handoff.users import seed_demo
 

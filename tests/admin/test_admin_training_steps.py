@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from admin.training.evaluation import Case, accuracy, load_cases, verdict
@@ -78,3 +79,23 @@ def test_a_failed_training_switches_nothing(client: TestClient, admin_headers: d
 def test_rollback_without_history_is_refused(client: TestClient, admin_headers: dict, path: str) -> None:
     response = client.post(path, headers=admin_headers)
     assert response.status_code == 409 and "no earlier model" in response.json()["detail"]
+
+
+def test_a_shorter_training_scales_every_components_epochs_in_the_snapshot_only(tmp_path) -> None:  # noqa: ANN001
+    from admin.settings import REPOSITORY_ROOT
+    from admin.training.epochs import scale_epochs
+
+    original = (REPOSITORY_ROOT / "bot" / "config.yml").read_text("utf-8")
+    snapshot = tmp_path / "config.yml"
+    snapshot.write_text(original, "utf-8")
+    scaled = scale_epochs(snapshot, 0.25)
+    config = yaml.safe_load(snapshot.read_text("utf-8"))
+    epochs = {step["name"]: step["epochs"] for step in config["pipeline"] if "epochs" in step}
+    assert scaled == epochs and epochs["DIETClassifier"] == 8 and epochs["ResponseSelector"] == 8
+    assert [step["name"] for step in config["pipeline"]] == [
+        step["name"] for step in yaml.safe_load(original)["pipeline"]
+    ]  # nothing else changes
+    assert (REPOSITORY_ROOT / "bot" / "config.yml").read_text("utf-8") == original
+    tiny = tmp_path / "tiny.yml"
+    tiny.write_text("pipeline:\n- name: DIETClassifier\n  epochs: 2\npolicies: []\n", "utf-8")
+    assert scale_epochs(tiny, 0.1) == {"DIETClassifier": 1}  # never zero epochs
