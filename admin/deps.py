@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from admin.escalation.store import EscalationConfigStore
 from admin.host import AdminHost
+from admin.incidents.store import IncidentStore
 from admin.intents.service import IntentService
 from admin.models import create_tables
 from admin.settings import AdminSettings
@@ -29,6 +30,7 @@ class AdminServices:
     intents: IntentService
     training: TrainingService
     escalation: EscalationConfigStore
+    incidents: IncidentStore
     tone: BridgeTone
     # Synchronous client (used from worker threads): the escalation store and the conversation log.
     sync_redis: Redis
@@ -66,6 +68,7 @@ def get_admin(request: Request) -> AdminServices:
             intents,
             training,
             EscalationConfigStore(redis_client),
+            IncidentStore(redis_client),
             BridgeTone(host.bridge_url, host.rasa_auth),
             redis_client,
             session_factory,
@@ -78,5 +81,11 @@ async def signed_in_admin(request: Request) -> Any:
     return await request.app.state.admin_host.authenticate_admin(request)
 
 
+async def signed_in_supervisor(request: Request) -> Any:
+    """The signed-in supervisor or admin (401/403 from the host otherwise)."""
+    return await request.app.state.admin_host.authenticate_supervisor(request)
+
+
 Admin = Annotated[AdminServices, Depends(get_admin)]
 AdminUser = Annotated[Any, Depends(signed_in_admin)]
+SupervisorUser = Annotated[Any, Depends(signed_in_supervisor)]

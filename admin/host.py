@@ -5,7 +5,8 @@ the service that hosts it (today the handoff service) comes through this one obj
 host when it mounts the console:
 
 - who is signed in: the host owns users and sign-in; ``authenticate_admin`` returns the signed-in
-  admin (anything with a ``username``) or raises an HTTP 401/403;
+  admin (anything with a ``username``) or raises an HTTP 401/403, ``authenticate_supervisor``
+  the same for a supervisor or an admin (incidents);
 - where things are: Redis, Rasa's HTTP API (every instance, for model switches), the avatar
   bridge's internal tone interface, and how to sign a request to them;
 - runtime objects the host creates in its lifespan (the SQL session factory, the Redis client),
@@ -30,6 +31,8 @@ class SignedIn(Protocol):
 @dataclass(frozen=True)
 class AdminHost:
     authenticate_admin: Callable[[Request], Awaitable[SignedIn]]
+    # Supervisors (and admins) may publish incidents; everything else is for admins.
+    authenticate_supervisor: Callable[[Request], Awaitable[SignedIn]]
     session_factory: Callable[[], sessionmaker]
     redis: Callable[[], AsyncRedis]
     outcome_records: Callable[[Session, datetime, datetime], Sequence[Mapping[str, Any]]]

@@ -17,6 +17,12 @@ HANDOFF_PREFIX = "handoff"
 ESCALATION_CONFIG_KEY = "handoff:escalation:config"
 ESCALATION_AUDIT_STREAM = "handoff:escalation:audit"
 
+# Incidents (outages, carrier delays, recalls): the admin console writes them (a hash of incident
+# id -> JSON, with an audit stream), the action server and the handoff service read them
+# (contracts.incidents.stored says what the values look like).
+INCIDENTS_KEY = "handoff:incidents"
+INCIDENTS_AUDIT_STREAM = "handoff:incidents:audit"
+
 # The avatar bridge's streams the handoff service uses, under the bridge's prefix.
 BRIDGE_PREFIX = "bridge"
 BRIDGE_DELIVERIES = "deliveries"  # handoff service → bridge: frames for the customer's widget

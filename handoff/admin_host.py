@@ -4,7 +4,7 @@ and Redis, its outcome records, and the addresses of Rasa and the avatar bridge.
 from fastapi import FastAPI
 
 from admin.host import AdminHost
-from handoff.api.deps import admin_from_request
+from handoff.api.deps import admin_from_request, supervisor_from_request
 from handoff.core.config import HandoffSettings
 from handoff.outcomes.store import outcome_records
 
@@ -12,6 +12,7 @@ from handoff.outcomes.store import outcome_records
 def admin_host(app: FastAPI, settings: HandoffSettings) -> AdminHost:
     return AdminHost(
         authenticate_admin=admin_from_request,
+        authenticate_supervisor=supervisor_from_request,
         session_factory=lambda: app.state.session_factory,
         redis=lambda: app.state.redis,
         outcome_records=outcome_records,

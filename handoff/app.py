@@ -32,6 +32,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "handoff.api.health",
     "handoff.api.auth",
     "handoff.api.pages",
+    "handoff.api.incidents",
     "handoff.api.queue",
     "handoff.api.conversations",
     "handoff.api.supervisor",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from contracts.emotion.taxonomy import load_taxonomy
-from admin.dashboard import export, figures
+from admin.dashboard import care, export, figures
 from admin.deps import Admin, AdminUser
 
 router = APIRouter(prefix="/api/admin/dashboard", tags=["admin"])
@@ -56,6 +56,8 @@ async def dashboard(
     _user: AdminUser, admin: Admin, days: int = Query(30, ge=1, le=MAX_DAYS), until: datetime | None = None
 ) -> dict:
     since, end, records, person = await _load(admin, days, until)
+    incidents = await asyncio.to_thread(admin.incidents.list)
+    names = {i.incident_id: i.text("en").summary[:80] for i in incidents}
     return {
         "since": since.isoformat(),
         "until": end.isoformat(),
@@ -63,6 +65,8 @@ async def dashboard(
         "daily": figures.per_day(records, person),
         "intents": figures.per_intent(records, person),
         "emotion_by_turn": figures.emotion_by_turn(records),
+        "care": care.care(records),
+        "incidents": care.contacts_per_incident(records, names),
         # The console charts emotions in the taxonomy's order, from the one label list.
         "emotion_labels": load_taxonomy().names,
     }

@@ -5,10 +5,13 @@ import { showIntents } from "./intents.js";
 import { showTraining } from "./training.js";
 import { showEscalation } from "./escalation.js";
 import { showTone } from "./tone.js";
+import { showIncidents } from "./incidents.js";
 import { reportError } from "./ui.js";
 
 const SECTIONS = { dashboard: showDashboard, intents: showIntents, training: showTraining,
-  escalation: showEscalation, tone: showTone };
+  escalation: showEscalation, tone: showTone, incidents: showIncidents };
+// Supervisors publish incidents too; the other sections are for admins.
+const SUPERVISOR_SECTIONS = ["incidents"];
 
 async function select(name) {
   reportError(null);
@@ -32,16 +35,18 @@ function start() {
     signOutLocally();
     window.location.assign("/login");
   });
-  if (user.role !== "admin") {
-    reportError("This page is for admins. Sign in with an admin account.");
+  if (user.role !== "admin" && user.role !== "supervisor") {
+    reportError("This page is for admins and supervisors. Sign in with one of those accounts.");
     document.getElementById("tabs").replaceChildren(el("span", { text: "No access" }));
     return;
   }
+  const allowed = user.role === "admin" ? Object.keys(SECTIONS) : SUPERVISOR_SECTIONS;
   for (const button of document.querySelectorAll("#tabs button")) {
+    if (!allowed.includes(button.dataset.tab)) { button.remove(); continue; }
     button.addEventListener("click", () => select(button.dataset.tab));
   }
   const wanted = window.location.hash.slice(1);
-  select(SECTIONS[wanted] ? wanted : "dashboard");
+  select(allowed.includes(wanted) ? wanted : allowed[0]);
 }
 
 start();

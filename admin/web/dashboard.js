@@ -37,6 +37,8 @@ async function load() {
     kpi("Mean handoff wait", seconds(o.handoff_wait_seconds.mean)),
     kpi("CSAT", o.csat.mean === null ? "–" : `${o.csat.mean} / 5 (${o.csat.count})`),
     kpi("Left distress", percent(o.emotions.relief_rate)),
+    kpi("Proactive resolutions", String(data.care.proactive_resolutions)),
+    kpi("Contacts avoided", String(data.care.contacts_avoided)),
   );
   const days_ = data.daily.map((row) => row.key);
   barChart(document.getElementById("chart-daily"), days_, [
@@ -65,6 +67,8 @@ async function load() {
     data.intents.map((row) => [row.key, String(row.conversations), percent(row.containment_rate), percent(row.handoff_rate),
       percent(row.fcr_rate), seconds(row.resolution_median_seconds), seconds(row.wait_mean_seconds),
       row.csat_mean === null ? "–" : String(row.csat_mean)]));
+  fillTable(document.getElementById("incident-table"), ["Incident", "Conversations", "Resolved by the assistant"],
+    data.incidents.map((row) => [row.name, String(row.conversations), String(row.resolved_by_bot)]));
 }
 
 export async function showDashboard() {

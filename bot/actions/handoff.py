@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.base import get_redis
 from bot.actions.escalation import ESCALATION_SLOT, current_config, decision_reasons
 from bot.actions.handoff_record import HANDOFF_STREAM, build_record, resolve_reason
+from bot.actions.incidents import incident_instead_of_handoff
 from contracts.escalation.config import EscalationConfig
 from contracts.escalation.reasons import reason_text
 from contracts.escalation.rules import Decision, Reason, decision_for_reason, facts_from_events
@@ -83,6 +84,12 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         config = await asyncio.to_thread(current_config)
         decision = handoff_decision(tracker, config)
+        # A calm complaint about an incident the customer was told of is answered, with a person
+        # offered (issue: incidents are not handed over unless asked for or distressed).
+        codes = [item.code for item in decision.reasons]
+        answered = await asyncio.to_thread(incident_instead_of_handoff, tracker, dispatcher, codes)
+        if answered is not None:
+            return answered + [SlotSet(ESCALATION_SLOT, None)]
         reason = decision.reasons[0].code
         record = build_record(tracker, decision, config)
         closed_offer = [

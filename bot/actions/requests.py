@@ -26,9 +26,10 @@ from bot.actions.base import (
     offer_human,
     tracker_language,
 )
+from bot.actions.incidents import mention_incident
 from bot.actions.orders import report_order_status
 from bot.actions.password import send_password_reset
-from bot.actions.proactive import raise_known_problem
+from bot.actions.proactive import heading_to_person, raise_known_problem
 from bot.actions.turn import with_slots
 from bot.actions.verification import verification_exhausted
 
@@ -111,8 +112,12 @@ class ActionContinueRequest(CustomerDataAction):
             language=tracker_language(tracker),
         )
         events = handler(context)
-        # What was asked is done: now, once, the most important known problem on the account.
-        return events + raise_known_problem(_after(context, events), request) + done
+        # What was asked is done: now, once, an incident that affects the customer, or else the
+        # most important known problem on the account (one thing at a time).
+        after = _after(context, events)
+        if heading_to_person(after.tracker):
+            return events + done
+        return events + (mention_incident(after) or raise_known_problem(after, request)) + done
 
 
 def _after(context: RequestContext, events: List[EventType]) -> RequestContext:

@@ -92,3 +92,9 @@ async def admin_from_request(request: Request) -> AuthUser:
     """The signed-in admin of a request (401/403 otherwise): the admin console's sign-in check."""
     user = await get_current_user(bearer_token(request), get_tokens(request))
     return await require_role("admin")(user)
+
+
+async def supervisor_from_request(request: Request) -> AuthUser:
+    """The signed-in supervisor or admin (401/403 otherwise): who may publish incidents."""
+    user = await get_current_user(bearer_token(request), get_tokens(request))
+    return await require_role("supervisor")(user)

@@ -7,7 +7,7 @@ use them from ``def`` endpoints (FastAPI runs those in a worker thread) or ``asy
 import importlib
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 # Every module that declares tables; create_schema imports them so all tables exist.
@@ -54,3 +54,25 @@ def import_models() -> None:
 def create_schema(engine: Engine) -> None:
     import_models()
     Base.metadata.create_all(engine)
+    add_missing_columns(engine)
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """Adds columns that a newer version declared to tables an older one created.
+
+    The project has no migration tool; its later columns are all nullable, so adding them is
+    enough for a database from an earlier release to keep working (readers treat NULL as empty).
+    """
+    inspector = inspect(engine)
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                if not column.nullable:
+                    raise RuntimeError(f"{table.name}.{column.name}: a new column must be nullable")
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))

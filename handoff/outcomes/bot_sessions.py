@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from sqlalchemy.orm import sessionmaker
 
 from contracts.redis_keys import CONVERSATION_EVENTS_PREFIX, CONVERSATIONS_BY_LAST_EVENT, decode_events
+from handoff.outcomes.care import care_fields
 from handoff.outcomes.model import ConversationOutcome
 from handoff.outcomes.store import upsert_outcome
 
@@ -83,6 +84,7 @@ def summarise_tracker(events: list[dict]) -> dict | None:
         "emotion_start": path[0]["label"] if path else None,
         "emotion_peak": max(path, key=lambda p: p["intensity"])["label"] if path else None,
         "emotion_end": path[-1]["label"] if path else None,
+        **care_fields(events),
     }
 
 
@@ -92,7 +94,13 @@ def record_ended(session_factory: sessionmaker, conversation_id: str, summary: d
         if row is not None and row.handoff_reason:
             if row.ended_at is None:
                 upsert_outcome(
-                    session, conversation_id, ended_at=summary["ended_at"], resolved_by=row.resolved_by or "agent"
+                    session,
+                    conversation_id,
+                    ended_at=summary["ended_at"],
+                    resolved_by=row.resolved_by or "agent",
+                    proactive=summary["proactive"] or None,
+                    proactive_topics=summary["proactive_topics"],
+                    incidents=summary["incidents"],
                 )
                 return "handed-over conversation closed"
             return "unchanged"

@@ -34,4 +34,8 @@ class ConversationOutcome(Base):
     emotion_end: Mapped[str | None] = mapped_column(String(32), nullable=True)
     emotion_path: Mapped[list] = mapped_column(JSON, default=list)
     intents: Mapped[list] = mapped_column(JSON, default=list)
+    # Known problems the assistant raised before being asked ("delayed_order:40010002") and the
+    # incidents the customer was told about (ids); NULL in rows from before they were recorded.
+    proactive_topics: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    incidents: Mapped[list | None] = mapped_column(JSON, nullable=True)
     agent_username: Mapped[str | None] = mapped_column(String(64), nullable=True)

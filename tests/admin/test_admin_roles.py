@@ -1,4 +1,5 @@
-"""Every admin endpoint: no token → 401, agent and supervisor → 403, admin → through the door.
+"""Every admin endpoint: no token → 401, agent and supervisor → 403, admin → through the door;
+the incident endpoints let supervisors through too.
 
 The list of endpoints comes from the app itself, so a new admin route without the role check
 fails here. Admin requests use harmless inputs (an unknown id, an invalid body) that prove the
@@ -32,7 +33,20 @@ ADMIN_CALLS = {
     # Starting a training is checked last: with Rasa unreachable it fails in the background.
     ("POST", "/api/admin/training"): (None, 202),
 }
-FILL = {"{name}": "no_such_intent", "{change_id}": "999999", "{file_id}": "no-such-file"}
+# Incidents: supervisors publish them as well as admins (unknown id / invalid body again).
+SUPERVISOR_CALLS = {
+    ("GET", "/api/admin/incidents"): (None, 200),
+    ("POST", "/api/admin/incidents"): ({"scope": {}, "texts": {}}, 422),
+    ("PUT", "/api/admin/incidents/{incident_id}"): ({"scope": {}, "texts": {}}, 422),
+    ("POST", "/api/admin/incidents/{incident_id}/close"): ({}, 404),
+    ("GET", "/api/admin/incidents/{incident_id}/audit"): (None, 200),
+}
+FILL = {
+    "{name}": "no_such_intent",
+    "{change_id}": "999999",
+    "{file_id}": "no-such-file",
+    "{incident_id}": "inc-0000000000ff",
+}
 
 
 def admin_routes(client: TestClient) -> set[tuple[str, str]]:
@@ -52,7 +66,7 @@ def url(path: str) -> str:
 
 
 def test_every_admin_route_is_covered(client: TestClient) -> None:
-    assert admin_routes(client) == set(ADMIN_CALLS)
+    assert admin_routes(client) == set(ADMIN_CALLS) | set(SUPERVISOR_CALLS)
 
 
 def test_roles_on_every_admin_endpoint(client: TestClient) -> None:
@@ -65,6 +79,17 @@ def test_roles_on_every_admin_endpoint(client: TestClient) -> None:
             assert response.status_code == 403, (role, method, path, response.text)
         response = client.request(method, url(path), json=body, headers=headers["admin"])
         assert response.status_code == admin_status, (method, path, response.text)
+
+
+def test_supervisors_and_admins_on_the_incident_endpoints(client: TestClient) -> None:
+    headers = {role: sign_in(client, user) for role, user in ROLE_USERS.items()}
+    for (method, path), (body, allowed_status) in SUPERVISOR_CALLS.items():
+        assert client.request(method, url(path), json=body).status_code == 401, (method, path)
+        response = client.request(method, url(path), json=body, headers=headers["agent"])
+        assert response.status_code == 403, (method, path, response.text)
+        for role in ("supervisor", "admin"):
+            response = client.request(method, url(path), json=body, headers=headers[role])
+            assert response.status_code == allowed_status, (role, method, path, response.text)
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Bearer not-a-token", "Basic YWxleDphbGV4", "bearer   "])

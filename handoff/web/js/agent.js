@@ -3,6 +3,7 @@
 import { HandoffAlerts } from "./alerts.js";
 import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, signOutLocally } from "./api.js";
 import { CANNED } from "./canned.js";
+import { IncidentPanel } from "./incidents.js";
 import { emotionBadge, renderContext } from "./conversation_view.js";
 import { MessageList } from "./message_list.js";
 
@@ -10,6 +11,7 @@ const state = { user: null, selected: null, paused: false, queue: [], language: 
 const $ = (id) => document.getElementById(id);
 let messages = null;
 let alerts = null;
+let incidents = null;
 
 function showError(problem) {
   $("error").textContent = problem ? problem.message || String(problem) : "";
@@ -87,6 +89,7 @@ async function select(conversationId) {
   $("conv-reason").textContent = data.conversation.reason_text;
   renderContext($("context"), data.context || {});
   fillCanned(state.language);
+  incidents.showIn(state.language);
   // The suggested opening line (four A's) goes into the reply box for the agent to edit.
   const opening = data.context && data.context.next_step && data.context.next_step.opening_line;
   if (opening && !$("reply-text").value) $("reply-text").value = opening;
@@ -132,6 +135,8 @@ async function start() {
   fillCanned("en");
   messages = new MessageList($("messages"));
   setUpAlerts();
+  incidents = new IncidentPanel($("incidents-box"), $("incidents"), $("incidents-title"));
+  incidents.start();
 
   $("canned").addEventListener("change", (event) => {
     if (event.target.value) $("reply-text").value = event.target.value;

@@ -1,0 +1,1 @@
+"""Incidents that admins and supervisors publish (contracts/incidents/), stored in Redis."""
