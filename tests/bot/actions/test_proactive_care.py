@@ -3,7 +3,7 @@ customer database with the demo data)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import update
@@ -17,6 +17,10 @@ from tests.bot.actions.test_requests import VERIFIED, verified_tracker
 DELAYED = "utter_proactive_delayed_order_dispatched"
 CARD_EXPIRED = "utter_proactive_payment_failed_card_expired"
 REFUND_LATE = "utter_proactive_refund_late"
+
+
+def utc_today() -> date:
+    return datetime.now(timezone.utc).date()  # the day the connector works out statuses for
 
 
 def change_rows(customer_db, statement):
@@ -41,7 +45,7 @@ def failed_payment(order_number, customer_id, reason="card_declined"):
 
 
 def late_return(order_number, customer_id, expected=None):
-    today = date.today()
+    today = utc_today()
     return ReturnRow(
         return_number="RT-6999999",
         customer_id=customer_id,
@@ -219,7 +223,7 @@ def test_a_late_refund_is_raised_with_the_new_date(customer_db, make_tracker, ac
     assert outcome.slots[PROACTIVE_SLOT] == "refund_late:RT-6000001"
 
 
-@pytest.mark.parametrize("expected", [None, date.today() - timedelta(days=1)], ids=["no new date", "new date passed"])
+@pytest.mark.parametrize("expected", [None, utc_today() - timedelta(days=1)], ids=["no new date", "new date passed"])
 def test_without_a_date_ahead_a_late_refund_offers_a_colleague(customer_db, make_tracker, act, expected):
     change_rows(customer_db, update(ReturnRow).values(refund_expected_on=expected))
     outcome = act(ActionContinueRequest(), verified_tracker(make_tracker, "C100005", "password_reset"))
@@ -229,7 +233,7 @@ def test_without_a_date_ahead_a_late_refund_offers_a_colleague(customer_db, make
 
 
 def test_a_refund_paid_or_still_within_its_promise_is_not_raised(customer_db, make_tracker, act):
-    change_rows(customer_db, update(ReturnRow).values(refund_promised_by=date.today()))
+    change_rows(customer_db, update(ReturnRow).values(refund_promised_by=utc_today()))
     on_time = act(ActionContinueRequest(), verified_tracker(make_tracker, "C100005", "password_reset"))
     change_rows(
         customer_db, update(ReturnRow).values(refund_promised_by=date(2020, 1, 1), refunded_at=datetime.utcnow())
@@ -240,7 +244,7 @@ def test_a_refund_paid_or_still_within_its_promise_is_not_raised(customer_db, ma
 
 
 def test_a_late_order_comes_before_a_late_refund(customer_db, make_tracker, act):
-    add_rows(customer_db, late_return("40010002", "C100002", expected=date.today() + timedelta(days=3)))
+    add_rows(customer_db, late_return("40010002", "C100002", expected=utc_today() + timedelta(days=3)))
     outcome = act(ActionContinueRequest(), verified_tracker(make_tracker, "C100002", "password_reset"))
     assert outcome.responses[-1] == DELAYED
     again = act(
