@@ -1,4 +1,5 @@
-"""Customer data for the assistant: customers, orders, invoices, identity checks, outbox, contacts.
+"""Customer data for the assistant: customers, orders, invoices, payment failures, returns, identity
+checks, outbox, contacts.
 
 The assistant talks to a ``CustomerConnector`` (``customer_db.connector``) and receives the frozen
 records of ``customer_db.records``. ``SqlCustomerConnector`` (``customer_db.sql``) implements it on
@@ -20,6 +21,8 @@ from .records import (
     CONTACT_OUTCOMES,
     INVOICE_STATUSES,
     ORDER_STATUSES,
+    PAYMENT_FAILURE_REASONS,
+    REFUND_STATUSES,
     AccountSummary,
     AddressChangeResult,
     ContactRecord,
@@ -28,6 +31,8 @@ from .records import (
     Order,
     OrderItem,
     OutboxMessage,
+    PaymentFailure,
+    ProductReturn,
     ResetLink,
     ShipmentEvent,
     VerificationResult,
@@ -41,6 +46,8 @@ __all__ = [
     "INVOICE_STATUSES",
     "MAX_VERIFICATION_FAILURES",
     "ORDER_STATUSES",
+    "PAYMENT_FAILURE_REASONS",
+    "REFUND_STATUSES",
     "VERIFICATION_FAILURE_WINDOW",
     "VERIFICATION_LOCKOUT",
     "AccountSummary",
@@ -52,6 +59,8 @@ __all__ = [
     "Order",
     "OrderItem",
     "OutboxMessage",
+    "PaymentFailure",
+    "ProductReturn",
     "ResetLink",
     "ShipmentEvent",
     "SqlCustomerConnector",

@@ -26,6 +26,8 @@ from .records import (
     Invoice,
     Order,
     OutboxMessage,
+    PaymentFailure,
+    ProductReturn,
     ResetLink,
     VerificationResult,
 )
@@ -89,6 +91,12 @@ class CustomerConnector(Protocol):
 
     def list_invoices(self, customer_id: str, now: datetime | None = None) -> list[Invoice]:
         """All the customer's invoices, newest first; ``status`` as of ``now``."""
+
+    def list_payment_failures(self, customer_id: str) -> list[PaymentFailure]:
+        """Payments for the customer's orders that did not go through, resolved or not, newest first."""
+
+    def list_returns(self, customer_id: str, now: datetime | None = None) -> list[ProductReturn]:
+        """The customer's returns, latest received first; ``refund_status`` as of ``now``."""
 
     # --- password reset ---------------------------------------------------------------------
     def create_password_reset(

@@ -6,8 +6,18 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import clock
-from .models import ContactRow, CustomerRow, InvoiceRow, OrderRow, OutboxRow
-from .records import ContactRecord, Customer, Invoice, Order, OrderItem, OutboxMessage, ShipmentEvent
+from .models import ContactRow, CustomerRow, InvoiceRow, OrderRow, OutboxRow, PaymentFailureRow, ReturnRow
+from .records import (
+    ContactRecord,
+    Customer,
+    Invoice,
+    Order,
+    OrderItem,
+    OutboxMessage,
+    PaymentFailure,
+    ProductReturn,
+    ShipmentEvent,
+)
 
 _CENT = Decimal("0.01")
 # Currency of an account without invoices, by the customer's country; everything else is in euros.
@@ -97,6 +107,40 @@ def invoice_record(row: InvoiceRow, today: date) -> Invoice:
         amount_paid=cents_to_decimal(row.amount_paid_cents),
         currency=row.currency,
         status=invoice_status(row, today),
+    )
+
+
+def payment_failure_record(row: PaymentFailureRow) -> PaymentFailure:
+    return PaymentFailure(
+        order_number=row.order_number,
+        customer_id=row.customer_id,
+        failed_at=clock.from_db(row.failed_at),
+        reason=row.reason,
+        amount=cents_to_decimal(row.amount_cents),
+        currency=row.currency,
+        resolved_at=clock.from_db(row.resolved_at),
+    )
+
+
+def refund_status(row: ReturnRow, today: date) -> str:
+    if row.refunded_at is not None:
+        return "refunded"
+    return "late" if row.refund_promised_by < today else "pending"
+
+
+def return_record(row: ReturnRow, today: date) -> ProductReturn:
+    return ProductReturn(
+        return_number=row.return_number,
+        customer_id=row.customer_id,
+        order_number=row.order_number,
+        description=row.description,
+        received_on=row.received_on,
+        refund_amount=cents_to_decimal(row.refund_cents),
+        currency=row.currency,
+        refund_promised_by=row.refund_promised_by,
+        refund_expected_on=row.refund_expected_on,
+        refunded_at=clock.from_db(row.refunded_at),
+        refund_status=refund_status(row, today),
     )
 
 

@@ -95,6 +95,34 @@ class InvoiceRow(Base):
     currency = Column(String(3), nullable=False)
 
 
+class PaymentFailureRow(Base):
+    __tablename__ = "payment_failures"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    order_number = Column(String(16), ForeignKey("orders.order_number"), nullable=False, index=True)
+    customer_id = Column(String(16), ForeignKey("customers.customer_id"), nullable=False, index=True)
+    failed_at = Column(DateTime, nullable=False)
+    reason = Column(String(32), nullable=False)
+    amount_cents = Column(Integer, nullable=False)
+    currency = Column(String(3), nullable=False)
+    resolved_at = Column(DateTime, nullable=True)
+
+
+class ReturnRow(Base):
+    __tablename__ = "returns"
+
+    return_number = Column(String(16), primary_key=True)
+    customer_id = Column(String(16), ForeignKey("customers.customer_id"), nullable=False, index=True)
+    order_number = Column(String(16), ForeignKey("orders.order_number"), nullable=False, index=True)
+    description = Column(String(500), nullable=False)
+    received_on = Column(Date, nullable=False)
+    refund_cents = Column(Integer, nullable=False)
+    currency = Column(String(3), nullable=False)
+    refund_promised_by = Column(Date, nullable=False)
+    refund_expected_on = Column(Date, nullable=True)
+    refunded_at = Column(DateTime, nullable=True)
+
+
 class VerificationStateRow(Base):
     """Failed identity checks per subject.
 

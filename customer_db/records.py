@@ -9,6 +9,8 @@ Conventions shared by every record:
   are calendar days.
 - Money is ``Decimal`` with two places, in the record's ``currency`` (ISO 4217 code).
 - ``Order.events`` are in chronological order, oldest first.
+- Statuses that depend on the calendar ("overdue", a "late" refund) are worked out as of the day the
+  record was read, never stored.
 """
 
 from __future__ import annotations
@@ -54,6 +56,17 @@ ADDRESS_CHANGE_OUTCOMES: tuple[str, ...] = (
     ADDRESS_NOT_CHANGEABLE,
     ADDRESS_ORDER_NOT_FOUND,
 )
+
+# Why a payment did not go through, as the payment provider reports it.
+PAYMENT_FAILURE_REASONS: tuple[str, ...] = (
+    "card_declined",
+    "card_expired",
+    "insufficient_funds",
+    "authentication_failed",
+)
+
+# "late" is derived when the return is read: not refunded and past the day the refund was promised by.
+REFUND_STATUSES: tuple[str, ...] = ("pending", "late", "refunded")
 
 OUTBOX_CHANNELS: tuple[str, ...] = ("email",)
 
@@ -171,6 +184,44 @@ class Invoice:
     @property
     def amount_due(self) -> Decimal:
         return max(self.amount - self.amount_paid, Decimal("0.00"))
+
+
+@dataclass(frozen=True)
+class PaymentFailure:
+    """A payment attempt for an order that did not go through; until resolved the order waits."""
+
+    order_number: str
+    customer_id: str
+    failed_at: datetime
+    reason: str  # one of PAYMENT_FAILURE_REASONS
+    amount: Decimal
+    currency: str
+    resolved_at: datetime | None  # when a later payment went through (or the order was settled)
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+@dataclass(frozen=True)
+class ProductReturn:
+    """Items a customer sent back, and the refund we owe for them."""
+
+    return_number: str
+    customer_id: str
+    order_number: str
+    description: str  # what came back, e.g. "1 x Running jacket, reflective"
+    received_on: date  # the day the parcel reached our warehouse
+    refund_amount: Decimal
+    currency: str
+    refund_promised_by: date  # the day we told the customer the money would be back
+    refund_expected_on: date | None  # a revised day once the refund slipped; None when not known
+    refunded_at: datetime | None
+    refund_status: str  # one of REFUND_STATUSES, as of the day the return was read
+
+    @property
+    def is_refund_late(self) -> bool:
+        return self.refund_status == "late"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Demo data: about forty customers with orders in every status, invoices and earlier contacts.
+"""Demo data: about forty customers with orders in every status, invoices, payment failures, returns
+and earlier contacts.
 
     python -m customer_db.seed --url sqlite:///var/customer.db [--reset] [--now 2025-03-01T09:00:00Z]
 
@@ -26,7 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from . import clock
 from .convert import currency_for_country
 from .database import writer_sessions
-from .models import ContactRow, CustomerRow, InvoiceRow, OrderRow
+from .models import ContactRow, CustomerRow, InvoiceRow, OrderRow, PaymentFailureRow, ReturnRow
+from .seed_aftercare import demo_returns, drawn_returns, payment_failures
 from .seed_data import (
     CARRIERS_BY_COUNTRY,
     DEMO_CUSTOMERS,
@@ -76,6 +78,8 @@ class DemoData:
     customers: list[CustomerRow] = field(default_factory=list)
     orders: list[OrderRow] = field(default_factory=list)
     invoices: list[InvoiceRow] = field(default_factory=list)
+    payment_failures: list[PaymentFailureRow] = field(default_factory=list)
+    returns: list[ReturnRow] = field(default_factory=list)
     contacts: list[ContactRow] = field(default_factory=list)
 
 
@@ -86,6 +90,8 @@ class SeedReport:
     orders: int = 0
     invoices: int = 0
     contacts: int = 0
+    payment_failures: int = 0
+    returns: int = 0
 
 
 def _drawn_order_plans(rng: random.Random, customers: Sequence[CustomerRow]) -> dict[str, list[OrderPlan]]:
@@ -173,11 +179,13 @@ def build_demo_data(now: datetime | None = None, seed: int = DEMO_SEED) -> DemoD
             demo.items,
             demo.original_estimate_in_days,
             demo.delay_days,
+            awaiting_payment=demo.payment == "failed",
         )
         customer = by_id[demo.customer_id]
         order = build_order(rng, plan, customer, currency_for_country(customer.country), moment)
         data.orders.append(order)
-        data.invoices.append(_invoice(order, demo.payment))
+        if demo.payment != "failed":  # invoiced once a payment goes through
+            data.invoices.append(_invoice(order, demo.payment))
 
     for customer_id, plans in _drawn_order_plans(rng, data.customers[len(DEMO_CUSTOMERS) :]).items():
         customer = by_id[customer_id]
@@ -191,6 +199,10 @@ def build_demo_data(now: datetime | None = None, seed: int = DEMO_SEED) -> DemoD
     data.invoices.sort(key=lambda invoice: (invoice.issued_at, invoice.order_number))
     for index, invoice in enumerate(data.invoices):
         invoice.invoice_number = f"INV-{FIRST_INVOICE_NUMBER + index}"
+
+    orders_by_number = {order.order_number: order for order in data.orders}
+    data.payment_failures = payment_failures(orders_by_number)
+    data.returns = demo_returns(orders_by_number, moment) + drawn_returns(data.orders[len(DEMO_ORDERS) :], moment)
 
     data.contacts += [
         _contact(rng, by_id["C100001"], _CONTACT_TEMPLATES[0], moment - timedelta(days=19.6), "40010011", moment),
@@ -218,12 +230,27 @@ def seed_database(connector: SqlCustomerConnector, *, now: datetime | None = Non
                 return SeedReport(seeded=False)
             data = build_demo_data(now)
             # Flushed table by table so foreign keys always point at rows that already exist.
-            for rows in (data.customers, data.orders, data.invoices, data.contacts):
+            for rows in (
+                data.customers,
+                data.orders,
+                data.invoices,
+                data.payment_failures,
+                data.returns,
+                data.contacts,
+            ):
                 session.add_all(rows)
                 session.flush()
     except IntegrityError:  # another process seeded the same database at the same moment
         return SeedReport(seeded=False)
-    return SeedReport(True, len(data.customers), len(data.orders), len(data.invoices), len(data.contacts))
+    return SeedReport(
+        True,
+        len(data.customers),
+        len(data.orders),
+        len(data.invoices),
+        len(data.contacts),
+        payment_failures=len(data.payment_failures),
+        returns=len(data.returns),
+    )
 
 
 def _parse_now(text: str) -> datetime:
@@ -247,7 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         connector.close()
     if report.seeded:
         print(
-            f"Seeded {report.customers} customers, {report.orders} orders, {report.invoices} invoices "
+            f"Seeded {report.customers} customers, {report.orders} orders, {report.invoices} invoices, "
+            f"{report.payment_failures} payment failures, {report.returns} returns "
             f"and {report.contacts} earlier contacts into {url!r}."
         )
     else:

@@ -1,7 +1,7 @@
-"""Fixed material for the demo data set: the four documented demo customers, their orders, and the
-name, address and product lists the other customers are drawn from.
+"""Fixed material for the demo data set: the five documented demo customers, their orders, payment
+failures and returns, and the name, address and product lists the other customers are drawn from.
 
-The four demo customers and their orders are spelled out here, not drawn at random, because the
+The demo customers and their orders are spelled out here, not drawn at random, because the
 README, the dialogue tests and the dialogue contract (docs/dialogue-contract.md) rely on them.
 All e-mail addresses use the reserved example domains.
 """
@@ -37,8 +37,28 @@ class DemoOrder:
     # For orders on the way: first promised delivery day, relative to today, and the slip since.
     original_estimate_in_days: int | None = None
     delay_days: int = 0
-    # "paid" (paid at checkout), "open" or "unpaid" (bought on account; overdue once past due).
+    # "paid" (paid at checkout), "open" or "unpaid" (bought on account; overdue once past due), or
+    # "failed" (the card payment did not go through: no invoice, the order waits for payment).
     payment: str = "paid"
+
+
+@dataclass(frozen=True)
+class DemoPaymentFailure:
+    order_number: str
+    reason: str  # one of records.PAYMENT_FAILURE_REASONS
+    # A resolved failure was a declined first attempt at checkout, just before the one that worked.
+    resolved: bool = False
+
+
+@dataclass(frozen=True)
+class DemoReturn:
+    return_number: str
+    order_number: str
+    items: tuple[tuple[str, int], ...]  # (sku, quantity) sent back
+    received_days_ago: int
+    # The refund was promised REFUND_PROMISED_WITHIN_DAYS after receipt; once that day has passed
+    # unpaid, the payments team may have set a new day (relative to today).
+    refund_expected_in_days: int | None = None
 
 
 DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
@@ -94,6 +114,19 @@ DEMO_CUSTOMERS: tuple[DemoCustomer, ...] = (
         "GB",
         240,
     ),
+    DemoCustomer(
+        "C100005",
+        "Katrin",
+        "Hoffmann",
+        "katrin.hoffmann@example.de",
+        "+49 171 55402317",
+        "de",
+        "Rosenstraße 21",
+        "50667",
+        "Köln",
+        "DE",
+        1120,
+    ),
 )
 
 DEMO_ORDERS: tuple[DemoOrder, ...] = (
@@ -131,6 +164,22 @@ DEMO_ORDERS: tuple[DemoOrder, ...] = (
         payment="open",
     ),
     DemoOrder("40010014", "C100004", "delivered", 61.5, "Evri", (("BOOK-0840", 1), ("HOME-1042", 1))),
+    # Added after the others so the random draws of the orders above (tracking numbers) stay the same.
+    DemoOrder("40010024", "C100004", "processing", 1.3, "DPD", (("TECH-3155", 1),), payment="failed"),
+    DemoOrder("40010005", "C100005", "delivered", 26.4, "DHL", (("SPORT-4460", 1), ("KIT-2305", 1))),
+)
+
+# Known problems for proactive care (bot/actions/proactive.py), one kind per demo customer: Priya's
+# newest order waits for a payment, Katrin's refund is late. Priya's resolved failure shows that
+# settled problems are not raised.
+DEMO_PAYMENT_FAILURES: tuple[DemoPaymentFailure, ...] = (
+    DemoPaymentFailure("40010024", "card_expired"),
+    DemoPaymentFailure("40010014", "card_declined", resolved=True),
+)
+# Refunds reach the customer within this many days of the return arriving (the FAQ's 5 working days).
+REFUND_PROMISED_WITHIN_DAYS = 7
+DEMO_RETURNS: tuple[DemoReturn, ...] = (
+    DemoReturn("RT-6000001", "40010005", (("SPORT-4460", 1),), received_days_ago=11, refund_expected_in_days=2),
 )
 
 # (sku, name, unit price in cents). Prices are the same number in EUR and GBP.
@@ -334,5 +383,5 @@ CITIES_BY_COUNTRY = {
     ),
     "IE": (("D04", "Dublin"), ("T12", "Cork"), ("H91", "Galway")),
 }
-# How many of the drawn customers live in each country (the four demo customers come on top).
+# How many of the drawn customers live in each country (the five demo customers come on top).
 CUSTOMERS_PER_COUNTRY = (("DE", 20), ("AT", 4), ("GB", 9), ("IE", 3))

@@ -27,6 +27,7 @@ class OrderPlan:
     items: tuple[tuple[str, int], ...]
     original_estimate_in_days: int | None = None  # only for orders on their way
     delay_days: int = 0
+    awaiting_payment: bool = False  # the payment failed: the order stays in processing
 
 
 def format_address(customer: CustomerRow) -> str:
@@ -105,7 +106,10 @@ def build_order(rng: random.Random, plan: OrderPlan, customer: CustomerRow, curr
     hub = rng.choice(HUBS_BY_COUNTRY.get(customer.country, ("Hannover",)))
     carrier = plan.carrier
     line = _Timeline(now)
-    line.add(placed_at, "processing", "Online shop", "Order received and payment confirmed.")
+    received = (
+        "Order received; waiting for payment." if plan.awaiting_payment else "Order received and payment confirmed."
+    )
+    line.add(placed_at, "processing", "Online shop", received)
 
     original: date | None = None
     estimated: date | None = None

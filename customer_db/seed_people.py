@@ -1,6 +1,6 @@
 """Drawing the demo customers: names, e-mail addresses on reserved domains, phones, addresses.
 
-``demo_customers`` gives the four fixed ones from ``seed_data``; ``drawn_customers`` the rest, from
+``demo_customers`` gives the five fixed ones from ``seed_data``; ``drawn_customers`` the rest, from
 the ``random.Random`` passed in, so the same seed gives the same people.
 """
 

@@ -29,10 +29,22 @@ from .convert import (
     invoice_record,
     order_record,
     outbox_record,
+    payment_failure_record,
+    return_record,
 )
 from .database import create_engine_for, reader_sessions, writer_sessions
 from .errors import UnknownCustomerError
-from .models import Base, ContactRow, CustomerRow, InvoiceRow, OrderRow, OutboxRow, ShipmentEventRow
+from .models import (
+    Base,
+    ContactRow,
+    CustomerRow,
+    InvoiceRow,
+    OrderRow,
+    OutboxRow,
+    PaymentFailureRow,
+    ReturnRow,
+    ShipmentEventRow,
+)
 from .records import (
     ADDRESS_ALREADY_DISPATCHED,
     ADDRESS_CHANGEABLE_STATUSES,
@@ -49,6 +61,8 @@ from .records import (
     Invoice,
     Order,
     OutboxMessage,
+    PaymentFailure,
+    ProductReturn,
     ResetLink,
     VerificationResult,
 )
@@ -212,6 +226,31 @@ class SqlCustomerConnector:
     def list_invoices(self, customer_id: str, now: datetime | None = None) -> list[Invoice]:
         customer_number = normalize_customer_number(customer_id)
         return self._invoices(customer_number, now) if customer_number is not None else []
+
+    def list_payment_failures(self, customer_id: str) -> list[PaymentFailure]:
+        customer_number = normalize_customer_number(customer_id)
+        if customer_number is None:
+            return []
+        query = (
+            select(PaymentFailureRow)
+            .where(PaymentFailureRow.customer_id == customer_number)
+            .order_by(PaymentFailureRow.failed_at.desc(), PaymentFailureRow.id.desc())
+        )
+        with self._read() as session:
+            return [payment_failure_record(row) for row in session.execute(query).scalars()]
+
+    def list_returns(self, customer_id: str, now: datetime | None = None) -> list[ProductReturn]:
+        customer_number = normalize_customer_number(customer_id)
+        if customer_number is None:
+            return []
+        today = clock.as_utc(now).date()
+        query = (
+            select(ReturnRow)
+            .where(ReturnRow.customer_id == customer_number)
+            .order_by(ReturnRow.received_on.desc(), ReturnRow.return_number.desc())
+        )
+        with self._read() as session:
+            return [return_record(row, today) for row in session.execute(query).scalars()]
 
     # --- password reset ---------------------------------------------------------------------
     def create_password_reset(

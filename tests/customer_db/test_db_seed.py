@@ -28,6 +28,7 @@ def _all_orders(connector):
         ("C100002", "James Carter", "james.carter@example.com", "7315", "en"),
         ("C100003", "Lena Vogel", "lena.vogel@example.de", "0596", "de"),
         ("C100004", "Priya Nair", "priya.nair@example.com", "2648", "en"),
+        ("C100005", "Katrin Hoffmann", "katrin.hoffmann@example.de", "2317", "de"),
     ],
 )
 def test_fixed_demo_customers(db, customer_id, name, email, last4, language):
@@ -41,7 +42,8 @@ def test_fixed_demo_customers(db, customer_id, name, email, last4, language):
     [
         ("C100001", {"40010001": "in_transit", "40010011": "delivered"}),
         ("C100002", {"40010002": "in_transit", "40010012": "processing"}),
-        ("C100004", {"40010004": "out_for_delivery"}),
+        ("C100004", {"40010004": "out_for_delivery", "40010024": "processing"}),
+        ("C100005", {"40010005": "delivered"}),
     ],
 )
 def test_fixed_demo_orders(db, customer_id, expected):
@@ -103,6 +105,8 @@ def _snapshot(connector, now):
             connector.list_orders(cid),
             connector.list_invoices(cid, now=now),
             connector.list_contacts(cid),
+            connector.list_payment_failures(cid),
+            connector.list_returns(cid, now=now),
         )
         for cid in _all_customer_ids(connector)
     ]
@@ -146,7 +150,8 @@ def test_reset_starts_over(db, now):
 def test_command_line(tmp_path, capsys, now):
     url = f"sqlite:///{tmp_path / 'new-dir' / 'demo.sqlite3'}"
     assert main(["--url", url, "--now", "2025-03-12T10:30:00Z"]) == 0
-    assert "Seeded 40 customers" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Seeded 41 customers" in out and "2 payment failures" in out
     assert main(["--url", url]) == 0
     assert "nothing seeded" in capsys.readouterr().out
     assert main(["--url", url, "--reset"]) == 0
