@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from contracts.emotion.taxonomy import load_taxonomy
 
-from admin.dashboard import figures
+from admin.dashboard import care, figures
 from admin.dashboard.export import to_csv
 from handoff.outcomes.store import upsert_outcome
 
@@ -204,3 +204,75 @@ def test_dashboard_api_and_csv(client: TestClient, admin_headers: dict) -> None:
 def test_dashboard_rejects_bad_parameters(client: TestClient, admin_headers: dict, params: dict) -> None:
     response = client.get("/api/admin/dashboard.csv", params=params, headers=admin_headers)
     assert response.status_code == 422
+
+
+# Proactive care: who was told of a problem first, and what came of it (worked out by hand below).
+CARE = [
+    # p1: Anna told of a late order during a password reset; the bot finished; she did not come back.
+    dict(
+        conversation_id="p1",
+        customer_id="C1",
+        started_at=at(5, 9),
+        ended_at=at(5, 9, 3),
+        resolved_by="bot",
+        proactive=True,
+        proactive_topics=["delayed_order:1"],
+        incidents=[],
+    ),
+    # p2: James told of a failed payment, bot finished, but he came back 2 days later (p3).
+    dict(
+        conversation_id="p2",
+        customer_id="C2",
+        started_at=at(5, 9),
+        ended_at=at(5, 9, 4),
+        resolved_by="bot",
+        proactive=True,
+        proactive_topics=["payment_failed:2"],
+        incidents=["inc-a"],
+    ),
+    dict(conversation_id="p3", customer_id="C2", started_at=at(7, 9), ended_at=at(7, 9, 1), resolved_by="bot"),
+    # p4: told of a late refund, then handed to an agent: raised, not a proactive resolution.
+    dict(
+        conversation_id="p4",
+        customer_id="C3",
+        started_at=at(5, 9),
+        ended_at=at(5, 9, 9),
+        resolved_by="agent",
+        handoff_reason="complaint",
+        proactive=True,
+        proactive_topics=["late_refund:RT-1"],
+        incidents=["inc-a", "inc-b"],
+    ),
+    # p5: asked about incident a (not proactive), resolved by the bot.
+    dict(conversation_id="p5", customer_id="C4", started_at=at(6, 9), resolved_by="bot", incidents=["inc-a"]),
+]
+
+
+def test_proactive_resolutions_contacts_avoided_and_contacts_per_incident() -> None:
+    figures_ = care.care(CARE)
+    assert figures_["raised"] == 3  # p1, p2, p4
+    assert figures_["proactive_resolutions"] == 2 and figures_["resolution_rate"] == round(2 / 3, 4)  # p1, p2
+    assert figures_["contacts_avoided"] == 1  # p1 only: James came back within a week
+    assert figures_["topics"] == {"delayed_order": 1, "payment_failed": 1, "late_refund": 1}
+    per_incident = care.contacts_per_incident(CARE, {"inc-a": "DHL delays"})
+    assert per_incident == [
+        {"incident_id": "inc-a", "name": "DHL delays", "conversations": 3, "resolved_by_bot": 2},
+        {"incident_id": "inc-b", "name": "inc-b", "conversations": 1, "resolved_by_bot": 0},
+    ]
+    assert care.care([]) == {
+        "raised": 0,
+        "proactive_resolutions": 0,
+        "resolution_rate": None,
+        "contacts_avoided": 0,
+        "topics": {},
+    }
+
+
+def test_the_dashboard_api_carries_the_care_figures(client: TestClient, admin_headers: dict) -> None:
+    with client.app.state.session_factory() as session:
+        for record in CARE:
+            upsert_outcome(session, **record)
+    params = {"days": 30, "until": (at(8, 0)).isoformat()}
+    body = client.get("/api/admin/dashboard", params=params, headers=admin_headers).json()
+    assert body["care"]["proactive_resolutions"] == 2 and body["care"]["contacts_avoided"] == 1
+    assert [(row["incident_id"], row["conversations"]) for row in body["incidents"]] == [("inc-a", 3), ("inc-b", 1)]

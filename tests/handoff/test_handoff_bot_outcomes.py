@@ -95,3 +95,62 @@ def test_sweeper_records_idle_bot_conversations_once(redis_server, tmp_path) -> 
         handed = get_outcome(session, "handed")
         assert handed.resolved_by == "agent" and handed.ended_at is not None
     engine.dispose()
+
+
+def slot(name: str, value: object, ts: float) -> dict:
+    return {"event": "slot", "name": name, "value": value, "timestamp": ts}
+
+
+def test_what_the_assistant_raised_first_and_the_incidents_are_recorded() -> None:
+    events = [
+        user("reset my password", "reset_password", 101),
+        action("action_continue_request", 102),
+        slot("proactive_topic", "delayed_order:40010002", 102),
+        user("is DHL late?", "ask_incident", 110),
+        action("action_answer_incident", 111),
+        slot("incidents_told", ["inc-00000000000d"], 111),
+    ]
+    summary = summarise_tracker(events)
+    assert summary["proactive_topics"] == ["delayed_order:40010002"]
+    assert summary["incidents"] == ["inc-00000000000d"]
+    assert summary["proactive"] is True  # the delayed order was raised first
+
+
+def test_an_incident_only_asked_about_is_not_proactive_but_one_told_after_a_request_is() -> None:
+    asked = [
+        user("any problems?", "ask_incident", 1),
+        action("action_answer_incident", 2),
+        slot("incidents_told", ["inc-0000000001"], 2),
+    ]
+    told = [
+        user("reset", "reset_password", 1),
+        action("action_continue_request", 2),
+        slot("incidents_told", ["inc-0000000001"], 2),
+    ]
+    assert summarise_tracker(asked)["proactive"] is False and summarise_tracker(asked)["incidents"] == [
+        "inc-0000000001"
+    ]
+    assert summarise_tracker(told)["proactive"] is True
+    assert summarise_tracker([user("hi", "greet", 1), slot("incidents_told", "not a list", 2)])["incidents"] == []
+
+
+def test_a_database_from_before_the_new_columns_gets_them(tmp_path) -> None:  # noqa: ANN001
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    engine.dispose()
+    with sqlite3.connect(path) as old:  # the table as the release before these columns made it
+        old.execute("ALTER TABLE conversation_outcomes DROP COLUMN incidents")
+        old.execute("ALTER TABLE conversation_outcomes DROP COLUMN proactive_topics")
+        old.execute(
+            "INSERT INTO conversation_outcomes (conversation_id, started_at, first_contact, proactive, emotion_path,"
+            " intents) VALUES ('old-1', '2026-01-01 10:00:00', 1, 0, '[]', '[]')"
+        )
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    with make_session_factory(engine)() as session:
+        row = upsert_outcome(session, "old-1", incidents=["inc-0000000001"], proactive_topics=[])
+        assert row.incidents == ["inc-0000000001"] and get_outcome(session, "old-1").started_at is not None
+    engine.dispose()
