@@ -27,8 +27,11 @@ DEVELOPMENT_RASA_JWT_SECRET = "development-rasa-jwt-secret-not-for-production"
 DEVELOPMENT_ACTION_SERVER_TOKEN = "development-action-server-token"
 DEVELOPMENT_NLG_TOKEN = "local-development-token"
 DEVELOPMENT_AUDIO_URL_SECRET = "development-only-not-secret"
+# Signs the shop's customer tokens (contracts/shop_token.py); in development the demo mints them.
+DEVELOPMENT_SHOP_TOKEN_SECRET = "development-shop-token-secret"
 DEVELOPMENT_SECRETS = frozenset(
     {
+        DEVELOPMENT_SHOP_TOKEN_SECRET,
         DEVELOPMENT_RASA_JWT_SECRET,
         DEVELOPMENT_ACTION_SERVER_TOKEN,
         DEVELOPMENT_NLG_TOKEN,

@@ -17,6 +17,8 @@ export AVATAR_BRIDGE_NLG_URL="${AVATAR_BRIDGE_NLG_URL:-http://127.0.0.1:$AVATAR_
 export AVATAR_BRIDGE_NLG_TOKEN="${AVATAR_BRIDGE_NLG_TOKEN:-local-development-token}"
 export RASA_JWT_SECRET="${RASA_JWT_SECRET:-development-rasa-jwt-secret-not-for-production}"
 export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-development-action-server-token}"
+# Shared with the shop, which signs its customer tokens with it (docs/shop-integration.md).
+export SHOP_TOKEN_SECRET="${SHOP_TOKEN_SECRET:-development-shop-token-secret}"
 # No Redis password in development (Redis listens on loopback only); production requires one.
 export REDIS_PASSWORD="${REDIS_PASSWORD:-}"
 # The handoff service: agent, supervisor and admin consoles (docs/handoff.md).

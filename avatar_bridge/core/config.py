@@ -16,6 +16,7 @@ from common.service_auth import (
     DEVELOPMENT_AUDIO_URL_SECRET,
     DEVELOPMENT_NLG_TOKEN,
     DEVELOPMENT_RASA_JWT_SECRET,
+    DEVELOPMENT_SHOP_TOKEN_SECRET,
     require_production_secrets,
 )
 
@@ -104,6 +105,13 @@ class Settings(BaseSettings):
 
     # The built web client (`make setup` builds it; the page and /widget.js answer 503 without it).
     web_client_dir: Path = REPOSITORY_ROOT / "web_client" / "dist"
+    # Development only: the demo page mints shop customer tokens with it (api/demo_sign_in.py), the
+    # same variable the action server checks them with. Unused in production, which never mints.
+    shop_token_secret: SecretStr = Field(
+        SecretStr(DEVELOPMENT_SHOP_TOKEN_SECRET),
+        validation_alias=AliasChoices("SHOP_TOKEN_SECRET", "shop_token_secret"),
+        min_length=1,
+    )
 
     # Speech.
     speech_enabled: bool = True

@@ -30,6 +30,7 @@ from avatar_bridge.core.config import Settings
 from avatar_bridge.protocol.codec import ProtocolCodec
 from avatar_bridge.protocol.errors import CloseCode, ErrorCode
 from avatar_bridge.protocol.messages import ErrorFrame, ServerFrame, UserMessage
+from avatar_bridge.sessions.opening import OpeningTurn
 from avatar_bridge.sessions.store import SessionRecord, SessionStore
 
 logger = logging.getLogger(__name__)
@@ -43,11 +44,15 @@ class FrameSink(Protocol):
     async def close(self, code: int, reason: str) -> None: ...
 
 
+# What the turn worker runs: a customer's message, or the opening turn (sessions/opening.py).
+Turn = UserMessage | OpeningTurn
+
+
 class SessionRuntime:
     def __init__(self, record: SessionRecord, settings: Settings) -> None:
         self.record = record
         self.sink: FrameSink | None = None
-        self.queue: asyncio.Queue[UserMessage] = asyncio.Queue()
+        self.queue: asyncio.Queue[Turn] = asyncio.Queue()
         self.pending: set[str] = set()  # message ids queued or running in this process
         self.worker: asyncio.Task | None = None
         self.emit_lock = asyncio.Lock()
@@ -68,7 +73,7 @@ class SessionRuntime:
         return not self.pending
 
 
-TurnHandler = Callable[[SessionRuntime, UserMessage], Awaitable[None]]
+TurnHandler = Callable[[SessionRuntime, Turn], Awaitable[None]]
 InlineAudio = Callable[[str], Awaitable[str | None]]
 
 
@@ -262,8 +267,8 @@ class SessionHub:
         runtime.pending.discard(message_id)
         self._retire_if_unused(runtime)
 
-    def submit(self, runtime: SessionRuntime, message: UserMessage) -> None:
-        """Queue a reserved message for the session's turn worker."""
+    def submit(self, runtime: SessionRuntime, message: Turn) -> None:
+        """Queue a reserved message (or the opening turn) for the session's turn worker."""
         runtime.pending.add(message.id)
         runtime.queue.put_nowait(message)
         if runtime.worker is None or runtime.worker.done():

@@ -54,7 +54,8 @@ from avatar_bridge.protocol.messages import (
     UserMessage,
 )
 from avatar_bridge.sessions import storage_outage
-from avatar_bridge.sessions.hub import SessionHub, SessionRuntime
+from avatar_bridge.sessions.hub import SessionHub, SessionRuntime, Turn
+from avatar_bridge.sessions.opening import OpeningTurn
 from avatar_bridge.sessions.store import TURN_DONE, TURN_FAILED
 from avatar_bridge.speech.service import SpeechResult, SpeechService
 from avatar_bridge.wording.playbooks import Playbook
@@ -100,7 +101,10 @@ class TurnRunner:
         self._action_server = action_server
         self._custom_actions = custom_actions
 
-    async def run(self, runtime: SessionRuntime, message: UserMessage) -> None:
+    async def run(self, runtime: SessionRuntime, message: Turn) -> None:
+        if isinstance(message, OpeningTurn):
+            await self._open(runtime, message)
+            return
         try:
             # The bridge instance consuming bridge:deliveries switches the routing in Redis; the
             # one holding this socket may be another, so its copy of the record can be stale.
@@ -165,11 +169,8 @@ class TurnRunner:
             cue = {"reply_kind": "question", "language": language, "emotion": UNKNOWN_EMOTION}
             reply = BotReply(text=wording.nothing_to_retry, cue=cue)
             return await self._deliver(runtime, message, [reply])
-        metadata = {"language": language, "source": "avatar_bridge"}
-        if runtime.customer_token:
-            metadata["customer_token"] = runtime.customer_token  # for actions; see docs/dialogue-contract.md
         try:
-            rest_messages = await self._rasa.send_message(session_id, text, metadata)
+            rest_messages = await self._rasa.send_message(session_id, text, _metadata(runtime))
         except DialogueUnavailable as error:
             logger.warning("turn failed: %s", error)
             if message.text.strip() == TALK_TO_PERSON:
@@ -197,6 +198,25 @@ class TurnRunner:
             logger.warning("Rasa sent no message for a turn; answering with the playbook's no_reply")
             replies = [BotReply(text=self._playbook(language).no_reply, cue={"reply_kind": "apology"})]
         return await self._deliver(runtime, message, replies)
+
+    async def _open(self, runtime: SessionRuntime, opening: OpeningTurn) -> None:
+        """The opening turn: the bot's note, if it has one, like any reply; otherwise nothing at all.
+
+        Nobody asked anything yet, so a failure is not the customer's problem: no offer of a
+        person, no error frame, no playbook's "no reply"; the customer simply starts typing."""
+        try:
+            rest_messages = await self._rasa.send_message(runtime.session_id, opening.text, _metadata(runtime))
+            replies = replies_from_rest(rest_messages)
+            if not replies:
+                return
+            terminal = await self._deliver(runtime, opening, replies)
+            await self._hub.emit(runtime, terminal)
+        except DialogueUnavailable as error:
+            logger.warning("opening turn skipped: %s", error)
+        except (RedisError, OSError) as error:
+            logger.warning("opening turn not delivered: Redis unavailable (%s)", type(error).__name__)
+        except Exception:
+            logger.exception("opening turn failed unexpectedly")
 
     async def _offer_if_lookups_down(self, runtime: SessionRuntime, text: str, offer: Offer | None) -> BotReply | None:
         """The action server is down and this turn needed it: end any stuck form and say so plainly.
@@ -236,7 +256,7 @@ class TurnRunner:
         done = await self._deliver(runtime, message, [BotReply(text=wording.handed_over, cue=cue)])
         return dataclasses.replace(done, routed_to="agent")
 
-    async def _deliver(self, runtime: SessionRuntime, message: UserMessage, replies: list[BotReply]) -> TurnComplete:
+    async def _deliver(self, runtime: SessionRuntime, message: Turn, replies: list[BotReply]) -> TurnComplete:
         """Text cues at once, then the speech frames in order; the turn_complete to send after them."""
         planned = await self._plan(runtime, message, replies)
         speech_tasks = [self._start_speech(runtime, item) for item in planned]
@@ -262,7 +282,7 @@ class TurnRunner:
         await self._follow_language(runtime, planned)
         return TurnComplete(reply_to=message.id, messages=len(planned), speech_failed=speech_failed)
 
-    async def _plan(self, runtime: SessionRuntime, message: UserMessage, replies: list[BotReply]) -> list[PlannedReply]:
+    async def _plan(self, runtime: SessionRuntime, message: Turn, replies: list[BotReply]) -> list[PlannedReply]:
         # Messages rendered by our NLG endpoint carry the customer's emotion; others (text sent
         # straight from an action) need one look at the tracker.
         fallback_emotion = NEUTRAL
@@ -294,6 +314,13 @@ class TurnRunner:
 
     def _playbook(self, language: str) -> Playbook:
         return self._playbooks.get(language, self._playbooks["en"])
+
+
+def _metadata(runtime: SessionRuntime) -> dict[str, str]:
+    metadata = {"language": runtime.record.language, "source": "avatar_bridge"}
+    if runtime.customer_token:
+        metadata["customer_token"] = runtime.customer_token  # for actions; see docs/dialogue-contract.md
+    return metadata
 
 
 async def _settled(task: asyncio.Task) -> SpeechResult | None:

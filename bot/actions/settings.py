@@ -6,7 +6,8 @@
 Names follow the project's convention (docs/architecture.md "Configuration"): the action server's
 own settings carry the prefix ``ACTIONS_``; facts of the whole deployment are unprefixed and shared
 with the other services (``PRODUCTION``, ``REDIS_URL``, ``REDIS_PASSWORD``, ``CUSTOMER_DB_URL``) or
-with Rasa, which sends the token (``ACTION_SERVER_TOKEN``, ``ACTION_SERVER_HOST``/``_PORT``).
+with Rasa, which sends the token (``ACTION_SERVER_TOKEN``, ``ACTION_SERVER_HOST``/``_PORT``), or
+with the shop, which signs its customer tokens (``SHOP_TOKEN_SECRET``, docs/shop-integration.md).
 Rasa's environment has pydantic 1, whose ``BaseSettings`` is the same idea as pydantic-settings.
 
 Tests change the environment and call `get_settings.cache_clear()` (and
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from pydantic import AnyHttpUrl, BaseSettings, Field, root_validator, validator
 
-from common.service_auth import require_production_secrets
+from common.service_auth import DEVELOPMENT_SHOP_TOKEN_SECRET, require_production_secrets
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CUSTOMER_DB_URL = f"sqlite:///{REPO_ROOT / 'var' / 'customer.db'}"
@@ -43,6 +44,10 @@ class ActionSettings(BaseSettings):
     # Short timeouts: a customer waits for the answer while the action talks to Redis.
     redis_timeout_seconds: float = Field(2.0, env="ACTIONS_REDIS_TIMEOUT_SECONDS", gt=0)
 
+    # Shared with the shop, which signs its customer tokens with it (contracts/shop_token.py).
+    # Empty in production: the shop's sign-in is off and customers verify in the chat.
+    shop_token_secret: str = Field("", env="SHOP_TOKEN_SECRET")
+
     class Config:
         allow_mutation = False
 
@@ -60,7 +65,16 @@ class ActionSettings(BaseSettings):
             require_production_secrets(
                 {"ACTION_SERVER_TOKEN": values["token"], "REDIS_PASSWORD": values["redis_password"]}
             )
+            if values["shop_token_secret"]:
+                require_production_secrets({"SHOP_TOKEN_SECRET": values["shop_token_secret"]})
         return values
+
+    @property
+    def shop_secret(self) -> str:
+        """The secret shop tokens are checked with; empty: the shop's sign-in is off."""
+        if self.shop_token_secret or self.production:
+            return self.shop_token_secret
+        return DEVELOPMENT_SHOP_TOKEN_SECRET
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.emotion import track_emotion
 from bot.actions.escalation import observe_escalation
 from bot.actions.language import track_language
+from bot.actions.shop_sign_in import track_shop_sign_in
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ ACTION_NAME = "action_observe_turn"
 Observer = Callable[[Tracker], List[EventType]]
 
 # Run in this order; later observers see the slots set by earlier ones.
-OBSERVERS: Sequence[Observer] = (track_language, track_emotion, observe_escalation)
+OBSERVERS: Sequence[Observer] = (track_language, track_shop_sign_in, track_emotion, observe_escalation)
 
 
 def with_slots(tracker: Tracker, events: List[EventType]) -> Tracker:

@@ -33,10 +33,11 @@ export function trustedModelUrl(url, bridgeOrigin, location) {
  * @typedef {Object} MountOptions
  * @property {string} bridgeOrigin  http(s)://host:port of the avatar bridge
  * @property {'page'|'widget'} [mode='widget']
+ * @property {string|null} [customerToken]  the shop's token for its signed-in customer (docs/shop-integration.md)
  * @property {URLSearchParams} [params]  page switches: lang, webgl=off, reduced_motion, pose=<expression>, avatar, avatar_url
  * @property {Window} [window]
  */
-export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', params = new URLSearchParams(), window: win = globalThis.window }) {
+export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', customerToken = null, params = new URLSearchParams(), window: win = globalThis.window }) {
   const doc = host.ownerDocument;
   const shadow = host.attachShadow({ mode: 'open' });
   shadow.append(el(doc, 'style', { text: stylesheet }));
@@ -132,7 +133,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', para
   wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   let storage = null;
   try { storage = win.sessionStorage; } catch { storage = null; }
-  const connection = new BridgeConnection({ url: wsUrl.href, language, audio: voice, storage });
+  const connection = new BridgeConnection({ url: wsUrl.href, language, audio: voice, storage, customerToken });
   let customerSpoke = false;
   let connectionBanner = null;
   let statusBanner = null;

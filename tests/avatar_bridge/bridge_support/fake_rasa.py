@@ -9,7 +9,8 @@ It speaks the parts of Rasa's HTTP surface the bridge uses, the way Rasa 3.6 doe
   stores a `bot` event carrying the returned data, as Rasa does.
 
 Its "NLU" is a keyword table; markers in the text pin things down for tests:
-"[emotion=frustrated:0.9]" sets the parsed emotion, "[delay=0.2]" delays the answer.
+"[emotion=frustrated:0.9]" sets the parsed emotion, "[delay=0.2]" delays the answer. The opening
+payload "/widget_opened" gets a note only when the customer token contains "with-a-note".
 The real system's behaviour is covered by the lead's integration test against Rasa.
 """
 
@@ -169,6 +170,11 @@ class FakeRasa:
         tracker["events"].append(
             {"event": "user", "timestamp": time.time(), "text": text, "parse_data": tracker["latest_message"]}
         )
+        if text == "/widget_opened":
+            # The opening turn: a note only for a token marked so (the real bot checks the account).
+            if "with-a-note" in str(metadata.get("customer_token", "")):
+                return [{"recipient_id": sender, "text": "A heads-up: your order 40010002 is running late."}]
+            return []
         if "silent" in text:
             return []
         if "plain" in text:

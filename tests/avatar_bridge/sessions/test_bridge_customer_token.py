@@ -24,8 +24,10 @@ def test_the_token_goes_to_rasa_with_every_turn_also_after_a_resume(bridge, all_
     resumed.ask("echo second")
     resumed.close()
 
+    # The opening turn (test_bridge_opening_turn.py) carries it too.
+    assert bridge.fake_rasa.received[client.session_id] == ["/widget_opened", "echo first", "echo second"]
     turns = bridge.fake_rasa.metadata[client.session_id]
-    assert [turn.get("customer_token") for turn in turns] == [TOKEN, TOKEN]
+    assert [turn.get("customer_token") for turn in turns] == [TOKEN, TOKEN, TOKEN]
     assert all(turn["language"] == "en" and turn["source"] == "avatar_bridge" for turn in turns)
     assert TOKEN not in all_logs.text
 

@@ -12,6 +12,7 @@ import { Emitter } from './emitter.js';
 
 const CONVERSATION = new Set(['ack', 'bot_message', 'bot_speech', 'turn_complete', 'agent_message', 'status', 'error']);
 const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+const MAX_TOKEN_CHARS = 512; // contracts/protocol/schemas/start.json
 
 /** Reconnect delay: exponential from 0.5 s to 8 s with jitter. */
 export function backoffMs(attempt, random = Math.random) {
@@ -26,14 +27,20 @@ export class BridgeConnection extends Emitter {
    * @param {string} options.language     en | de
    * @param {boolean} [options.audio=true]
    * @param {Storage} [options.storage]   where session id, resume token and seq survive a reload
+   * @param {string|null} [options.customerToken]  the shop's token for its signed-in customer, sent
+   *   with start and resume (docs/shop-integration.md); never stored by the client
    * @param {typeof WebSocket} [options.WebSocketImpl]
    * @param {(fn: Function, ms: number) => any} [options.setTimer]
    * @param {() => number} [options.random]
    */
-  constructor({ url, language, audio = true, storage = null, WebSocketImpl = globalThis.WebSocket, setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (h) => clearTimeout(h), random = Math.random }) {
+  constructor({ url, language, audio = true, storage = null, customerToken = null, WebSocketImpl = globalThis.WebSocket, setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (h) => clearTimeout(h), random = Math.random }) {
     super();
     if (!/^wss?:\/\//.test(url || '')) throw new TypeError('url must be a ws:// or wss:// URL');
+    if (customerToken !== null && (typeof customerToken !== 'string' || customerToken.length < 1 || customerToken.length > MAX_TOKEN_CHARS)) {
+      throw new TypeError(`customerToken must be a string of 1-${MAX_TOKEN_CHARS} characters`);
+    }
     this.url = url;
+    this.customerToken = customerToken;
     this.language = language;
     this.audio = audio;
     this.storage = storage;
@@ -61,7 +68,9 @@ export class BridgeConnection extends Emitter {
     try {
       const raw = this.storage?.getItem(this.storageKey());
       const value = raw ? JSON.parse(raw) : null;
-      return value && typeof value.session_id === 'string' && typeof value.resume_token === 'string' ? value : null;
+      if (!value || typeof value.session_id !== 'string' || typeof value.resume_token !== 'string') return null;
+      // Signed in at the shop since (or no longer): that stored session is not this customer's.
+      return !!value.signed_in === !!this.customerToken ? value : null;
     } catch { return null; }
   }
 
@@ -103,15 +112,17 @@ export class BridgeConnection extends Emitter {
   onOpen(socket) {
     if (socket !== this.socket) return;
     if (this.session) {
-      this.sendRaw({ type: 'resume', session_id: this.session.session_id, resume_token: this.session.resume_token, last_seq: this.lastSeq, capabilities: { audio: this.audio } });
+      this.sendRaw({ type: 'resume', session_id: this.session.session_id, resume_token: this.session.resume_token, last_seq: this.lastSeq, capabilities: { audio: this.audio }, ...this.customerField() });
     } else {
       this.startSession();
     }
   }
 
   startSession() {
-    this.sendRaw({ type: 'start', language: this.language, capabilities: { audio: this.audio } });
+    this.sendRaw({ type: 'start', language: this.language, capabilities: { audio: this.audio }, ...this.customerField() });
   }
+
+  customerField() { return this.customerToken ? { customer_token: this.customerToken } : {}; }
 
   onClose(socket) {
     if (socket !== this.socket) return;
@@ -135,7 +146,7 @@ export class BridgeConnection extends Emitter {
     if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string') return;
     switch (frame.type) {
       case 'session_started':
-        this.session = { session_id: frame.session_id, resume_token: frame.resume_token };
+        this.session = { session_id: frame.session_id, resume_token: frame.resume_token, signed_in: !!this.customerToken };
         this.lastSeq = 0;
         this.saveSession();
         this.attached = true;
