@@ -2,7 +2,8 @@
 
 The bridge sends the payload /widget_opened with the shop's customer token before the customer
 types (docs/shop-integration.md). A valid token verifies the customer (shop_sign_in.py); if their
-account has a known problem, the most important one gets one short note, and `proactive_topic`
+account is affected by an active incident, that is told (bot/actions/incidents.py); else, if it
+has a known problem, the most important one gets one short note, and `proactive_topic`
 is set so proactive care does not raise it again later. Otherwise nothing is said: the widget
 shows its own welcome, and a second greeting would be noise. An invalid token is ignored quietly.
 """
@@ -16,6 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.base import CustomerDataAction, RequestContext, get_connector, tracker_language
+from bot.actions.incidents import mention_incident
 from bot.actions.proactive import PROACTIVE_SLOT, known_problems
 from bot.actions.shop_sign_in import shop_signed_in_customer, signed_in_events
 
@@ -39,9 +41,11 @@ class ActionOpenConversation(CustomerDataAction):
             events += signed_in_events(customer_id)
         elif tracker.get_slot("customer_id") != customer_id:
             return []  # verified as someone else in this conversation: not this token's business
-        if tracker.get_slot(PROACTIVE_SLOT):
-            return events
         context = RequestContext(dispatcher, tracker, get_connector(), customer_id, tracker_language(tracker))
+        # An incident that affects them comes first (contracts/incidents/), then their own problems.
+        told = mention_incident(context)
+        if told or tracker.get_slot(PROACTIVE_SLOT):
+            return events + told
         problems = known_problems(context)
         if not problems:
             return events

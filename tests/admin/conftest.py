@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from contracts.redis_keys import ESCALATION_AUDIT_STREAM as AUDIT_STREAM
 from contracts.redis_keys import ESCALATION_CONFIG_KEY as CONFIG_KEY
+from contracts.redis_keys import INCIDENTS_AUDIT_STREAM, INCIDENTS_KEY
 from admin.settings import REPOSITORY_ROOT, AdminSettings
 from admin.intents.validator import copy_training_tree
 from avatar_bridge.app import create_app as create_bridge
@@ -67,6 +68,16 @@ def escalation_keys(redis_server: RedisServer) -> Iterator[None]:  # noqa: F811
     client.delete(CONFIG_KEY, AUDIT_STREAM)
     yield
     client.delete(CONFIG_KEY, AUDIT_STREAM)
+    client.close()
+
+
+@pytest.fixture
+def incident_keys(redis_server: RedisServer) -> Iterator[None]:  # noqa: F811
+    """Incidents live under fixed keys too: start and end each test without any."""
+    client = redis_server.client()
+    client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
+    yield
+    client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
     client.close()
 
 

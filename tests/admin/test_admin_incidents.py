@@ -1,13 +1,10 @@
 """Incidents in the admin console: publish, update, close, audit, and every bad input refused
 with a clear message and nothing stored (real Redis, the real handoff app)."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
 from contracts.incidents.stored import INCIDENTS_KEY, incidents_from_stored
-from contracts.redis_keys import INCIDENTS_AUDIT_STREAM
 from tests.admin.conftest import ROLE_USERS, sign_in
 from tests.support.redis_server import RedisServer
 
@@ -24,15 +21,6 @@ TEXTS = {
     },
 }
 CARRIER = {"kind": "carrier", "values": ["DHL"]}
-
-
-@pytest.fixture
-def incident_keys(redis_server: RedisServer) -> Iterator[None]:
-    client = redis_server.client()
-    client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
-    yield
-    client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
-    client.close()
 
 
 @pytest.fixture

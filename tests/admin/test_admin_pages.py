@@ -146,11 +146,49 @@ def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN0
         page.close()
 
 
-def test_non_admins_get_no_console(chromium, served: str) -> None:  # noqa: ANN001
+def test_agents_get_no_console(chromium, served: str) -> None:  # noqa: ANN001
     page = chromium.new_page()
     try:
-        sign_in(page, served, "sam")
-        expect(page.locator("#error")).to_contain_text("for admins")
+        sign_in(page, served, "mia")
+        expect(page.locator("#error")).to_contain_text("for admins and supervisors")
         assert page.locator("#tabs button").count() == 0
+    finally:
+        page.close()
+
+
+def test_a_supervisor_publishes_updates_and_closes_an_incident(chromium, served: str, incident_keys) -> None:  # noqa: ANN001
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        sign_in(page, served, "sam")
+        # A supervisor sees the incidents and nothing else of the console.
+        assert [b.get_attribute("data-tab") for b in page.locator("#tabs button").all()] == ["incidents"]
+        page.click("#inc-new")
+        page.select_option("#inc-kind", "carrier")
+        page.fill("#inc-values", "DHL")
+        page.fill("#inc-en-summary", "DHL parcels are two days late.")
+        page.click("#inc-save")  # the rest is empty: refused, every problem named
+        expect(page.locator("#inc-problems")).to_contain_text("texts.de.summary: must be text, not empty")
+        for field, text in {
+            "en-advice": "Nothing to do.",
+            "en-timeline": "Over by Friday.",
+            "de-summary": "DHL-Pakete kommen zwei Tage später.",
+            "de-advice": "Nichts zu tun.",
+            "de-timeline": "Bis Freitag vorbei.",
+        }.items():
+            page.fill(f"#inc-{field}", text)
+        page.click("#inc-save")
+        expect(page.locator("#inc-status")).to_have_text("Published (version 1).")
+        expect(page.locator("#inc-list")).to_contain_text("carrier: DHL")
+        page.fill("#inc-en-timeline", "Over by Monday.")
+        page.fill("#inc-comment", "depot still closed")
+        page.click("#inc-save")
+        expect(page.locator("#inc-status")).to_have_text("Published (version 2).")
+        expect(page.locator("#inc-audit")).to_contain_text("depot still closed")
+        page.click("#inc-close")
+        expect(page.locator("#inc-status")).to_contain_text("Closed")
+        expect(page.locator("#inc-list")).to_contain_text("closed")
+        assert errors == []
     finally:
         page.close()

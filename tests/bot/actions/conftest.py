@@ -78,6 +78,7 @@ def redis_client(redis_socket: Path) -> Iterable[redis.Redis]:
     client = redis.Redis(unix_socket_path=str(redis_socket))
     client.flushdb()
     yield client
+    client.flushdb()  # nothing a test stored (incidents, a config) reaches the next test
     client.close()
 
 

@@ -191,3 +191,12 @@ def test_rasa_sets_the_verification_from_a_token_in_the_message_metadata(shop_se
     )
     values = {event.key: event.value for event in events}
     assert values["verified"] is True and values["customer_id"] == "C100002"
+
+
+def test_an_incident_that_affects_the_customer_comes_first_at_the_opening(shop_secret, redis_client, make_tracker, act):
+    from tests.bot.actions.test_incidents import publish
+
+    publish(redis_client, "inc-0000000000a1", "carrier", ["Royal Mail"])  # James's late parcel
+    outcome = act(ActionOpenConversation(), opening_tracker(make_tracker, mint_shop_token("C100002", shop_secret)))
+    assert outcome.responses == ["utter_incident_notice"]
+    assert outcome.slots["incidents_told"] == ["inc-0000000000a1"] and PROACTIVE_SLOT not in outcome.slots
