@@ -61,24 +61,25 @@ def data_root(tmp_path: Path) -> Path:
     return make_data_root(tmp_path / "project")
 
 
+def without_keys(redis_server: RedisServer, *keys: str) -> Iterator[None]:  # noqa: F811
+    """Deletes `keys` before and after a test (for values stored under fixed names)."""
+    client = redis_server.client()
+    client.delete(*keys)
+    yield
+    client.delete(*keys)
+    client.close()
+
+
 @pytest.fixture
 def escalation_keys(redis_server: RedisServer) -> Iterator[None]:  # noqa: F811
     """The escalation config lives under fixed keys: start and end each test with the defaults."""
-    client = redis_server.client()
-    client.delete(CONFIG_KEY, AUDIT_STREAM)
-    yield
-    client.delete(CONFIG_KEY, AUDIT_STREAM)
-    client.close()
+    yield from without_keys(redis_server, CONFIG_KEY, AUDIT_STREAM)
 
 
 @pytest.fixture
 def incident_keys(redis_server: RedisServer) -> Iterator[None]:  # noqa: F811
     """Incidents live under fixed keys too: start and end each test without any."""
-    client = redis_server.client()
-    client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
-    yield
-    client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
-    client.close()
+    yield from without_keys(redis_server, INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
 
 
 def log_conversation(redis_client, settings: AdminSettings, name: str, events: list[dict]) -> None:  # noqa: ANN001

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +31,7 @@ from launcher.cluster import Cluster, ClusterLayout
 from launcher.settings import LauncherSettings
 from tests.avatar_bridge.bridge_support.client import BridgeClient, of_type
 from tests.support.rasa_api import rasa_api_auth
+from tests.support.system import seed_demo_users
 
 TURN_TIMEOUT = 90.0
 BILLING_DISPUTE = "You charged me twice for the same order, I want my money back!"
@@ -123,17 +121,7 @@ class Agent:
 
 @pytest.fixture(scope="module")
 def agents(cluster: Cluster, settings: LauncherSettings) -> Iterator[dict[str, Agent]]:
-    # The demo users, as `make setup` creates them (scripts/setup.d/30-handoff.sh), in the
-    # handoff service's own database.
-    handoff = cluster["handoff"].spec
-    subprocess.run(
-        [sys.executable, "-m", "handoff.users", "seed-demo"],
-        cwd=handoff.cwd,
-        env={**os.environ, **handoff.env},
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    seed_demo_users(cluster["handoff"])
     signed_in = {name: Agent(settings, name) for name in ("mia", "sam", "alex")}
     yield signed_in
     for agent in signed_in.values():

@@ -6,9 +6,6 @@ so they must not share a system with other modules (tests/support/system.py's is
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from customer_db.sql import SqlCustomerConnector
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
-from tests.support.system import settings_on_free_ports
+from tests.support.system import seed_demo_users, settings_on_free_ports
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +31,7 @@ def fault_system(fault_settings: LauncherSettings) -> Iterator[System]:
     connector.create_schema()
     seed_database(connector)
     with System(local_services(fault_settings), Path(fault_settings.var_dir) / "log") as running:
-        # The demo agents, as `make setup` creates them (scripts/setup.d/30-handoff.sh), in the
-        # handoff service's own database.
-        handoff = running["handoff"].spec
-        subprocess.run(
-            [sys.executable, "-m", "handoff.users", "seed-demo"],
-            cwd=handoff.cwd,
-            env={**os.environ, **handoff.env},
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        seed_demo_users(running["handoff"])
         yield running
 
 

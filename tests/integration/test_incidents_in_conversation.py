@@ -4,9 +4,6 @@ latest words, answer questions about it, and answer a calm complaint instead of 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import httpx
@@ -14,6 +11,7 @@ import pytest
 
 from contracts.incidents.stored import INCIDENTS_KEY
 from contracts.redis_keys import INCIDENTS_AUDIT_STREAM
+from tests.support.system import seed_demo_users
 
 # The action server reads incidents at most once a second (bot/actions/incidents.py).
 SEEN_WITHIN_S = 1.2
@@ -35,16 +33,7 @@ TEXTS = {
 @pytest.fixture
 def supervisor(system, settings, redis_client):  # noqa: ANN001, ANN201
     redis_client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
-    # The demo users, as `make setup` creates them, in this system's handoff database.
-    handoff = system["handoff"].spec
-    subprocess.run(
-        [sys.executable, "-m", "handoff.users", "seed-demo"],
-        cwd=handoff.cwd,
-        env={**os.environ, **handoff.env},
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    seed_demo_users(system["handoff"])
     with httpx.Client(base_url=settings.handoff_url, timeout=30) as client:
         signed_in = client.post("/api/auth/login", json={"username": "sam", "password": "sam-demo-pass"})
         assert signed_in.status_code == 200, signed_in.text

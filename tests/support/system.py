@@ -7,8 +7,12 @@ seeded customer database in a temporary directory. Import the fixtures into a co
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +21,20 @@ from customer_db.sql import SqlCustomerConnector
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
+
+
+def seed_demo_users(handoff_service: Any) -> None:
+    """The demo users, as `make setup` creates them (scripts/setup.d/30-handoff.sh), in a running
+    handoff service's own database (`system["handoff"]`)."""
+    spec = handoff_service.spec
+    subprocess.run(
+        [sys.executable, "-m", "handoff.users", "seed-demo"],
+        cwd=spec.cwd,
+        env={**os.environ, **spec.env},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def settings_on_free_ports(work: Path) -> LauncherSettings:

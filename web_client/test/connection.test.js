@@ -1,35 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BridgeConnection, backoffMs } from '../src/protocol/connection.js';
+import { FakeWebSocket, MemoryStorage } from './fakes.js';
 
-/** A fake of the browser's WebSocket (outside our code): records sent frames, lets the test answer. */
-class FakeWebSocket {
-  static instances = [];
-
-  constructor(url) {
-    this.url = url;
-    this.readyState = 0;
-    this.sent = [];
-    FakeWebSocket.instances.push(this);
-  }
-
-  send(data) { this.sent.push(JSON.parse(data)); }
-
-  close() { this.readyState = 3; this.onclose?.(); }
-
-  // test side
-  open() { this.readyState = 1; this.onopen?.(); }
-
-  receive(frame) { this.onmessage?.({ data: JSON.stringify({ v: 1, ts: 1, ...frame }) }); }
-
-  drop() { this.readyState = 3; this.onclose?.(); }
-}
-
-class MemoryStorage {
-  constructor() { this.items = new Map(); }
-  getItem(key) { return this.items.has(key) ? this.items.get(key) : null; }
-  setItem(key, value) { this.items.set(key, String(value)); }
-  removeItem(key) { this.items.delete(key); }
-}
 
 function setup(storage = new MemoryStorage()) {
   const timers = [];
