@@ -69,6 +69,32 @@ def invoice(item: Any) -> dict[str, Any]:
     }
 
 
+def payment_failure(item: Any) -> dict[str, Any]:
+    return {
+        "order_number": item.order_number,
+        "failed_at": _iso(item.failed_at),
+        "reason": item.reason,
+        "amount": _money(item.amount),
+        "currency": item.currency,
+        "resolved_at": _iso(item.resolved_at),
+    }
+
+
+def product_return(item: Any) -> dict[str, Any]:
+    return {
+        "return_number": item.return_number,
+        "order_number": item.order_number,
+        "description": item.description,
+        "received_on": _iso(item.received_on),
+        "refund_amount": _money(item.refund_amount),
+        "currency": item.currency,
+        "refund_promised_by": _iso(item.refund_promised_by),
+        "refund_expected_on": _iso(item.refund_expected_on),
+        "refunded_at": _iso(item.refunded_at),
+        "refund_status": item.refund_status,
+    }
+
+
 def contact(item: Any) -> dict[str, Any]:
     return {
         "conversation_id": item.conversation_id,

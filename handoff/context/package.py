@@ -82,6 +82,8 @@ def build_context_package(
         "customer": None,
         "orders": [],
         "invoices": [],
+        "payment_failures": [],
+        "returns": [],
         "account": None,
         "earlier_contacts": [],
         "earlier_conversations": [],
@@ -204,6 +206,13 @@ def _add_customer_data(package: dict[str, Any], connector: Any, customer_id: str
             for item in sorted(connector.list_orders(customer_id), key=lambda o: o.placed_at, reverse=True)
         ][: customer_data.MAX_ORDERS]
         package["invoices"] = [customer_data.invoice(item) for item in connector.list_invoices(customer_id)]
+        # What proactive care raises (bot/actions/proactive.py): the agent sees the same facts.
+        package["payment_failures"] = [
+            customer_data.payment_failure(item) for item in connector.list_payment_failures(customer_id)
+        ][: customer_data.MAX_ORDERS]
+        package["returns"] = [customer_data.product_return(item) for item in connector.list_returns(customer_id)][
+            : customer_data.MAX_ORDERS
+        ]
         summary = connector.account_summary(customer_id)
         package["account"] = {
             "balance": customer_data._money(summary.balance),
@@ -214,7 +223,9 @@ def _add_customer_data(package: dict[str, Any], connector: Any, customer_id: str
         package["earlier_contacts"] = [customer_data.contact(item) for item in contacts]
     except Exception as error:  # noqa: BLE001 (a database outage must not lose the handoff)
         logger.warning("customer data unavailable for the context package (%s)", type(error).__name__)
-        warnings.append("The customer database could not be reached; profile, orders and invoices are missing.")
+        warnings.append(
+            "The customer database could not be reached; profile, orders, invoices, payments and returns are missing."
+        )
 
 
 def _text(value: Any, limit: int) -> str | None:

@@ -24,6 +24,8 @@ const SECTIONS = [
   ["account", "Account"],
   ["orders", "Orders"],
   ["invoices", "Invoices"],
+  ["payment_failures", "Failed payments"],
+  ["returns", "Returns and refunds"],
   ["emotion_timeline", "How the customer felt, turn by turn"],
   ["bot_attempts", "What the assistant already tried"],
   ["earlier_conversations", "Earlier conversations"],

@@ -222,7 +222,7 @@ def test_a_database_outage_still_gives_a_package_with_a_warning():
     package = build_context_package(double_charge_de(), BrokenConnector(), None)
     assert package["customer"] is None
     assert package["warnings"] == [
-        "The customer database could not be reached; profile, orders and invoices are missing."
+        "The customer database could not be reached; profile, orders, invoices, payments and returns are missing."
     ]
     assert package["next_step"]["opening_line"]
 
@@ -232,3 +232,15 @@ def test_the_record_is_not_changed(connector):
     before = copy.deepcopy(record)
     build_context_package(record, connector, None)
     assert record == before
+
+
+def test_failed_payments_and_late_refunds_are_in_the_package(connector):
+    # Priya (C100004): order 40010024 waits for a payment her expired card failed.
+    priya = {**double_charge_de(), "customer_id": "C100004", "conversation_id": "conv-priya", "handoff_id": "h-priya"}
+    package = build_context_package(priya, connector, None)
+    held = [p for p in package["payment_failures"] if p["order_number"] == "40010024"]
+    assert held and held[0]["reason"] == "card_expired" and held[0]["resolved_at"] is None
+    # Katrin (C100005): a refund past its promised day.
+    katrin = {**priya, "customer_id": "C100005", "conversation_id": "conv-katrin", "handoff_id": "h-katrin"}
+    [late] = [r for r in build_context_package(katrin, connector, None)["returns"] if r["refund_status"] == "late"]
+    assert late["return_number"] == "RT-6000001" and late["refunded_at"] is None
