@@ -37,7 +37,7 @@ from avatar_bridge.protocol.messages import (
 )
 from avatar_bridge.sessions import storage_outage
 from avatar_bridge.sessions.hub import SessionHub, SessionRuntime
-from avatar_bridge.sessions.opening import OpeningTurn
+from avatar_bridge.sessions.opening import OpeningTurn, incident_for_everyone
 from avatar_bridge.sessions.rate_limit import TokenBucket
 from avatar_bridge.sessions.store import CAPABILITY_FIELDS, apply_capabilities
 
@@ -182,8 +182,9 @@ class CustomerConnection:
             ),
         )
         self._runtime = runtime
-        if runtime.customer_token:
-            # A signed-in customer may hear about a known problem before typing (sessions/opening.py).
+        if runtime.customer_token or await incident_for_everyone(self._hub.store.redis):
+            # A signed-in customer may hear about a known problem before typing, and everyone about
+            # an outage (sessions/opening.py).
             self._hub.submit(runtime, OpeningTurn())
 
     async def _resume(self, message: ResumeSession) -> None:

@@ -56,6 +56,10 @@ class SessionStore:
         self._settings = settings
         self._message_bucket = RedisTokenBucket(redis, settings.user_messages_per_second, settings.user_message_burst)
 
+    @property
+    def redis(self) -> Redis:
+        return self._redis
+
     def _key(self, session_id: str, part: str = "") -> str:
         return self._settings.key("session", session_id, part) if part else self._settings.key("session", session_id)
 

@@ -143,7 +143,7 @@ class RequestContext:
     dispatcher: CollectingDispatcher
     tracker: Tracker
     connector: Any
-    customer_id: str
+    customer_id: Optional[str]  # None only where no customer is known yet (an opening turn)
     language: str
 
     def say(self, response: str, **values: Any) -> None:

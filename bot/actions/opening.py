@@ -1,7 +1,8 @@
 """action_open_conversation: the opening turn when a customer signed in at the shop opens the widget.
 
 The bridge sends the payload /widget_opened with the shop's customer token before the customer
-types (docs/shop-integration.md). A valid token verifies the customer (shop_sign_in.py); if their
+types (docs/shop-integration.md), and for any session while an incident for everyone is active.
+A valid token verifies the customer (shop_sign_in.py); if their
 account is affected by an active incident, that is told (bot/actions/incidents.py); else, if it
 has a known problem, the most important one gets one short note, and `proactive_topic`
 is set so proactive care does not raise it again later. Otherwise nothing is said: the widget
@@ -35,7 +36,10 @@ class ActionOpenConversation(CustomerDataAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         customer_id = shop_signed_in_customer(tracker)
         if customer_id is None:
-            return []  # not signed in at the shop (or a refused token): nothing to say before they do
+            # Not signed in at the shop (or a refused token): only an incident for everyone (an
+            # outage) is worth saying before they type.
+            anonymous = RequestContext(dispatcher, tracker, get_connector(), None, tracker_language(tracker))
+            return mention_incident(anonymous)
         events: List[EventType] = []
         if not tracker.get_slot("verified"):
             events += signed_in_events(customer_id)

@@ -1,12 +1,16 @@
 """The opening turn: a session started with a customer token asks the bot once, before the customer
 types; its note reaches the client like any reply, and nothing else does (no ack, no resend)."""
 
+import json
 import logging
 import time
 
+import pytest
+import redis
 from bridge_support.client import BridgeClient, of_type
 
 from avatar_bridge.sessions.opening import OPENING_PAYLOAD, OPENING_TURN_ID
+from contracts.incidents.stored import INCIDENTS_KEY
 
 WITH_NOTE = "shop-token-with-a-note"
 WITHOUT_NOTE = "shop-token-plain"
@@ -84,3 +88,46 @@ def test_the_dialogue_being_down_at_the_opening_is_not_the_customers_problem(own
     # No offer of a person, no error frame: the first thing after session_started is the ack.
     assert client.received[0]["type"] == "session_started" and client.received[1]["type"] == "ack"
     assert of_type(frames, "error") == []
+
+
+def publish_incident(redis_server, kind: str, values: list) -> None:
+    """An incident as the admin console stores it (contracts/incidents/)."""
+    texts = {
+        lang: {"summary": "Checkout is down.", "advice": "Try later.", "timeline": "Today."} for lang in ("en", "de")
+    }
+    data = {
+        "incident_id": "inc-0000000000b1",
+        "version": 1,
+        "status": "active",
+        "scope": {"kind": kind, "values": values},
+    }
+    client = redis.Redis.from_url(redis_server.url)
+    client.hset(INCIDENTS_KEY, "inc-0000000000b1", json.dumps({**data, "texts": texts}))
+    client.close()
+
+
+@pytest.fixture
+def no_incidents(redis_server):
+    client = redis.Redis.from_url(redis_server.url)
+    client.delete(INCIDENTS_KEY)
+    yield
+    client.delete(INCIDENTS_KEY)
+    client.close()
+
+
+def test_an_incident_for_everyone_opens_even_an_anonymous_session(bridge, redis_server, no_incidents):
+    publish_incident(redis_server, "everyone", [])
+    client = BridgeClient(bridge.ws_url)
+    client.start("de", capabilities={"audio": False})
+    assert wait_for_rasa(bridge, client, 1) == [OPENING_PAYLOAD]
+    assert "customer_token" not in bridge.fake_rasa.metadata[client.session_id][0]
+    client.close()
+
+
+def test_an_incident_for_some_customers_does_not_open_an_anonymous_session(bridge, redis_server, no_incidents):
+    publish_incident(redis_server, "carrier", ["DHL"])
+    client = BridgeClient(bridge.ws_url)
+    client.start("en", capabilities={"audio": False})
+    client.ask("echo anonymous")
+    client.close()
+    assert received(bridge, client) == ["echo anonymous"]

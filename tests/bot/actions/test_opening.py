@@ -200,3 +200,18 @@ def test_an_incident_that_affects_the_customer_comes_first_at_the_opening(shop_s
     outcome = act(ActionOpenConversation(), opening_tracker(make_tracker, mint_shop_token("C100002", shop_secret)))
     assert outcome.responses == ["utter_incident_notice"]
     assert outcome.slots["incidents_told"] == ["inc-0000000000a1"] and PROACTIVE_SLOT not in outcome.slots
+
+
+def test_an_anonymous_opening_hears_only_of_an_incident_for_everyone(
+    customer_db, redis_client, make_tracker, act, monkeypatch
+):
+    from tests.bot.actions.test_incidents import publish
+
+    monkeypatch.setattr("bot.actions.incidents.CACHE_SECONDS", 0.0)  # published between two openings
+    publish(redis_client, "inc-0000000000a2", "carrier", ["DHL"])
+    quiet = act(ActionOpenConversation(), opening_tracker(make_tracker, None))
+    assert quiet.responses == [] and quiet.slots == {}
+    publish(redis_client, "inc-0000000000a3", "everyone", [], version=2)
+    told = act(ActionOpenConversation(), opening_tracker(make_tracker, None))
+    assert told.responses == ["utter_incident_notice"]
+    assert told.slots == {"incidents_told": ["inc-0000000000a3"]}  # and nobody was verified
