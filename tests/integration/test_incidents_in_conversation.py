@@ -89,6 +89,12 @@ def test_asked_and_complained_about_the_assistant_answers_instead_of_handing_ove
     everyone = {"scope": {"kind": "everyone", "values": []}, "texts": TEXTS}
     assert supervisor.post("/api/admin/incidents", json=everyone).status_code == 201
     time.sleep(SEEN_WITHIN_S)
+    # The widget's opening turn (sent by the bridge while an incident for everyone is active):
+    # told before typing, in the session's language, once.
+    opened = conversation(language="de")
+    assert TEXTS["de"]["summary"] in opened.text("/widget_opened")
+    assert TEXTS["de"]["summary"] not in reset_password(opened, "anna.schmidt@example.de", "4821", "de")
+
     chat = conversation()
     reply = chat.text("are there any delivery problems at the moment?")
     assert TEXTS["en"]["summary"] in reply and TEXTS["en"]["advice"] in reply
