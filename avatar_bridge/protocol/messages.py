@@ -205,6 +205,8 @@ class Status(ServerFrame):
     state: str
     queue_position: int | None = None
     estimated_wait_s: int | None = None
+    estimated_wait_min_s: int | None = None
+    contact_options: list[str] | None = None
     text: str | None = None
 
 

@@ -310,7 +310,10 @@ class TurnRunner:
         language = planned[-1].language
         if language != runtime.record.language:
             runtime.record.language = language
-            await self._hub.store.save(runtime.record)
+            # Only the language: this copy's routing may be stale (a handoff's "queued" status,
+            # stored meanwhile, must not be overwritten, or the customer's next words to the
+            # agent would go to the bot).
+            await self._hub.store.save(runtime.record, "language")
 
     def _playbook(self, language: str) -> Playbook:
         return self._playbooks.get(language, self._playbooks["en"])

@@ -77,7 +77,12 @@ class HandoffSettings(BaseSettings):
     # Priority = distress_weight * distress + wait_weight_per_minute * minutes waiting + bonus.
     distress_weight: float = 60.0
     wait_weight_per_minute: float = 10.0
+    # Expected wait (docs/handoff.md "Expected wait"): the handle time assumed until
+    # handle_min_samples conversations have been measured; from long_wait_seconds on the customer
+    # is offered a call back or an e-mail reply instead of waiting.
     default_handle_seconds: int = Field(240, ge=1)
+    handle_min_samples: int = Field(5, ge=1)
+    long_wait_seconds: int = Field(900, ge=60)
     # How often customers in the queue get an updated position.
     status_interval_seconds: float = Field(15.0, gt=0)
 

@@ -88,6 +88,7 @@ def public_row(row: dict) -> dict:
         "requested_at",
         "claimed_at",
         "position",
+        "contact_request",
     )
     out = {key: row.get(key, "") for key in keys}
     out["distress"] = clamp01(row.get("distress"))

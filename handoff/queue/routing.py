@@ -138,6 +138,6 @@ def queue_position(case: QueuedCase, cases: list[QueuedCase], now: float, rules:
     return len(ordered) + 1
 
 
-def estimated_wait(position: int, agents: list[AgentState], case: QueuedCase, average_handle_seconds: float) -> int:
-    serving = [a for a in agents if a.online and not a.paused and eligible(a, case)]
-    return int(round(position * average_handle_seconds / max(1, len(serving))))
+def serving_agents(agents: list[AgentState], case: QueuedCase) -> int:
+    """How many agents could take this case now: the divisor of its expected wait (wait_estimate.py)."""
+    return sum(1 for a in agents if a.online and not a.paused and eligible(a, case))

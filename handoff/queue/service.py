@@ -15,15 +15,19 @@ from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
 from handoff.outcomes.store import upsert_outcome
 from handoff.queue.routing import (
+    AgentState,
+    QueuedCase,
     clamp01,
-    estimated_wait,
     offer_refusal,
     queue_position,
     rank,
+    serving_agents,
 )
 from handoff.queue.entries import conversation_from_record, emotion_path, epoch_of, public_row, utc_datetime
 from handoff.queue.store import QueueStore, case_of
 from handoff.relay.deliveries import Deliveries
+from handoff.queue.wait_estimate import WaitEstimate, WaitPolicy, estimate_wait
+from handoff.relay.contact_request import contact_request_from, contact_request_line
 from handoff.relay.rasa_tracker import mark_back_with_bot
 
 logger = logging.getLogger(__name__)
@@ -95,6 +99,32 @@ class HandoffService:
         await self.notify_position(cid)
         return stored
 
+    @property
+    def wait_policy(self) -> WaitPolicy:
+        return WaitPolicy(
+            default_handle_seconds=self.settings.default_handle_seconds,
+            min_samples=self.settings.handle_min_samples,
+            long_wait_seconds=self.settings.long_wait_seconds,
+        )
+
+    async def _estimate(
+        self, position: int, case: QueuedCase, agents: list[AgentState], samples: list[str] | None = None
+    ) -> WaitEstimate:
+        policy = self.wait_policy
+        if samples is None:
+            samples = await self.queue.handle_samples(case.skill, policy.min_samples)
+        return estimate_wait(position, samples, serving_agents(agents, case), policy)
+
+    def _remember(self, pipe, cid: str, estimate: WaitEstimate) -> None:  # noqa: ANN001
+        pipe.hset(
+            self.queue.conv_key(cid),
+            mapping={
+                "position": estimate.position,
+                "estimated_wait_s": estimate.high_seconds or estimate.low_seconds,
+                "wait_range": estimate.label,
+            },
+        )
+
     async def notify_position(self, cid: str, *, requeued: bool = False) -> None:
         row = await self.queue.get(cid)
         if not row or row.get("state") != "queued":
@@ -103,36 +133,35 @@ class HandoffService:
         cases = await self.queue.queued_cases()
         case = case_of(row)
         position = queue_position(case, cases, now, self.queue.rules)
-        wait = estimated_wait(
-            position, await self.queue.agent_states(now), case, await self.queue.average_handle_seconds()
-        )
-        await self.queue.redis.hset(self.queue.conv_key(cid), mapping={"position": position, "estimated_wait_s": wait})
-        await self.deliveries.queued(cid, row.get("language", "en"), position, wait, requeued=requeued)
+        estimate = await self._estimate(position, case, await self.queue.agent_states(now))
+        async with self.queue.redis.pipeline(transaction=False) as pipe:
+            self._remember(pipe, cid, estimate)
+            await pipe.execute()
+        await self.deliveries.queued(cid, row.get("language", "en"), estimate, requeued=requeued)
 
     async def refresh_positions(self) -> None:
-        """Sends each waiting customer their position when it changed (one ranking per queue)."""
+        """Sends each waiting customer their position and wait when either changed (one ranking
+        per queue); the wait is a range, so the same position keeps the same words."""
         now = time.time()
         rows = [row for row in await self.queue.many(await self.queue.queued_ids()) if row.get("state") == "queued"]
         if not rows:
             return
         agents = await self.queue.agent_states(now)
-        average = await self.queue.average_handle_seconds()
         groups: dict[tuple[str, str], list] = {}
         for row in rows:
             case = case_of(row)
             groups.setdefault((case.skill, case.language), []).append(case)
-        previous = {row["conversation_id"]: row.get("position") for row in rows}
+        told = {row["conversation_id"]: (row.get("position"), row.get("wait_range")) for row in rows}
+        enough = self.wait_policy.min_samples
+        samples = {skill: await self.queue.handle_samples(skill, enough) for skill, _language in groups}
         async with self.queue.redis.pipeline(transaction=False) as pipe:
-            for cases in groups.values():
+            for (skill, _language), cases in groups.items():
                 for position, case in enumerate(rank(cases, now, self.queue.rules), start=1):
-                    if str(position) == previous.get(case.conversation_id):
+                    estimate = await self._estimate(position, case, agents, samples[skill])
+                    if (str(position), estimate.label) == told.get(case.conversation_id):
                         continue
-                    wait = estimated_wait(position, agents, case, average)
-                    pipe.hset(
-                        self.queue.conv_key(case.conversation_id),
-                        mapping={"position": position, "estimated_wait_s": wait},
-                    )
-                    payload = self.deliveries.queued_payload(case.conversation_id, case.language, position, wait)
+                    self._remember(pipe, case.conversation_id, estimate)
+                    payload = self.deliveries.queued_payload(case.conversation_id, case.language, estimate)
                     pipe.xadd(self.deliveries.stream, {"payload": payload}, maxlen=100_000, approximate=True)
             await pipe.execute()
 
@@ -273,7 +302,7 @@ class HandoffService:
         )
         claimed = float(row.get("claimed_at") or now)
         handled = max(0.0, now - claimed)
-        await self.queue.record_handle_time(handled)
+        await self.queue.record_handle_time(handled, row.get("skill") or "general")
         await self.outcome(
             cid,
             ended_at=None if back_to_bot else utc_datetime(now),
@@ -285,7 +314,16 @@ class HandoffService:
 
     # --- from the bridge and the clock ---------------------------------------------------------
     async def customer_message(self, session_id: str, text: str, ts: float | None) -> None:
-        await self.queue.add_message(session_id, "customer", "customer", "Customer", text, ts)
+        via = contact_request_from(text)
+        if via is None:
+            await self.queue.add_message(session_id, "customer", "customer", "Customer", text, ts)
+            return
+        # The customer chose a call back or an e-mail reply over waiting (offered with a long
+        # wait): a request for whoever takes the conversation, shown in the queue and the chat.
+        if await self.queue.get(session_id) is None:
+            return
+        await self.queue.redis.hset(self.queue.conv_key(session_id), "contact_request", via)
+        await self.queue.add_message(session_id, "system", "customer", "Customer", contact_request_line(via), ts)
 
     async def csat(self, session_id: str, score: int, language: str | None) -> None:
         row = await self.queue.get(session_id)

@@ -24,6 +24,9 @@ from handoff.core.config import HandoffSettings
 from handoff.queue.routing import AgentState, QueuedCase, RoutingRules, clamp01, current_load
 
 # Claim only a conversation still waiting: the state check and the move are one step.
+# Handle times kept per skill and for all skills: enough for a steady median (wait_estimate.py).
+HANDLE_SAMPLES = 50
+
 CLAIM = """
 if redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 0 end
 if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
@@ -220,14 +223,21 @@ class QueueStore:
         timeout = self.settings.claim_timeout_seconds
         return [agent_of(name, row, score, now, timeout) for name, row, score in zip(names, rows, seen, strict=True)]
 
-    async def average_handle_seconds(self) -> float:
-        value = await self.redis.get(self.k("stats", "handle_avg"))
-        return float(value) if value else float(self.settings.default_handle_seconds)
+    async def handle_samples(self, skill: str, enough: int) -> list[str]:
+        """Recent handle times (newest first) for `skill`, or for all skills while it has fewer
+        than `enough`: the input of the expected wait (handoff/queue/wait_estimate.py)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.lrange(self.k("stats", "handle", skill), 0, HANDLE_SAMPLES - 1)
+            pipe.lrange(self.k("stats", "handle", "all"), 0, HANDLE_SAMPLES - 1)
+            own, every = await pipe.execute()
+        return own if len(own) >= enough else every
 
-    async def record_handle_time(self, seconds: float) -> None:
-        # Exponential moving average: recent conversations count most for the expected wait.
-        average = await self.average_handle_seconds()
-        await self.redis.set(self.k("stats", "handle_avg"), f"{0.8 * average + 0.2 * seconds:.1f}")
+    async def record_handle_time(self, seconds: float, skill: str) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in (self.k("stats", "handle", skill), self.k("stats", "handle", "all")):
+                pipe.lpush(key, f"{seconds:.1f}")
+                pipe.ltrim(key, 0, HANDLE_SAMPLES - 1)
+            await pipe.execute()
 
 
 def case_of(row: dict) -> QueuedCase:

@@ -2,14 +2,14 @@
 (docs/protocol.md §9): agent messages and status frames."""
 
 import json
-import math
 import uuid
 
 from redis.asyncio import Redis
 
 from contracts.redis_keys import BRIDGE_DELIVERIES
 from handoff.core.config import HandoffSettings
-from handoff.relay.texts import status_text
+from handoff.queue.wait_estimate import WaitEstimate
+from handoff.relay.texts import status_text, wait_sentence
 
 
 class Deliveries:
@@ -40,28 +40,25 @@ class Deliveries:
         return self._stream
 
     @staticmethod
-    def queued_payload(
-        session_id: str, language: str, position: int, wait_seconds: int, *, requeued: bool = False
-    ) -> str:
-        text = status_text(
-            "requeued" if requeued else "queued",
-            language,
-            position=position,
-            minutes=max(1, math.ceil(wait_seconds / 60)),
-        )
-        frame = {
+    def queued_payload(session_id: str, language: str, estimate: WaitEstimate, *, requeued: bool = False) -> str:
+        text = status_text("requeued" if requeued else "queued", language, position=estimate.position)
+        text = f"{text} {wait_sentence(language, estimate.low_seconds, estimate.high_seconds)}"
+        frame: dict = {
             "type": "status",
             "state": "queued",
-            "queue_position": position,
-            "estimated_wait_s": max(0, int(wait_seconds)),
-            "text": text,
+            "queue_position": estimate.position,
+            # The range's upper edge ("up to"), and its lower one; an open range has only a lower.
+            "estimated_wait_s": estimate.high_seconds or estimate.low_seconds,
+            "estimated_wait_min_s": estimate.low_seconds,
         }
+        if estimate.long:
+            frame["contact_options"] = list(estimate.contact_options)
+            text = f"{text} {status_text('long_wait', language)}"
+        frame["text"] = text[:500]
         return json.dumps({"session_id": session_id, "frame": frame}, ensure_ascii=False)
 
-    async def queued(
-        self, session_id: str, language: str, position: int, wait_seconds: int, *, requeued: bool = False
-    ) -> None:
-        payload = self.queued_payload(session_id, language, position, wait_seconds, requeued=requeued)
+    async def queued(self, session_id: str, language: str, estimate: WaitEstimate, *, requeued: bool = False) -> None:
+        payload = self.queued_payload(session_id, language, estimate, requeued=requeued)
         await self._redis.xadd(self._stream, {"payload": payload}, maxlen=100_000, approximate=True)
 
     async def with_agent(self, session_id: str, language: str, display_name: str) -> None:

@@ -2,12 +2,28 @@
 
 TEXTS = {
     "queued": {
-        "en": "You're number {position} in the queue for a colleague; the expected wait is about {minutes} minute(s). I'm staying with you.",
-        "de": "Sie sind auf Platz {position} in der Warteschlange für eine Kollegin oder einen Kollegen; die Wartezeit beträgt etwa {minutes} Minute(n). Ich bleibe bei Ihnen.",
+        "en": "You're number {position} in the queue for a colleague, and I'm staying with you.",
+        "de": "Sie sind auf Platz {position} in der Warteschlange für eine Kollegin oder einen Kollegen, und ich bleibe bei Ihnen.",
     },
     "requeued": {
         "en": "Your colleague was disconnected; you're back in the queue at number {position}. Nothing you said is lost.",
         "de": "Die Verbindung zu Ihrem Ansprechpartner wurde unterbrochen; Sie sind wieder auf Platz {position} der Warteschlange. Nichts von dem, was Sie gesagt haben, geht verloren.",
+    },
+    "long_wait": {
+        "en": "If you'd rather not wait, we can call you back or answer by e-mail instead: just choose below.",
+        "de": "Wenn Sie nicht warten möchten, rufen wir Sie gern zurück oder antworten per E-Mail: wählen Sie einfach unten aus.",
+    },
+    "wait_under": {
+        "en": "The wait should be under {high} minutes.",
+        "de": "Die Wartezeit liegt voraussichtlich unter {high} Minuten.",
+    },
+    "wait_between": {
+        "en": "The wait should be about {low} to {high} minutes.",
+        "de": "Die Wartezeit beträgt voraussichtlich etwa {low} bis {high} Minuten.",
+    },
+    "wait_over": {
+        "en": "The wait may be more than {low} minutes.",
+        "de": "Die Wartezeit kann mehr als {low} Minuten betragen.",
     },
     "with_agent": {
         "en": "{name} from our team has joined and has read our conversation, so you don't need to repeat anything.",
@@ -27,3 +43,13 @@ TEXTS = {
 def status_text(kind: str, language: str, **values: object) -> str:
     table = TEXTS[kind]
     return table.get(language, table["en"]).format(**values)[:500]
+
+
+def wait_sentence(language: str, low_seconds: int, high_seconds: int | None) -> str:
+    """The expected wait as a range (handoff/queue/wait_estimate.py), in whole minutes."""
+    low = low_seconds // 60
+    if high_seconds is None:
+        return status_text("wait_over", language, low=low)
+    if low == 0:
+        return status_text("wait_under", language, high=high_seconds // 60)
+    return status_text("wait_between", language, low=low, high=high_seconds // 60)

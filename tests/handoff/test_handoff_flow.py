@@ -223,3 +223,32 @@ def test_a_record_that_breaks_the_handoff_v2_schema_is_refused_and_kept(
     )
     assert redis_client.hgetall(f"{settings.key_prefix}:conv:{record['conversation_id']}") == {}
     assert any("not a valid handoff.v2 record" in message for message in caplog.messages)
+
+
+def test_a_long_wait_offers_a_call_back_and_the_choice_reaches_the_agent(client, settings, redis_client) -> None:  # noqa: ANN001
+    mia = sign_in(client, "mia")
+    record = handoff_record(language="de")
+    cid = record["conversation_id"]
+    publish(redis_client, settings, record)
+    # No console is open, so nobody serves billing in German: the wait counts as long.
+    queued = wait_until(lambda: [f for f in deliveries(redis_client, settings, cid) if f["type"] == "status"])
+    assert queued[0]["contact_options"] == ["callback", "email"]
+    assert "zurück" in queued[0]["text"] and queued[0]["estimated_wait_min_s"] <= queued[0]["estimated_wait_s"]
+
+    for text in ('/contact_request{"via": "fax"}', '/contact_request{"via": "callback"}'):
+        redis_client.xadd(
+            f"{settings.bridge_prefix}:agent_inbox",
+            {"payload": json.dumps({"session_id": cid, "message_id": text[-12:], "text": text, "ts": 2.0})},
+        )
+
+    def row() -> dict:
+        items = client.get("/api/queue", headers=mia).json()["items"]
+        return next((item for item in items if item["conversation_id"] == cid and item["contact_request"]), {})
+
+    assert wait_until(row, message="the request on the queue entry")["contact_request"] == "callback"
+    lines = client.get(f"/api/conversations/{cid}/messages", headers=mia).json()["messages"]
+    # The unknown choice is an ordinary customer line; the real one a request the agent reads.
+    assert [(line["kind"], line["text"]) for line in lines if line["author"] == "customer"] == [
+        ("customer", '/contact_request{"via": "fax"}'),
+        ("system", "The customer would rather be called back than wait: call the number on file."),
+    ]

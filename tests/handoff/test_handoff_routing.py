@@ -13,11 +13,11 @@ from handoff.queue.routing import (
     QueuedCase,
     RoutingRules,
     current_load,
-    estimated_wait,
     offer_refusal,
     priority,
     queue_position,
     rank,
+    serving_agents,
     skill_for,
 )
 from handoff.queue.service import HandoffError, HandoffService
@@ -96,8 +96,9 @@ def test_position_and_wait_count_only_the_same_queue() -> None:
     assert queue_position(cases[1], cases, NOW, RULES) == 2
     assert queue_position(cases[2], cases, NOW, RULES) == 1
     two_agents = [agent(username="x", online=True), agent(username="y", online=True)]
-    assert estimated_wait(2, two_agents, cases[1], 240) == 240
-    assert estimated_wait(2, [], cases[1], 240) == 480  # nobody there: still an honest estimate
+    assert serving_agents(two_agents, cases[1]) == 2
+    paused, german_only = agent(username="p", paused=True), agent(username="g", languages=["de"])
+    assert serving_agents([*two_agents, paused, german_only], cases[1]) == 2
 
 
 # --- simulated agents on the real Redis ---------------------------------------------------------

@@ -9,7 +9,7 @@ import { Captions, wordAt } from './chat/captions.js';
 import { createPortrait } from './chat/portrait.js';
 import { el } from './chat/dom.js';
 import { failedTurnNotice, quickReplyMessage, rememberButtonTitles, shownCustomerText } from './chat/turnReplies.js';
-import { statusEffect } from './chat/handoffStatus.js';
+import { contactChosenNotice, statusEffect } from './chat/handoffStatus.js';
 import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { createAvatar } from './avatar/facade.js';
@@ -146,6 +146,8 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
   const answeredTurns = new Set(); // reply_to ids that got a bot message
   const buttonTitles = new Map(); // quick-reply payload -> title, so a replayed payload shows its title
   let agentName = null; // the status frame names no one: the last agent who wrote does
+  let offersShown = false; // a long wait's call-back / e-mail offer is on screen
+  let contactChosen = false; // ... and once chosen (also seen in a replayed message) not offered again
 
   connection.on('state', (state) => {
     connectionBanner = { connecting: t('connecting'), reconnecting: t('reconnecting'), taken_over: t('takenOver') }[state] || null;
@@ -169,6 +171,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
     switch (frame.type) {
       case 'ack':
         customerSpoke = true;
+        if (contactChosenNotice(frame.text)) contactChosen = true;
         view.addMessage(frame.reply_to, 'customer', shownCustomerText(frame.text, buttonTitles));
         view.setStatus(frame.reply_to, 'delivered');
         if (!replayed) view.showTyping(true);
@@ -205,6 +208,11 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
         statusBanner = effect.banner;
         if (effect.notice) view.addNotice(effect.notice);
         if (effect.askRating) view.showCsat();
+        if (effect.offers.length && !contactChosen) {
+          rememberButtonTitles(buttonTitles, effect.offers);
+          view.setQuickReplies(effect.offers);
+          offersShown = true;
+        } else if (offersShown) { view.setQuickReplies([]); offersShown = false; }
         showBanner();
         break;
       }
@@ -239,7 +247,10 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
   view.on('send', send);
   view.on('quick_reply', (button) => {
     const { send: text, show } = quickReplyMessage(button);
+    const chosen = contactChosenNotice(text);
+    if (chosen) { contactChosen = true; offersShown = false; }
     send(text, show);
+    if (chosen) view.addNotice(t(chosen));
   });
   view.on('typing', (active) => { connection.sendTyping(active); avatar?.setTyping(active); });
   view.on('voice', (on) => {

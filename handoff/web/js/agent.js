@@ -22,6 +22,8 @@ async function act(action) {
   try { await action(); } catch (problem) { if (problem.status !== 401) showError(problem); }
 }
 
+const CONTACT_REQUESTS = { callback: "Wants a call back", email: "Wants an e-mail reply" };
+
 function renderQueue(items) {
   const list = $("queue");
   list.replaceChildren();
@@ -42,6 +44,8 @@ function renderQueue(items) {
       el("span", { className: "reason", text: item.reason_text }),
       emotionBadge(item.emotion, item.distress),
       el("span", { className: "meta", text: `${item.skill} · ${item.language}` }),
+      // The customer chose a call back or an e-mail reply over waiting (docs/handoff.md "Expected wait").
+      item.contact_request ? el("span", { className: "contact-request", text: CONTACT_REQUESTS[item.contact_request] || item.contact_request }) : null,
       el("span", { className: "wait", attrs: { "data-since": String(item.requested_at) }, text: formatWait(Date.now() / 1000 - item.requested_at) }),
       claim,
     ]));

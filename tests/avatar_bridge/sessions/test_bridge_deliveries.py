@@ -34,10 +34,18 @@ def test_status_and_agent_messages_reach_the_customer_and_route_their_messages(b
         redis_client,
         bridge,
         client.session_id,
-        {"type": "status", "state": "queued", "queue_position": 2, "estimated_wait_s": 90},
+        {
+            "type": "status",
+            "state": "queued",
+            "queue_position": 2,
+            "estimated_wait_s": 1800,
+            "estimated_wait_min_s": 1200,
+            "contact_options": ["callback", "email"],
+        },
     )
     status = _next_of_type(client, "status")
     assert (status["state"], status["queue_position"]) == ("queued", 2) and "seq" in status
+    assert (status["estimated_wait_min_s"], status["contact_options"]) == (1200, ["callback", "email"])
 
     inbox_before = redis_client.xlen(bridge.settings.key("agent_inbox"))
     rasa_before = sum(len(texts) for texts in bridge.fake_rasa.received.values())
@@ -46,6 +54,11 @@ def test_status_and_agent_messages_reach_the_customer_and_route_their_messages(b
     assert frames[-1]["routed_to"] == "agent"
     assert redis_client.xlen(bridge.settings.key("agent_inbox")) == inbox_before + 1
     assert sum(len(texts) for texts in bridge.fake_rasa.received.values()) == rasa_before
+    # The customer's answer to the long-wait offer is an ordinary message to the agent inbox.
+    choice = '/contact_request{"via":"callback"}'
+    assert client.ask(choice)[-1]["routed_to"] == "agent"
+    _entry_id, fields = redis_client.xrevrange(bridge.settings.key("agent_inbox"), count=1)[0]
+    assert json.loads(fields["payload"])["text"] == choice
 
     _deliver(
         redis_client,
