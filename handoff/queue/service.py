@@ -284,8 +284,9 @@ class HandoffService:
         await self.refresh_positions()
 
     # --- from the bridge and the clock ---------------------------------------------------------
-    async def customer_message(self, session_id: str, text: str, ts: float | None) -> None:
-        await self.queue.add_message(session_id, "customer", "customer", "Customer", text, ts)
+    async def customer_message(self, session_id: str, text: str, ts: float | None, message_id: str = "") -> None:
+        """`message_id`: the bridge's id of the message; the same message read again is one line."""
+        await self.queue.add_message(session_id, "customer", "customer", "Customer", text, ts, source_id=message_id)
 
     async def csat(self, session_id: str, score: int, language: str | None) -> None:
         row = await self.queue.get(session_id)
