@@ -7,8 +7,9 @@ Keys (prefix ``handoff``):
 - ``conv:{id}:context`` the context package (JSON); ``conv:{id}:messages`` stream of chat lines
   (kind customer | agent | note | whisper | system, author, author_name, author_role, text, ts;
   the stream entry id is the line's id, so a console shows each line once however often it reads);
-  ``conv:{id}:sources`` hash: the bridge's message id of a customer line → that line's id, so a
-  customer message read twice (a replay after a restart) is one line.
+  ``conv:{id}:sources`` hash: where a line that must be added once came from → its id
+  (``customer:<the bridge's message id>``: a replayed inbox entry is one line;
+  ``joined:<supervisor>``: one "joined" line however many barge-ins race).
 - ``queue`` sorted set of waiting conversation ids (score = requested_at);
   ``live`` sorted set of queued and assigned ones; ``agent:{u}:convs`` set of an agent's ones.
 - ``agent:{u}`` hash: display_name, skills, languages, paused, load, load_ts;
@@ -58,8 +59,8 @@ redis.call('INCR', KEYS[4])
 return 1
 """
 
-# A chat line with an id from its source (the bridge's message id): added once however often it
-# comes. ARGV: source id, maxlen, then field, value, ...; returns the line's id (the old one if known).
+# A chat line with a source id (the bridge's message id, a supervisor joining): added once however
+# often it comes. ARGV: source id, maxlen, then field, value, ...; returns the line's id (the old one if known).
 ADD_ONCE = """
 local known = redis.call('HGET', KEYS[2], ARGV[1])
 if known then return known end
@@ -201,11 +202,6 @@ class QueueStore:
         if not include_private:
             lines = [line for line in lines if line["kind"] not in ("note", "whisper")]
         return lines
-
-    async def has_message_by(self, cid: str, author: str, kind: str) -> bool:
-        """Whether `author` wrote a line of `kind` in this conversation (newest 1000 lines)."""
-        entries = await self.redis.xrevrange(self.k("conv", cid, "messages"), "+", "-", count=1000)
-        return any(fields.get("author") == author and fields.get("kind") == kind for _id, fields in entries)
 
     # --- agents ----------------------------------------------------------------------------------
     async def register_agent(self, user: AuthUser) -> None:

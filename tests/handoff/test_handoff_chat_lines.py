@@ -2,6 +2,7 @@
 returns is the line's id in every read, a read "after" a line returns only newer ones, and a
 customer message read twice from the bridge's inbox (a replay after a restart) is one line."""
 
+import asyncio
 import json
 
 from tests.handoff.conftest import handoff_record, publish, sign_in, wait_until
@@ -74,3 +75,27 @@ def test_a_customer_message_read_twice_from_the_bridge_is_one_line(client, setti
         "last",
     ]
     assert not redis_client.xrange(f"{settings.key_prefix}:rejected")
+
+
+def test_lines_from_one_source_racing_each_other_are_one_line(settings) -> None:  # noqa: ANN001
+    """Two barge-ins at once (two tabs) both add the supervisor's "joined" line: one is kept."""
+    from redis.asyncio import Redis
+
+    from handoff.queue.store import QueueStore
+
+    async def race() -> tuple[list[str], list[dict]]:
+        redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        try:
+            store = QueueStore(redis, settings)
+            joined = "Sam (supervisor) joined the conversation."
+            ids = await asyncio.gather(
+                *(store.add_message("c1", "system", "sam", "Sam", joined, source_id="joined:sam") for _ in range(8))
+            )
+            await store.add_message("c1", "system", "tom", "Tom", "Tom (supervisor) joined.", source_id="joined:tom")
+            return ids, await store.messages("c1")
+        finally:
+            await redis.aclose()
+
+    ids, lines = asyncio.run(race())
+    assert len(set(ids)) == 1 and [line["id"] for line in lines][0] == ids[0]
+    assert [line["author"] for line in lines] == ["sam", "tom"]
