@@ -1,6 +1,7 @@
 """Chat lines are identified by the service (issue #17, every message shown once): the id a send
-returns is the line's id in every read, a read "after" a line returns only newer ones, and a
-customer message read twice from the bridge's inbox (a replay after a restart) is one line."""
+returns is the line's id in every read, a read "after" a line returns only newer ones, a customer
+message read twice from the bridge's inbox (a replay after a restart) is one line, and lines from
+one source racing each other (a supervisor's "joined" line) are one line."""
 
 import asyncio
 import json

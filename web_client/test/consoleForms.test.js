@@ -29,7 +29,7 @@ describe("the consoles' write forms", () => {
     submit();
     submit();
     expect(sends).toHaveLength(1);
-    expect(form.hasAttribute("aria-busy") && button.disabled).toBe(true);
+    expect(form.getAttribute("aria-busy") === "true" && button.disabled).toBe(true);
     sends[0].resolve();
     await tick();
     expect(form.hasAttribute("aria-busy") || button.disabled).toBe(false);

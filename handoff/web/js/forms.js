@@ -31,6 +31,7 @@ export function sendOneAtATime(form, send) {
 }
 
 function setBusy(form, busy) {
-  form.toggleAttribute("aria-busy", busy);
+  if (busy) form.setAttribute("aria-busy", "true");
+  else form.removeAttribute("aria-busy");
   for (const button of form.querySelectorAll("button[type='submit']")) button.disabled = busy;
 }
