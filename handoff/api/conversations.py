@@ -13,6 +13,9 @@ from handoff.queue.service import OUTCOME_CODES
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
 MAX_TEXT = 2000
+# "Lines after this one": a line's id (a Redis stream id, "<ms>-<seq>", each part 64-bit) or "-" for all.
+# Anything else is the caller's mistake (422), not a Redis error.
+AfterLine = Annotated[str, Query(max_length=39, pattern=r"^(-|\d{1,19}(-\d{1,19})?)$")]
 
 
 class TextBody(BaseModel):
@@ -48,9 +51,7 @@ async def mine(user: AgentUser, request: Request) -> dict:
 
 
 @router.get("/{conversation_id}")
-async def conversation(
-    conversation_id: str, user: AgentUser, request: Request, after: Annotated[str, Query(max_length=40)] = "-"
-) -> dict:
+async def conversation(conversation_id: str, user: AgentUser, request: Request, after: AfterLine = "-") -> dict:
     with as_http():
         row = await service(request).may_see(user, conversation_id[:128])
     queue = request.app.state.queue
@@ -62,9 +63,7 @@ async def conversation(
 
 
 @router.get("/{conversation_id}/messages")
-async def messages(
-    conversation_id: str, user: AgentUser, request: Request, after: Annotated[str, Query(max_length=40)] = "-"
-) -> dict:
+async def messages(conversation_id: str, user: AgentUser, request: Request, after: AfterLine = "-") -> dict:
     with as_http():
         row = await service(request).may_see(user, conversation_id[:128])
     return {"messages": await request.app.state.queue.messages(row["conversation_id"], after)}

@@ -88,8 +88,15 @@ class Handlers:
         if not isinstance(session_id, str) or not isinstance(text, str) or not text:
             raise Malformed("session_id and text are required")
         ts = entry.get("ts")
+        # The bridge's message id (unique in its session) makes a replayed entry one line, not two.
+        # Without a usable one the line is still kept: shown twice after a replay beats lost.
+        message_id = entry.get("message_id")
+        if not isinstance(message_id, str) or not 0 < len(message_id) <= 128:
+            if message_id is not None:
+                logger.warning("a customer message with an unusable message_id; kept without it")
+            message_id = ""
         await self._service.customer_message(
-            session_id[:128], text[:MAX_TEXT], float(ts) if isinstance(ts, (int, float)) else None
+            session_id[:128], text[:MAX_TEXT], float(ts) if isinstance(ts, (int, float)) else None, message_id
         )
 
     async def csat(self, entry: dict) -> None:

@@ -259,13 +259,15 @@ class HandoffService:
         row = await self._held(user, cid, supervisor_ok=True)
         # A supervisor barging in writes under their own name and role, for the customer too.
         role = "agent" if row.get("agent") == user.username else "supervisor"
-        if role == "supervisor" and not await self.queue.has_message_by(cid, user.username, "agent"):
+        if role == "supervisor":
+            # Once per supervisor and conversation, also when two barge-ins race (one atomic step).
             await self.queue.add_message(
                 cid,
                 "system",
                 user.username,
                 user.display_name,
                 f"{user.display_name} (supervisor) joined the conversation.",
+                source_id=f"joined:{user.username}",
             )
         await self.deliveries.agent_message(cid, user.display_name, text, role=role)
         return await self.queue.add_message(cid, "agent", user.username, user.display_name, text, role=role)
@@ -313,17 +315,20 @@ class HandoffService:
         await self.refresh_positions()
 
     # --- from the bridge and the clock ---------------------------------------------------------
-    async def customer_message(self, session_id: str, text: str, ts: float | None) -> None:
+    async def customer_message(self, session_id: str, text: str, ts: float | None, message_id: str = "") -> None:
+        """`message_id`: the bridge's id of the message; the same message read again is one line."""
+        source_id = f"customer:{message_id}" if message_id else ""
         via = contact_request_from(text)
         if via is None:
-            await self.queue.add_message(session_id, "customer", "customer", "Customer", text, ts)
+            await self.queue.add_message(session_id, "customer", "customer", "Customer", text, ts, source_id=source_id)
             return
         # The customer chose a call back or an e-mail reply over waiting (offered with a long
         # wait): a request for whoever takes the conversation, shown in the queue and the chat.
         if await self.queue.get(session_id) is None:
             return
         await self.queue.redis.hset(self.queue.conv_key(session_id), "contact_request", via)
-        await self.queue.add_message(session_id, "system", "customer", "Customer", contact_request_line(via), ts)
+        line = contact_request_line(via)
+        await self.queue.add_message(session_id, "system", "customer", "Customer", line, ts, source_id=source_id)
 
     async def csat(self, session_id: str, score: int, language: str | None) -> None:
         row = await self.queue.get(session_id)

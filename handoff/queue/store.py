@@ -6,7 +6,10 @@ Keys (prefix ``handoff``):
   customer_id, customer_name, bonus.
 - ``conv:{id}:context`` the context package (JSON); ``conv:{id}:messages`` stream of chat lines
   (kind customer | agent | note | whisper | system, author, author_name, author_role, text, ts;
-  the stream entry id is the line's id, so a console shows each line once however often it reads).
+  the stream entry id is the line's id, so a console shows each line once however often it reads);
+  ``conv:{id}:sources`` hash: where a line that must be added once came from → its id
+  (``customer:<the bridge's message id>``: a replayed inbox entry is one line;
+  ``joined:<supervisor>``: one "joined" line however many barge-ins race).
 - ``queue`` sorted set of waiting conversation ids (score = requested_at);
   ``live`` sorted set of queued and assigned ones; ``agent:{u}:convs`` set of an agent's ones.
 - ``agent:{u}`` hash: display_name, skills, languages, paused, load, load_ts;
@@ -59,6 +62,20 @@ redis.call('INCR', KEYS[4])
 return 1
 """
 
+# A chat line with a source id (the bridge's message id, a supervisor joining): added once however
+# often it comes. ARGV: source id, maxlen, then field, value, ...; returns the line's id (the old one if known).
+ADD_ONCE = """
+local known = redis.call('HGET', KEYS[2], ARGV[1])
+if known then return known end
+local fields = {}
+for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+redis.call('HSET', KEYS[2], ARGV[1], id)
+redis.call('INCR', KEYS[3])
+return id
+"""
+MAX_LINES = 5000
+
 
 class QueueStore:
     def __init__(self, redis: Redis, settings: HandoffSettings) -> None:
@@ -68,6 +85,7 @@ class QueueStore:
         self._claim = redis.register_script(CLAIM)
         self._release = redis.register_script(RELEASE)
         self._finish = redis.register_script(FINISH)
+        self._add_once = redis.register_script(ADD_ONCE)
 
     # --- keys ------------------------------------------------------------------------------------
     def k(self, *parts: str) -> str:
@@ -153,13 +171,29 @@ class QueueStore:
 
     # --- chat lines ------------------------------------------------------------------------------
     async def add_message(
-        self, cid: str, kind: str, author: str, author_name: str, text: str, ts: float | None = None, *, role: str = ""
+        self,
+        cid: str,
+        kind: str,
+        author: str,
+        author_name: str,
+        text: str,
+        ts: float | None = None,
+        *,
+        role: str = "",
+        source_id: str = "",
     ) -> str:
+        """Adds a chat line and returns its id; a `source_id` seen before adds nothing and returns
+        the id of the line it made then."""
         entry = {"kind": kind, "author": author, "author_name": author_name, "text": text, "ts": str(ts or time.time())}
         if role:
             entry["author_role"] = role
+        stream = self.k("conv", cid, "messages")
+        if source_id:
+            fields = [item for pair in entry.items() for item in pair]
+            keys = [stream, self.k("conv", cid, "sources"), self.k("version")]
+            return await self._add_once(keys=keys, args=[source_id, MAX_LINES, *fields])
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.k("conv", cid, "messages"), entry, maxlen=5000, approximate=True)
+            pipe.xadd(stream, entry, maxlen=MAX_LINES, approximate=True)
             pipe.incr(self.k("version"))
             entry_id, _ = await pipe.execute()
         return entry_id
@@ -171,11 +205,6 @@ class QueueStore:
         if not include_private:
             lines = [line for line in lines if line["kind"] not in ("note", "whisper")]
         return lines
-
-    async def has_message_by(self, cid: str, author: str, kind: str) -> bool:
-        """Whether `author` wrote a line of `kind` in this conversation (newest 1000 lines)."""
-        entries = await self.redis.xrevrange(self.k("conv", cid, "messages"), "+", "-", count=1000)
-        return any(fields.get("author") == author and fields.get("kind") == kind for _id, fields in entries)
 
     # --- agents ----------------------------------------------------------------------------------
     async def register_agent(self, user: AuthUser) -> None:

@@ -5,6 +5,7 @@ import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, s
 import { CANNED } from "./canned.js";
 import { IncidentPanel } from "./incidents.js";
 import { emotionBadge, renderContext } from "./conversation_view.js";
+import { sendOneAtATime } from "./forms.js";
 import { MessageList } from "./message_list.js";
 
 const state = { user: null, selected: null, paused: false, queue: [], language: "en" };
@@ -146,21 +147,19 @@ async function start() {
     if (event.target.value) $("reply-text").value = event.target.value;
     event.target.value = "";
   });
-  $("reply-form").addEventListener("submit", (event) => {
-    event.preventDefault();
+  sendOneAtATime($("reply-form"), async () => {
     const text = $("reply-text").value.trim();
     if (!text || !state.selected) return;
-    act(async () => {
+    await act(async () => {
       await api(`/api/conversations/${encodeURIComponent(state.selected)}/messages`, { method: "POST", body: { text } });
       $("reply-text").value = "";
       await messages.refresh();
     });
   });
-  $("note-form").addEventListener("submit", (event) => {
-    event.preventDefault();
+  sendOneAtATime($("note-form"), async () => {
     const text = $("note-text").value.trim();
     if (!text || !state.selected) return;
-    act(async () => {
+    await act(async () => {
       await api(`/api/conversations/${encodeURIComponent(state.selected)}/notes`, { method: "POST", body: { text } });
       $("note-text").value = "";
       await messages.refresh();

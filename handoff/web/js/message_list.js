@@ -9,6 +9,12 @@
 import { api, oneAtATime } from "./api.js";
 import { renderMessage } from "./conversation_view.js";
 
+const STREAM_ID = /^\d{1,15}-\d{1,15}$/;
+
+export function isStreamId(id) {
+  return typeof id === "string" && STREAM_ID.test(id);
+}
+
 /** Redis stream ids ("<ms>-<seq>") in order. */
 export function compareIds(a, b) {
   const [msA, seqA] = a.split("-").map(Number);
@@ -39,23 +45,29 @@ export class MessageList {
   clear() {
     this.conversationId = null;
     this.shown.clear();
+    this.lastId = "-";
     this.container.replaceChildren();
   }
 
+  /** Shows the lines not shown yet, each where its id puts it; a line without a stream id is left out
+   * (it could not be told apart from one already shown). */
   add(lines) {
-    let added = null;
+    let added = false;
     for (const line of lines) {
-      if (this.shown.has(line.id)) continue;
+      if (!line || !isStreamId(line.id) || this.shown.has(line.id)) continue;
       const item = renderMessage(line);
-      // After the newest line shown (the usual case), else before the first newer one.
-      const later = this.lastId !== "-" && compareIds(line.id, this.lastId) < 0
-        ? [...this.shown.entries()].find(([id]) => compareIds(id, line.id) > 0) : null;
-      this.container.insertBefore(item, later ? later[1] : null);
+      this.container.insertBefore(item, this.firstShownAfter(line.id));
       this.shown.set(line.id, item);
       if (this.lastId === "-" || compareIds(line.id, this.lastId) > 0) this.lastId = line.id;
-      added = item;
+      added = true;
     }
     if (added) this.container.lastElementChild.scrollIntoView({ block: "end" });
+  }
+
+  /** The first line shown with a later id, or null when `id` is the newest (the usual case). */
+  firstShownAfter(id) {
+    if (this.lastId === "-" || compareIds(id, this.lastId) > 0) return null;
+    return [...this.container.children].find((item) => compareIds(item.dataset.id, id) > 0) || null;
   }
 
   async readNew() {

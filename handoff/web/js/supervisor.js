@@ -1,6 +1,7 @@
 // Supervisor view: all live conversations with their emotion, monitor one, whisper, barge in.
 import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, signOutLocally } from "./api.js";
 import { emotionBadge, renderContext } from "./conversation_view.js";
+import { sendOneAtATime } from "./forms.js";
 import { MessageList } from "./message_list.js";
 
 const state = { selected: null };
@@ -56,11 +57,10 @@ const refresh = oneAtATime(async () => {
 });
 
 function sendForm(formId, inputId, path) {
-  $(formId).addEventListener("submit", (event) => {
-    event.preventDefault();
+  sendOneAtATime($(formId), async () => {
     const text = $(inputId).value.trim();
     if (!text || !state.selected) return;
-    act(async () => {
+    await act(async () => {
       await api(`/api/supervisor/${encodeURIComponent(state.selected)}/${path}`, { method: "POST", body: { text } });
       $(inputId).value = "";
       await refresh();

@@ -149,7 +149,7 @@ def test_alerts_each_line_once_hand_back_and_rating(running_system, system_setti
         mia.locator(f"#queue li[data-conversation='{customer_id}'] button.claim").click()
         mia.locator("#conversation").wait_for(state="visible")
         mia.select_option("#canned", label="Greeting")
-        mia.click("#send")
+        mia.dblclick("#send")  # a double click sends it once
         widget.locator(".message-agent", has_text="you don't need to repeat anything").wait_for(timeout=20_000)
         settle(mia)
         assert texts(mia, "#messages li.msg-agent .text") == [CANNED_GREETING]
@@ -160,7 +160,8 @@ def test_alerts_each_line_once_hand_back_and_rating(running_system, system_setti
         sam.locator(f"#live li[data-conversation='{customer_id}'] button").click()
         sam.locator("#monitor").wait_for(state="visible")
         sam.fill("#barge-text", BARGE_IN)
-        sam.click("#barge")
+        sam.press("#barge-text", "Enter")
+        sam.press("#barge-text", "Enter")  # while the first is on its way: nothing more is sent
         widget.locator(".message-agent", has_text=BARGE_IN).wait_for(timeout=20_000)
         assert widget.locator(".message-agent", has_text=BARGE_IN).locator(".author").inner_text() == "Sam (supervisor)"
         settle(sam)
