@@ -28,6 +28,7 @@ BRIDGE_PREFIX = "bridge"
 BRIDGE_DELIVERIES = "deliveries"  # handoff service → bridge: frames for the customer's widget
 BRIDGE_AGENT_INBOX = "agent_inbox"  # bridge → handoff service: customer messages for an agent
 BRIDGE_CSAT = "csat"  # bridge → handoff service: the customer's rating
+BRIDGE_SESSION_ENDS = "session_ends"  # bridge → handoff service: a customer ended their chat
 
 # The bot's conversation log, written by its event broker (bot/brokers/conversation_log.py) as Rasa
 # publishes each event: per conversation a list of Rasa's event JSON (oldest first, capped), and an

@@ -6,7 +6,7 @@ import logging
 from fastapi import FastAPI
 from redis.exceptions import RedisError
 
-from contracts.redis_keys import BRIDGE_AGENT_INBOX, BRIDGE_CSAT
+from contracts.redis_keys import BRIDGE_AGENT_INBOX, BRIDGE_CSAT, BRIDGE_SESSION_ENDS
 from handoff.core.config import HandoffSettings
 from handoff.intake.handlers import ContextBuilder, Handlers
 from handoff.intake.streams import StreamConsumer
@@ -39,6 +39,9 @@ class Workers:
                 redis, settings.bridge_key(BRIDGE_AGENT_INBOX), GROUP, consumer, handlers.agent_inbox, rejected
             ),
             StreamConsumer(redis, settings.bridge_key(BRIDGE_CSAT), GROUP, consumer, handlers.csat, rejected),
+            StreamConsumer(
+                redis, settings.bridge_key(BRIDGE_SESSION_ENDS), GROUP, consumer, handlers.session_end, rejected
+            ),
         ]
 
     def start(self) -> None:

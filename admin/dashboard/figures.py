@@ -6,7 +6,8 @@ Records are mappings with the fields of ``handoff.outcomes.model.ConversationOut
   person), the share the bot resolved on its own (abandoned ones count as not contained);
 - handoff rate: conversations with a handoff request / all conversations; reasons counted;
 - first-contact resolution: of the resolved conversations (bot or agent), the share on first contact;
-- time to resolution: ended_at − started_at of resolved conversations (mean, median);
+- time to resolution: ended_at − started_at of resolved conversations (mean, median), leaving out
+  records without a measurable duration;
 - handoff wait: wait_seconds of handed-over conversations (mean, median, 90th percentile);
 - CSAT: mean of the given ratings and their distribution 1–5;
 - emotion: labels at the start and at the end, the start → end transitions, and how many
@@ -84,7 +85,8 @@ def time_to_resolution(records: Iterable[Record]) -> dict:
         s
         for r in records
         if r.get("resolved_by") in ("bot", "agent")
-        if (s := _seconds(r.get("started_at"), r.get("ended_at"))) is not None and s >= 0
+        # 0 s is a record whose start was never known, not a conversation resolved in no time.
+        if (s := _seconds(r.get("started_at"), r.get("ended_at"))) is not None and s > 0
     ]
     return _summary(values)
 

@@ -152,6 +152,7 @@ class CustomerConnection:
         elif isinstance(message, EndSession):
             runtime.record.ended = True
             await store.save(runtime.record, "ended")
+            await store.record_session_end(runtime.record)
             await self._hub.send_transient(self._sink, SessionEnded(session_id=runtime.session_id), runtime)
             self._closing = True
             await self._sink.close(CloseCode.NORMAL, "session ended")

@@ -27,7 +27,7 @@ from redis.asyncio import Redis
 from avatar_bridge.core.config import Settings
 from avatar_bridge.protocol.messages import Capabilities
 from avatar_bridge.sessions.rate_limit import RedisTokenBucket
-from contracts.redis_keys import BRIDGE_AGENT_INBOX, BRIDGE_CSAT
+from contracts.redis_keys import BRIDGE_AGENT_INBOX, BRIDGE_CSAT, BRIDGE_SESSION_ENDS
 
 TURN_ACCEPTED = "accepted"
 TURN_DONE = "done"
@@ -251,6 +251,12 @@ class SessionStore:
         if comment:
             entry["comment"] = comment
         await self._redis.xadd(self._settings.key(BRIDGE_CSAT), {"payload": json.dumps(entry, ensure_ascii=False)})
+
+    async def record_session_end(self, record: SessionRecord) -> None:
+        """The customer ended the chat: the handoff service counts the conversation as over now
+        (its outcome, or a customer who stopped waiting for a person)."""
+        entry = {"session_id": record.session_id, "language": record.language, "ts": time.time()}
+        await self._redis.xadd(self._settings.key(BRIDGE_SESSION_ENDS), {"payload": json.dumps(entry)})
 
     async def forward_to_agent(self, session_id: str, message_id: str, text: str) -> None:
         entry = {"session_id": session_id, "message_id": message_id, "text": text, "ts": time.time()}

@@ -99,6 +99,13 @@ class Handlers:
             session_id[:128], text[:MAX_TEXT], float(ts) if isinstance(ts, (int, float)) else None, message_id
         )
 
+    async def session_end(self, entry: dict) -> None:
+        session_id, ts = entry.get("session_id"), entry.get("ts")
+        if not isinstance(session_id, str) or not session_id:
+            raise Malformed("session_id is required")
+        ended = float(ts) if isinstance(ts, (int, float)) and not isinstance(ts, bool) else None
+        await self._service.customer_left(session_id[:128], ended)
+
     async def csat(self, entry: dict) -> None:
         session_id, score = entry.get("session_id"), entry.get("score")
         if not isinstance(session_id, str) or not isinstance(score, int) or not 1 <= score <= 5:

@@ -13,6 +13,8 @@ from sqlalchemy.orm import sessionmaker
 
 from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
+from contracts.redis_keys import conversation_events_key, decode_events
+from handoff.outcomes.bot_sessions import record_ended, summarise_tracker
 from handoff.outcomes.store import upsert_outcome
 from handoff.queue.routing import (
     AgentState,
@@ -41,6 +43,11 @@ OUTCOME_CODES = (
     "customer_left",
     "not_resolved",
 )
+
+
+# What the agent reads when the customer closes the chat (the console is in English).
+LEFT_WAITING = "The customer left before anyone joined."
+LEFT_CHATTING = "The customer has closed the chat; they no longer read this conversation."
 
 
 class HandoffError(Exception):
@@ -334,9 +341,39 @@ class HandoffService:
         row = await self.queue.get(session_id)
         fields: dict = {"csat": score, "language": language}
         if row is None:
-            # Feedback from a conversation that never reached a person: the bot resolved it.
+            # Feedback from a conversation that never reached a person: the bot resolved it. Its
+            # start, intents and emotions come from the bot's log, so it counts in full right away.
+            await self.record_from_log(session_id)
             fields.update(resolved_by="bot", ended_at=datetime.now(timezone.utc))
         await self.outcome(session_id, **fields)
+
+    async def customer_left(self, session_id: str, ts: float | None = None) -> None:
+        """The customer ended the chat in the widget: the conversation is over now, not after the
+        idle timeout (docs/handoff.md "Outcome records")."""
+        now = ts or time.time()
+        row = await self.queue.get(session_id)
+        state = (row or {}).get("state")
+        if state == "queued":
+            # They stopped waiting: out of the queue, so nobody behind them waits for them.
+            if await self.queue.finish(session_id, None, now):
+                await self.queue.add_message(session_id, "system", "system", "System", LEFT_WAITING, now)
+                await self.outcome(
+                    session_id, ended_at=utc_datetime(now), resolved_by="abandoned", outcome_code="customer_left"
+                )
+                await self.refresh_positions()
+            return
+        if state == "assigned":
+            # The agent ends it (with an outcome); they should know nobody is reading any more.
+            await self.queue.add_message(session_id, "system", "system", "System", LEFT_CHATTING, now)
+            return
+        await self.record_from_log(session_id)
+
+    async def record_from_log(self, session_id: str) -> None:
+        """The outcome of a conversation with the bot, from its log (also one handed back)."""
+        raw = await self.queue.redis.lrange(conversation_events_key(session_id), 0, -1)
+        summary = summarise_tracker(decode_events(raw))
+        if summary is not None:
+            await asyncio.to_thread(record_ended, self._sessions, session_id, summary)
 
     async def requeue_abandoned(self, now: float | None = None) -> list[str]:
         """Conversations whose agent's console has been gone for claim_timeout_seconds go back."""

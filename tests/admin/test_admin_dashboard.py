@@ -276,3 +276,12 @@ def test_the_dashboard_api_carries_the_care_figures(client: TestClient, admin_he
     body = client.get("/api/admin/dashboard", params=params, headers=admin_headers).json()
     assert body["care"]["proactive_resolutions"] == 2 and body["care"]["contacts_avoided"] == 1
     assert [(row["incident_id"], row["conversations"]) for row in body["incidents"]] == [("inc-a", 3), ("inc-b", 1)]
+
+
+def test_records_without_a_measurable_duration_do_not_make_zero_second_medians() -> None:
+    records = [
+        dict(conversation_id="x", started_at=at(5, 9), ended_at=at(5, 9), resolved_by="bot"),  # start never known
+        dict(conversation_id="y", started_at=at(5, 9), ended_at=at(5, 9, 4), resolved_by="bot"),
+        dict(conversation_id="z", started_at=at(5, 9), ended_at=None, resolved_by="bot"),  # never ended
+    ]
+    assert figures.time_to_resolution(records) == {"count": 1, "mean": 240.0, "median": 240.0, "p90": 240.0}

@@ -1,7 +1,9 @@
 """The complete path through the service: intake → queue → claim → chat both ways → end → outcome."""
 
 import json
+import uuid
 
+from contracts.redis_keys import conversation_events_key
 from handoff.outcomes.store import get_outcome
 from tests.handoff.conftest import deliveries, handoff_record, publish, sign_in, wait_until
 
@@ -101,6 +103,79 @@ def test_csat_without_a_handoff_records_a_bot_resolved_conversation(client, sett
 
     row = wait_until(outcome, message="outcome row")
     assert row.resolved_by == "bot" and row.csat == 5
+
+
+def log_bot_conversation(redis_client, sender: str, start: float) -> None:  # noqa: ANN001
+    """What the bot's event broker writes (bot/brokers/conversation_log.py): two customer turns."""
+    events = [
+        {
+            "event": "user",
+            "text": "where is my order",
+            "timestamp": start,
+            "parse_data": {"intent": {"name": "order_status"}},
+        },
+        {"event": "bot", "text": "It arrives tomorrow.", "timestamp": start + 5},
+        {"event": "user", "text": "thanks", "timestamp": start + 40, "parse_data": {"intent": {"name": "thank"}}},
+    ]
+    redis_client.rpush(conversation_events_key(sender), *[json.dumps(e) for e in events])
+
+
+def test_a_rating_counts_the_whole_bot_conversation_at_once(client, settings, redis_client) -> None:  # noqa: ANN001
+    sender = f"bot-rated-{uuid.uuid4().hex[:8]}"
+    log_bot_conversation(redis_client, sender, 1_700_000_000.0)
+    redis_client.xadd(
+        f"{settings.bridge_prefix}:csat",
+        {"payload": json.dumps({"session_id": sender, "score": 4, "language": "en", "ts": 1.0})},
+    )
+    row = wait_until(lambda: outcome_of(client, sender), message="outcome row")
+    # Its start is the first message (not the moment of the rating), so its duration is real.
+    assert row.started_at.timestamp() == 1_700_000_000.0 and row.primary_intent == "order_status"
+    assert row.resolved_by == "bot" and row.csat == 4
+
+
+def outcome_of(client, cid: str):  # noqa: ANN001, ANN201
+    with client.app.state.session_factory() as session:
+        return get_outcome(session, cid)
+
+
+def test_a_customer_who_ends_the_chat_is_counted_now_and_leaves_the_queue(client, settings, redis_client) -> None:  # noqa: ANN001
+    mia = sign_in(client, "mia")
+    ends = f"{settings.bridge_prefix}:session_ends"
+    # With the bot only: the outcome is written at once, from the bot's log.
+    sender = f"bot-ended-{uuid.uuid4().hex[:8]}"
+    log_bot_conversation(redis_client, sender, 1_700_000_100.0)
+    redis_client.xadd(ends, {"payload": json.dumps({"session_id": sender, "ts": 1_700_000_200.0})})
+    row = wait_until(lambda: outcome_of(client, sender), message="bot outcome")
+    assert row.resolved_by == "bot" and row.ended_at.timestamp() == 1_700_000_140.0
+
+    # Waiting for a person: out of the queue (nobody behind waits for them), counted as abandoned.
+    first, second = handoff_record(), handoff_record()
+    for record in (first, second):
+        publish(redis_client, settings, record)
+    wait_until(lambda: {first["conversation_id"], second["conversation_id"]} <= set(queue_ids(client, mia)))
+    redis_client.xadd(ends, {"payload": json.dumps({"session_id": first["conversation_id"], "ts": 1.0})})
+    wait_until(lambda: first["conversation_id"] not in queue_ids(client, mia), message="left the queue")
+    left = outcome_of(client, first["conversation_id"])
+    assert left.resolved_by == "abandoned" and left.outcome_code == "customer_left"
+    positions = [f for f in deliveries(redis_client, settings, second["conversation_id"]) if f["type"] == "status"]
+    assert positions[-1]["queue_position"] == 1
+
+    # With an agent: the agent is told, and ends it themselves.
+    claimed = client.post(f"/api/queue/{second['conversation_id']}/claim", headers=mia)
+    assert claimed.status_code == 200
+    redis_client.xadd(ends, {"payload": json.dumps({"session_id": second["conversation_id"], "ts": 2.0})})
+
+    def system_lines() -> list[str]:
+        lines = client.get(f"/api/conversations/{second['conversation_id']}/messages", headers=mia).json()["messages"]
+        return [line["text"] for line in lines if line["kind"] == "system" and "closed the chat" in line["text"]]
+
+    assert len(wait_until(system_lines, message="the agent is told")) == 1
+
+
+def test_a_malformed_session_end_is_rejected(client, settings, redis_client) -> None:  # noqa: ANN001
+    redis_client.xadd(f"{settings.bridge_prefix}:session_ends", {"payload": json.dumps({"ts": 1.0})})
+    rejected = wait_until(lambda: redis_client.xrange(settings.key("rejected")), message="rejected entry")
+    assert any("session_id" in json.dumps(fields) for _id, fields in rejected)
 
 
 def test_malformed_handoff_is_rejected_not_retried_forever(client, settings, redis_client) -> None:  # noqa: ANN001

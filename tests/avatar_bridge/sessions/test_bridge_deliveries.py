@@ -147,6 +147,16 @@ def test_csat_feedback_is_stored_and_confirmed(bridge, redis_client):
     client.close()
 
 
+def test_ending_the_chat_tells_the_handoff_service(bridge, redis_client):
+    client = BridgeClient(bridge.ws_url)
+    client.start("de")
+    client.send({"v": 1, "type": "end"})
+    assert client.recv()["type"] == "session_ended"
+    entries = redis_client.xrevrange(bridge.settings.key("session_ends"), count=5)
+    stored = [json.loads(fields["payload"]) for _, fields in entries]
+    assert [entry["language"] for entry in stored if entry["session_id"] == client.session_id] == ["de"]
+
+
 def test_typing_needs_no_answer(bridge):
     client = BridgeClient(bridge.ws_url)
     client.start("en")
