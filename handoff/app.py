@@ -35,6 +35,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "handoff.api.incidents",
     "handoff.api.queue",
     "handoff.api.conversations",
+    "handoff.api.assist",
     "handoff.api.supervisor",
     "handoff.api.live",
 )

@@ -1,6 +1,7 @@
 // Agent console: queue, claim, context, live chat, notes, canned replies, end / hand back, pause,
 // and the alerts when a conversation starts waiting (alerts.js).
 import { HandoffAlerts } from "./alerts.js";
+import { AssistPanel } from "./assist.js";
 import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, signOutLocally } from "./api.js";
 import { CANNED } from "./canned.js";
 import { IncidentPanel } from "./incidents.js";
@@ -13,6 +14,7 @@ const $ = (id) => document.getElementById(id);
 let messages = null;
 let alerts = null;
 let incidents = null;
+let assist = null;
 
 function showError(problem) {
   $("error").textContent = problem ? problem.message || String(problem) : "";
@@ -76,7 +78,7 @@ const refresh = oneAtATime(async () => {
   renderMine(mine.items);
   $("pause").textContent = me.paused ? "Resume" : "Pause";
   $("load").textContent = `Load ${me.load.toFixed(2)} / ${me.load_threshold.toFixed(2)}`;
-  if (state.selected) await messages.refresh();
+  if (state.selected) await Promise.all([messages.refresh(), assist.refresh()]);
 });
 
 function fillCanned(language) {
@@ -99,11 +101,13 @@ async function select(conversationId) {
   const opening = data.context && data.context.next_step && data.context.next_step.opening_line;
   if (opening && !$("reply-text").value) $("reply-text").value = opening;
   messages.show(conversationId, data.messages);
+  assist.show(conversationId);
 }
 
 function closeConversation() {
   state.selected = null;
   messages.clear();
+  assist.clear();
   $("conversation").hidden = true;
 }
 
@@ -139,6 +143,7 @@ async function start() {
   for (const code of codes.outcome_codes) $("outcome").append(el("option", { text: code.replaceAll("_", " "), attrs: { value: code } }));
   fillCanned("en");
   messages = new MessageList($("messages"));
+  assist = new AssistPanel({ section: $("assist"), warnings: $("assist-warnings"), suggestions: $("assist-suggestions"), replyBox: $("reply-text") });
   setUpAlerts();
   incidents = new IncidentPanel($("incidents-box"), $("incidents"), $("incidents-title"));
   incidents.start();
