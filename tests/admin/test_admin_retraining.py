@@ -118,6 +118,9 @@ def test_add_example_retrain_understand_and_roll_back(
                         "business hours?",
                         "is the hotline open today",
                         "what time do you start in the morning",
+                        "what time do you open tomorrow",
+                        "are you open on weekends",
+                        "when does your shop open",
                     ],
                     "de": [
                         "wann haben Sie geöffnet",
@@ -128,6 +131,9 @@ def test_add_example_retrain_understand_and_roll_back(
                         "wann schließt der Support",
                         "wann ist die Hotline besetzt",
                         "Geschäftszeiten?",
+                        "wann öffnen Sie morgen",
+                        "haben Sie am Wochenende geöffnet",
+                        "ab wann ist der Laden offen",
                     ],
                 },
                 "responses": {
