@@ -40,6 +40,7 @@ def supervisor(system, settings, redis_client):  # noqa: ANN001, ANN201
         client.headers["Authorization"] = f"Bearer {signed_in.json()['token']}"
         yield client
     redis_client.delete(INCIDENTS_KEY, INCIDENTS_AUDIT_STREAM)
+    time.sleep(SEEN_WITHIN_S)  # the next test's conversations must not hear of these incidents
 
 
 def reset_password(chat, email: str, last4: str, language: str = "en") -> str:  # noqa: ANN001
