@@ -111,6 +111,19 @@ def record_ended(session_factory: sessionmaker, conversation_id: str, summary: d
         return "bot conversation recorded"
 
 
+async def record_from_log(redis: Redis, session_factory: sessionmaker, log_key: str, conversation_id: str) -> bool:
+    """Writes the outcome of a conversation from its log in Redis; False when there is nothing to
+    record (no customer message) or the log is too large to read."""
+    raw = await redis.lrange(log_key, 0, -1)
+    if sum(len(item) for item in raw) > MAX_LOG_BYTES:
+        return False
+    summary = summarise_tracker(decode_events(raw))
+    if summary is None:
+        return False
+    await asyncio.to_thread(record_ended, session_factory, conversation_id, summary)
+    return True
+
+
 class BotSessionSweeper:
     def __init__(
         self,
@@ -135,13 +148,9 @@ class BotSessionSweeper:
         lower = f"({float(swept_until)}" if swept_until else "-inf"
         recorded = []
         for sender_id in await self._redis.zrangebyscore(self._index, lower, idle_before):
-            raw = await self._redis.lrange(f"{self._events_prefix}{sender_id}", 0, -1)
-            if sum(len(item) for item in raw) > MAX_LOG_BYTES:
-                continue
-            summary = summarise_tracker(decode_events(raw))
-            if summary is not None:
-                conversation_id = str(sender_id)[:128]
-                await asyncio.to_thread(record_ended, self._sessions, conversation_id, summary)
+            conversation_id = str(sender_id)[:128]
+            log_key = f"{self._events_prefix}{sender_id}"
+            if await record_from_log(self._redis, self._sessions, log_key, conversation_id):
                 recorded.append(conversation_id)
         await self._redis.set(self._watermark, repr(idle_before))
         return recorded

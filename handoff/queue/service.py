@@ -13,8 +13,8 @@ from sqlalchemy.orm import sessionmaker
 
 from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
-from contracts.redis_keys import conversation_events_key, decode_events
-from handoff.outcomes.bot_sessions import record_ended, summarise_tracker
+from contracts.redis_keys import conversation_events_key
+from handoff.outcomes.bot_sessions import record_from_log
 from handoff.outcomes.store import upsert_outcome
 from handoff.queue.routing import (
     AgentState,
@@ -370,10 +370,7 @@ class HandoffService:
 
     async def record_from_log(self, session_id: str) -> None:
         """The outcome of a conversation with the bot, from its log (also one handed back)."""
-        raw = await self.queue.redis.lrange(conversation_events_key(session_id), 0, -1)
-        summary = summarise_tracker(decode_events(raw))
-        if summary is not None:
-            await asyncio.to_thread(record_ended, self._sessions, session_id, summary)
+        await record_from_log(self.queue.redis, self._sessions, conversation_events_key(session_id), session_id)
 
     async def requeue_abandoned(self, now: float | None = None) -> list[str]:
         """Conversations whose agent's console has been gone for claim_timeout_seconds go back."""
