@@ -31,6 +31,7 @@ from avatar_bridge.protocol.messages import (
     SessionResumed,
     SessionStarted,
     StartSession,
+    TurnComplete,
     Typing,
     UpdateCapabilities,
     UserMessage,
@@ -39,7 +40,7 @@ from avatar_bridge.sessions import storage_outage
 from avatar_bridge.sessions.hub import SessionHub, SessionRuntime
 from avatar_bridge.sessions.opening import OpeningTurn, incident_for_everyone
 from avatar_bridge.sessions.rate_limit import TokenBucket
-from avatar_bridge.sessions.store import CAPABILITY_FIELDS, apply_capabilities
+from avatar_bridge.sessions.store import CAPABILITY_FIELDS, TURN_DONE, TURN_FAILED, apply_capabilities
 
 logger = logging.getLogger(__name__)
 # At most one "slow down" error per this many seconds, so a flood cannot make us flood back.
@@ -220,20 +221,26 @@ class CustomerConnection:
         self._runtime = runtime
 
     async def _interrupt_orphaned_turns(self, runtime: SessionRuntime) -> None:
-        """Turns accepted by a bridge process that is gone will never finish: say so."""
-        for message_id in await self._hub.store.unfinished_turns(runtime.session_id):
-            if self._hub.is_pending(runtime, message_id):
+        """Turns accepted by a bridge process that is gone will never finish: say so. One that had
+        already reached the agent only lacks its terminal frame: asking for it again would show the
+        agent the same message twice."""
+        for turn in await self._hub.store.unfinished_turns(runtime.session_id):
+            if self._hub.is_pending(runtime, turn.message_id):
+                continue
+            if turn.forwarded:
+                await self._hub.emit(runtime, TurnComplete(reply_to=turn.message_id, messages=0, routed_to="agent"))
+                await self._hub.store.finish_turn(runtime.session_id, turn.message_id, TURN_DONE)
                 continue
             await self._hub.emit(
                 runtime,
                 ErrorFrame(
                     code=ErrorCode.TURN_INTERRUPTED,
-                    reply_to=message_id,
+                    reply_to=turn.message_id,
                     retry_after_ms=0,
                     message="The assistant restarted while answering this message; please send it again.",
                 ),
             )
-            await self._hub.store.finish_turn(runtime.session_id, message_id, "failed")
+            await self._hub.store.finish_turn(runtime.session_id, turn.message_id, TURN_FAILED)
 
     async def _user_message(self, runtime: SessionRuntime, message: UserMessage) -> None:
         wait_s = await self._hub.store.take_message_token(runtime.session_id)

@@ -30,8 +30,16 @@ from avatar_bridge.sessions.rate_limit import RedisTokenBucket
 from contracts.redis_keys import BRIDGE_AGENT_INBOX, BRIDGE_CSAT, BRIDGE_SESSION_ENDS
 
 TURN_ACCEPTED = "accepted"
+# Handed to the agent's inbox, terminal frame not yet sent: a restart must not ask for it again.
+TURN_FORWARDED = "forwarded"
 TURN_DONE = "done"
 TURN_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class UnfinishedTurn:
+    message_id: str
+    forwarded: bool  # already in the agents' inbox: it only lacks its terminal frame
 
 
 @dataclass
@@ -204,7 +212,7 @@ class SessionStore:
     async def finish_turn(self, session_id: str, message_id: str, state: str) -> None:
         await self._redis.hset(self._key(session_id, "turns"), message_id, state)
 
-    async def unfinished_turns(self, session_id: str) -> list[str]:
+    async def unfinished_turns(self, session_id: str) -> list[UnfinishedTurn]:
         """Accepted, unfinished turns that this instance ran or whose instance is gone.
 
         A turn another live instance is running (the customer reconnected to this one meanwhile)
@@ -212,12 +220,12 @@ class SessionStore:
         turns = cast(dict[str, str], await self._redis.hgetall(self._key(session_id, "turns")))
         unfinished = []
         for message_id, state in turns.items():
-            accepted, _, owner = state.partition(":")
-            if accepted != TURN_ACCEPTED:
+            stage, _, owner = state.partition(":")
+            if stage not in (TURN_ACCEPTED, TURN_FORWARDED):
                 continue
             if owner and owner != self._settings.instance_id and await self.instance_alive(owner):
                 continue
-            unfinished.append(message_id)
+            unfinished.append(UnfinishedTurn(message_id, forwarded=stage == TURN_FORWARDED))
         return unfinished
 
     # --- bridge instances (several may share Redis) ----------------------------------------------
@@ -259,10 +267,12 @@ class SessionStore:
         await self._redis.xadd(self._settings.key(BRIDGE_SESSION_ENDS), {"payload": json.dumps(entry)})
 
     async def forward_to_agent(self, session_id: str, message_id: str, text: str) -> None:
+        """Puts the message in the agents' inbox and marks its turn forwarded, both or neither."""
         entry = {"session_id": session_id, "message_id": message_id, "text": text, "ts": time.time()}
-        await self._redis.xadd(
-            self._settings.key(BRIDGE_AGENT_INBOX), {"payload": json.dumps(entry, ensure_ascii=False)}
-        )
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self._settings.key(BRIDGE_AGENT_INBOX), {"payload": json.dumps(entry, ensure_ascii=False)})
+            pipe.hset(self._key(session_id, "turns"), message_id, f"{TURN_FORWARDED}:{self._settings.instance_id}")
+            await pipe.execute()
 
 
 # The record's fields that a client's capabilities set (see apply_capabilities).

@@ -1,10 +1,16 @@
 """Sessions resume after a reconnect (missed frames replayed by seq) and after a restart of
 the bridge (a new app instance on the same Redis)."""
 
+import asyncio
 import time
+
+import redis.asyncio as aioredis
 
 from bridge_support.client import BridgeClient, of_type
 from websockets.exceptions import ConnectionClosed
+
+from avatar_bridge.sessions.store import SessionStore
+from contracts.redis_keys import BRIDGE_AGENT_INBOX
 
 
 def _resume(url: str, old: BridgeClient, last_seq: int) -> tuple[BridgeClient, dict]:
@@ -131,3 +137,32 @@ def test_an_ended_session_cannot_be_resumed(bridge):
     )
     assert other.recv()["code"] == "session_ended"
     other.close()
+
+
+def test_a_message_that_reached_the_agent_before_a_restart_is_not_asked_for_again(own_bridge):
+    """The bridge forwarded the message to the agents' inbox and died before its terminal frame:
+    the resumed widget gets that frame, not a request to send the message again (which would show
+    the agent the same message twice)."""
+    stack = own_bridge()
+    client = BridgeClient(stack.ws_url)
+    client.start("en")
+    client.close()
+    gone = stack.settings.model_copy(update={"instance_id": "bridge-that-died"})
+
+    async def forward_as_the_gone_bridge() -> None:
+        async with aioredis.Redis.from_url(str(stack.settings.redis_url), decode_responses=True) as connection:
+            store = SessionStore(connection, gone)
+            assert await store.claim_turn(client.session_id, "m-forwarded")
+            await store.forward_to_agent(client.session_id, "m-forwarded", "my card was charged twice")
+
+    asyncio.run(forward_as_the_gone_bridge())
+    resumed, _ = _resume(stack.ws_url, client, client.last_seq)
+    frame = resumed.recv()
+    assert (frame["type"], frame["reply_to"], frame["routed_to"]) == ("turn_complete", "m-forwarded", "agent")
+
+    async def inbox_length() -> int:
+        async with aioredis.Redis.from_url(str(stack.settings.redis_url), decode_responses=True) as connection:
+            return await connection.xlen(gone.key(BRIDGE_AGENT_INBOX))
+
+    assert asyncio.run(inbox_length()) == 1  # the message reached the agents once
+    resumed.close()
