@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 
 _END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[\"'“„«(]?[A-ZÄÖÜ0-9])")
-_ABBREVIATIONS = re.compile(r"(?:\b(?:z\. ?B|u\. ?a|d\. ?h|bzw|ca|Nr|Dr|Mr|Mrs|Ms|St|e\.g|i\.e|vs|etc|No)\.)$", re.I)
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:[A-Za-z]|z\. ?B|u\. ?a|d\. ?h|bzw|ca|Nr|Dr|Mr|Mrs|Ms|St|e\.g|i\.e|vs|etc|No)\.)$", re.I
+)
 MIN_SENTENCE_CHARS = 8
 
 
