@@ -6,6 +6,7 @@ e.g. ``AVATAR_BRIDGE_RASA_URL=http://localhost:5005``.
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -118,8 +119,25 @@ class Settings(BaseSettings):
     speech_workers: int = Field(2, ge=1)
     speech_cache_dir: Path = REPOSITORY_ROOT / "var" / "avatar_bridge" / "speech"
     speech_cache_max_entries: int = Field(5000, ge=10)
+    # espeak-ng voices, the fallback engine (a "+variant" suffix is added to match the avatar).
     voice_en: str = "en"
     voice_de: str = "de"
+    # Voices (avatar_bridge/speech/voices.py, docs/operations.md "Voices"): "auto" uses a Piper voice
+    # where one fits, "espeak" never does. A Piper voice is named by its id in a voice manifest;
+    # unset: an installed voice of the language with the avatar's gender; "none": espeak-ng.
+    speech_engine: Literal["auto", "espeak"] = "auto"
+    piper_voice_en: str | None = None
+    piper_voice_de: str | None = None
+    # The operator's own voices (.onnx + .onnx.json, pinned by SHA-256; avatar_bridge/speech/manifest.py).
+    voice_manifest: Path | None = None
+    # The avatar the web client shows (the same AVATAR_MODEL setting): its gender picks the voice.
+    avatar_model: str | None = Field(
+        None, validation_alias=AliasChoices("AVATAR_MODEL", "AVATAR_BRIDGE_AVATAR_MODEL", "avatar_model")
+    )
+    avatar_voice_gender: Literal["female", "male"] | None = None
+    # Piper runs in separate worker programs (speech_worker/, GPL boundary); each holds its voices.
+    piper_workers: int = Field(2, ge=1, le=8)
+    piper_timeout_s: float = Field(20.0, gt=0)
     base_rate_wpm: int = Field(170, ge=80, le=450)
     base_pitch: int = Field(50, ge=0, le=100)
 

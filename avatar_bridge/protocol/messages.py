@@ -180,6 +180,9 @@ class BotSpeech(ServerFrame):
     reply_to: str
     message_id: str
     speech: Speech
+    # A message is spoken sentence by sentence: frame `part` (from 0) of `parts`, sent in order.
+    part: int = 0
+    parts: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -264,18 +264,23 @@ class TurnRunner:
         try:
             for item, task in zip(planned, speech_tasks, strict=True):
                 await self._hub.emit(runtime, _text_cue(message.id, item, speech_pending=task is not None))
-            for item, task in zip(planned, speech_tasks, strict=True):
-                if task is None:
-                    continue
-                speech = await _settled(task)
-                if speech is None:
-                    speech_failed.append(item.message_id)
-                    continue
-                await self._hub.emit(
-                    runtime, BotSpeech(reply_to=message.id, message_id=item.message_id, speech=_speech(speech))
-                )
+            for item, parts in zip(planned, speech_tasks, strict=True):
+                # One frame per sentence, in order: the first goes out while the rest are synthesised.
+                for index, task in enumerate(parts or []):
+                    speech = await _settled(task)
+                    if speech is None:
+                        speech_failed.append(item.message_id)
+                        break
+                    frame = BotSpeech(
+                        reply_to=message.id,
+                        message_id=item.message_id,
+                        speech=_speech(speech),
+                        part=index,
+                        parts=len(parts),
+                    )
+                    await self._hub.emit(runtime, frame)
         finally:
-            unfinished = [task for task in speech_tasks if task is not None and not task.done()]
+            unfinished = [task for parts in speech_tasks for task in parts or [] if not task.done()]
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
@@ -300,10 +305,10 @@ class TurnRunner:
             planned.append(PlannedReply(reply, f"{message.id}.{index}", language, reply_kind, emotion, plan))
         return planned
 
-    def _start_speech(self, runtime: SessionRuntime, item: PlannedReply) -> asyncio.Task | None:
+    def _start_speech(self, runtime: SessionRuntime, item: PlannedReply) -> list[asyncio.Task] | None:
         if self._speech is None or not runtime.record.audio:
             return None
-        return asyncio.create_task(self._speech.speak(item.reply.text, item.language, item.plan.prosody))
+        return self._speech.speak_sentences(item.reply.text, item.language, item.plan.prosody) or None
 
     async def _follow_language(self, runtime: SessionRuntime, planned: list[PlannedReply]) -> None:
         """The bot switched language (the customer did): later turns and speech follow."""

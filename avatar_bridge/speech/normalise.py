@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from num2words import num2words
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 # Characters that are only decoration in chat text; replaced by a space of the same length so
@@ -139,7 +140,16 @@ class Normaliser:
     # --- rules ------------------------------------------------------------------------------
 
     def _spell(self, match: re.Match, text: str) -> str:
-        return " ".join(match.group(0).upper())
+        """Letters one by one, digits as words in groups of three (two where one would be left
+        alone), a comma between groups for a breath: "400 100 02" -> "four zero zero, one zero zero, zero two"."""
+        digits = self._lexicon["digits"]
+        parts = []
+        for run in re.findall(r"[A-Za-z]+|\d+", match.group(0)):
+            if run.isdigit():
+                parts.append(", ".join(" ".join(digits[int(d)] for d in group) for group in _digit_groups(run)))
+            else:
+                parts.append(" ".join(run.upper()))
+        return " ".join(parts)
 
     def _email(self, match: re.Match, text: str) -> str:
         words = self._lexicon["email"]
@@ -162,14 +172,17 @@ class Normaliser:
         major, minor = _parse_amount(match.group("num"))
         parts = []
         if major or not minor:
-            count = self._lexicon.entries.get("one_before_unit", "1") if major == 1 else str(major)
+            count = self._lexicon.entries.get("one_before_unit", "one") if major == 1 else self._words(major)
             parts.append(f"{count} {units['one'] if major == 1 else units['many']}")
         if minor:
             minor_unit = units["minor_one"] if minor == 1 else units["minor_many"]
-            # German says "12 Euro 50"; the unit after the cents only when there are no euros.
-            parts.append(str(minor) if self._lexicon.language == "de" and major else f"{minor} {minor_unit}")
-        joiner = self._lexicon["amount_joiner"]
-        return f" {joiner} ".join(parts) if joiner else " ".join(parts)
+            # People say "forty-nine euros ninety", "12 Euro 50": the cents' unit only without euros.
+            parts.append(self._words(minor) if major else f"{self._words(minor)} {minor_unit}")
+        return " ".join(parts)
+
+    def _words(self, number: int) -> str:
+        """A cardinal in words ("one thousand two hundred and thirty-four", "eintausendzweihundert...")."""
+        return num2words(number, lang=self._lexicon.language).replace(",", "")
 
     def _date(self, match: re.Match, text: str) -> str | None:
         groups = match.groupdict()
@@ -199,6 +212,13 @@ def _say_local_part(local: str, words: dict) -> str:
         elif piece:
             spoken.append(piece)
     return " ".join(spoken)
+
+
+def _digit_groups(run: str) -> list[str]:
+    groups = [run[index : index + 3] for index in range(0, len(run), 3)]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        groups[-2:] = [groups[-2][:2], groups[-2][2] + groups[-1]]
+    return groups
 
 
 def _parse_amount(number: str) -> tuple[int, int]:

@@ -1,11 +1,16 @@
 """The speech service the turn pipeline calls: text in, audio URL + visemes + words out.
 
-Synthesis is CPU work and runs in a process pool (never on the event loop); results are cached
-on disk by text and voice settings, and identical requests in flight share one synthesis.
+Each language has a voice (speech/voices.py): Piper, run in separate worker programs
+(speech/piper_client.py), or espeak-ng, run in a process pool. Synthesis never runs on the event
+loop; results are cached on disk by text and voice settings, and identical requests in flight
+share one synthesis. A reply is spoken sentence by sentence (`speak_sentences`), so the first
+sentence's audio can go out while the rest are synthesised. When Piper fails at run time the
+sentence is spoken with espeak-ng instead (a warning, not an error).
 """
 
 import asyncio
 import base64
+import dataclasses
 import logging
 import multiprocessing
 from collections.abc import Callable
@@ -16,12 +21,17 @@ from dataclasses import asdict, dataclass
 from avatar_bridge.core.config import Settings
 from avatar_bridge.speech import engine
 from avatar_bridge.speech.cache import CachedSpeech, SpeechCache
+from avatar_bridge.speech.manifest import load_manifest
 from avatar_bridge.speech.normalise import Lexicon, Normaliser
+from avatar_bridge.speech.piper_client import PiperFailed, PiperWorkers
+from avatar_bridge.speech.piper_timeline import events_from_alignment, piper_request, wav_bytes
+from avatar_bridge.speech.sentences import split_sentences
 from avatar_bridge.speech.timeline import viseme_timeline, word_timeline
+from avatar_bridge.speech.voices import VoiceChoice, choose_voices
 
 logger = logging.getLogger(__name__)
 # Bump when the normaliser or the timelines change, so old cache entries are not reused.
-TIMELINE_VERSION = 2  # 2: onsets rounded from espeak-ng's sample index
+TIMELINE_VERSION = 3  # 2: onsets rounded from espeak-ng's sample index; 3: engines, sentences
 LANGUAGES = ("en", "de")
 
 
@@ -46,16 +56,33 @@ class SpeechResult:
 
 
 class SpeechService:
-    def __init__(self, settings: Settings, cache: SpeechCache, make_pool: Callable[[], Executor]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: SpeechCache,
+        make_pool: Callable[[], Executor],
+        voices: dict[str, VoiceChoice] | None = None,
+    ) -> None:
         self._settings = settings
         self._cache = cache
         self._make_pool = make_pool
         self._pool = make_pool()
+        self.voices = voices or choose_voices(settings.model_copy(update={"speech_engine": "espeak"}), {})
+        self._piper: PiperWorkers | None = None
+        if any(choice.engine == "piper" for choice in self.voices.values()):
+            self._piper = PiperWorkers(settings.piper_workers, settings.piper_timeout_s)
+        self._piper_started: asyncio.Future | None = None
         self._normalisers = {language: Normaliser(Lexicon.load(language)) for language in LANGUAGES}
         self._in_flight: dict[str, asyncio.Future] = {}
 
     @classmethod
     def create(cls, settings: Settings) -> "SpeechService":
+        """Chooses and verifies the voices (a voice file that fails its checksum stops the start)."""
+        voices = choose_voices(settings, load_manifest(settings.voice_manifest))
+        for choice in voices.values():
+            if choice.piper is not None:
+                choice.piper.verify()
+            logger.info("voice for %s: %s %s (%s)", choice.language, choice.engine, choice.name, choice.reason)
         cache = SpeechCache(settings.speech_cache_dir, settings.speech_cache_max_entries, settings.audio_secret())
         cache.prepare()
 
@@ -67,10 +94,11 @@ class SpeechService:
                 initializer=engine.initialise_worker,
             )
 
-        return cls(settings, cache, make_pool)
+        return cls(settings, cache, make_pool, voices)
 
     async def warm_up(self) -> None:
         """Start every worker and load the voices before the first customer waits for them."""
+        await self._start_piper()
         loop = asyncio.get_running_loop()
         warmups = [
             loop.run_in_executor(self._pool, engine.synthesise, "ok", self.voice_settings(language, Prosody()))
@@ -88,7 +116,23 @@ class SpeechService:
         for future in running:
             future.cancel()
         await asyncio.gather(*running, return_exceptions=True)
+        if self._piper is not None:
+            await self._piper.aclose()
         await asyncio.to_thread(self.close)
+
+    async def _start_piper(self) -> bool:
+        """Once, shared by every caller; False when Piper is not used or did not start."""
+        if self._piper is None:
+            return False
+        if self._piper_started is None:
+            files = [choice.piper for choice in self.voices.values() if choice.piper is not None]
+            self._piper_started = asyncio.ensure_future(self._piper.start(files))
+        try:
+            await asyncio.shield(self._piper_started)
+        except (PiperFailed, OSError, TimeoutError, ValueError):
+            logger.exception("the Piper workers did not start; speaking with espeak-ng")
+            return False
+        return True
 
     def normaliser(self, language: str) -> Normaliser:
         return self._normalisers[language if language in self._normalisers else "en"]
@@ -96,21 +140,43 @@ class SpeechService:
     def voice_settings(self, language: str, prosody: Prosody) -> engine.VoiceSettings:
         settings = self._settings
         return engine.VoiceSettings(
-            voice=settings.voice_de if language == "de" else settings.voice_en,
+            voice=self.voice(language).espeak_voice,
             rate_wpm=max(80, min(450, round(settings.base_rate_wpm * prosody.rate))),
             pitch=max(0, min(100, settings.base_pitch + prosody.pitch)),
             volume=max(0.0, min(1.0, prosody.volume)),
         )
 
+    def voice(self, language: str) -> VoiceChoice:
+        return self.voices.get(language) or self.voices["en"]
+
+    def speak_sentences(self, text: str, language: str, prosody: Prosody) -> list[asyncio.Task]:
+        """One task per sentence, all started now; each gives that sentence's speech (word offsets
+        into the whole message) or None. Await them in order; cancel the rest when done."""
+
+        async def part(offset: int, sentence: str) -> SpeechResult | None:
+            result = await self.speak(sentence, language, prosody)
+            if result is None or not offset:
+                return result
+            words = [{**word, "offset": word["offset"] + offset} if "offset" in word else word for word in result.words]
+            return dataclasses.replace(result, words=words)
+
+        return [asyncio.create_task(part(s.offset, s.text)) for s in split_sentences(text)]
+
     async def speak(self, text: str, language: str, prosody: Prosody) -> SpeechResult | None:
-        """Speech for one bot message; None when there is nothing to say."""
-        voice = self.voice_settings(language, prosody)
-        key = self._cache.key(text=text, language=language, voice=asdict(voice), version=TIMELINE_VERSION)
+        """Speech for one piece of text with the language's voice; None when there is nothing to say."""
+        choice = self.voice(language)
+        if choice.engine == "piper" and await self._start_piper():
+            assert choice.piper is not None
+            request = piper_request("", prosody.rate, prosody.pitch, prosody.volume)
+            voice_key: dict = {"engine": "piper", "voice": choice.piper.voice_id, **asdict(request)}
+        else:
+            voice_key = {"engine": "espeak", **asdict(self.voice_settings(language, prosody))}
+        key = self._cache.key(text=text, language=language, voice=voice_key, version=TIMELINE_VERSION)
         cached = await asyncio.to_thread(self._cache.get, key)
         if cached is None:
             running = self._in_flight.get(key)
             if running is None:
-                running = asyncio.ensure_future(self._synthesise(key, text, language, voice))
+                running = asyncio.ensure_future(self._synthesise(key, text, language, prosody, voice_key["engine"]))
                 self._in_flight[key] = running
                 running.add_done_callback(lambda _: self._in_flight.pop(key, None))
             cached = await asyncio.shield(running)
@@ -118,8 +184,8 @@ class SpeechService:
             return None
         timeline = cached.timeline
         return SpeechResult(
-            key=key,
-            url=f"/audio/{key}.wav",
+            key=cached.key,
+            url=f"/audio/{cached.key}.wav",
             sample_rate=timeline["sample_rate"],
             duration_ms=timeline["duration_ms"],
             visemes=timeline["visemes"],
@@ -127,10 +193,20 @@ class SpeechService:
             voice=timeline["voice"],
         )
 
-    async def _synthesise(self, key: str, text: str, language: str, voice: engine.VoiceSettings) -> CachedSpeech | None:
+    async def _synthesise(
+        self, key: str, text: str, language: str, prosody: Prosody, engine_name: str
+    ) -> CachedSpeech | None:
         normalised = self.normaliser(language).normalise(text)
         if not normalised.spoken.strip():
             return None
+        if engine_name == "piper":
+            try:
+                return await self._synthesise_piper(key, normalised, language, prosody)
+            except (PiperFailed, OSError, TimeoutError, ValueError, KeyError) as error:
+                # Degrade, never fail: this sentence in espeak-ng's voice, cached under its own key.
+                logger.warning("Piper failed (%s); this sentence is spoken with espeak-ng", type(error).__name__)
+                return await self.speak_with_espeak(text, language, prosody)
+        voice = self.voice_settings(language, prosody)
         loop = asyncio.get_running_loop()
         pool = self._pool
         try:
@@ -148,9 +224,44 @@ class SpeechService:
             "duration_ms": result.duration_ms,
             "visemes": viseme_timeline(result.events, result.duration_ms),
             "words": word_timeline(result.events, normalised),
-            "voice": {"name": voice.voice, "rate_wpm": voice.rate_wpm, "pitch": voice.pitch, "volume": voice.volume},
+            "voice": {
+                "name": voice.voice,
+                "engine": "espeak",
+                "rate_wpm": voice.rate_wpm,
+                "pitch": voice.pitch,
+                "volume": voice.volume,
+            },
         }
         return await asyncio.to_thread(self._cache.put, key, result.wav, timeline)
+
+    async def speak_with_espeak(self, text: str, language: str, prosody: Prosody) -> CachedSpeech | None:
+        voice = self.voice_settings(language, prosody)
+        voice_key = {"engine": "espeak", **asdict(voice)}
+        key = self._cache.key(text=text, language=language, voice=voice_key, version=TIMELINE_VERSION)
+        cached = await asyncio.to_thread(self._cache.get, key)
+        return cached or await self._synthesise(key, text, language, prosody, "espeak")
+
+    async def _synthesise_piper(self, key: str, normalised, language: str, prosody: Prosody) -> CachedSpeech:
+        choice = self.voice(language)
+        assert self._piper is not None and choice.piper is not None
+        request = piper_request(normalised.spoken, prosody.rate, prosody.pitch, prosody.volume)
+        audio = await self._piper.synthesise(choice.piper, request)
+        events = events_from_alignment(audio, normalised.spoken)
+        duration_ms = round(len(audio.pcm) // 2 * 1000 / audio.sample_rate)
+        timeline = {
+            "sample_rate": audio.sample_rate,
+            "duration_ms": duration_ms,
+            "visemes": viseme_timeline(events, duration_ms),
+            "words": word_timeline(events, normalised),
+            "voice": {
+                "name": choice.piper.voice_id,
+                "engine": "piper",
+                "length_scale": request.length_scale,
+                "noise_scale": request.noise_scale,
+                "volume": request.volume,
+            },
+        }
+        return await asyncio.to_thread(self._cache.put, key, wav_bytes(audio), timeline)
 
     async def audio_base64(self, key: str) -> str | None:
         path = self._cache.wav_path(key)

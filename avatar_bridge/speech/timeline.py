@@ -51,7 +51,9 @@ def word_timeline(events: Iterable[SynthesisEvent], text: NormalisedText) -> lis
     """[{t_ms, word, offset, length}] for the displayed text, in speaking order."""
     words: list[dict] = []
     last_span: tuple[int, int] | None = None
-    for event in sorted((e for e in events if e.kind == "word"), key=lambda e: e.t_ms):
+    # espeak-ng also reports zero-length "words" at clause boundaries (after a comma inside a
+    # spelled number, say), pointing back into the text: they are no words.
+    for event in sorted((e for e in events if e.kind == "word" and e.length > 0), key=lambda e: e.t_ms):
         start, end = text.display_span(event.text_position - 1, event.length)
         word = text.display[start:end].strip()
         if not word or (start, end) == last_span:

@@ -8,6 +8,7 @@ machine section describes the hardware and the last run that rewrote it).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ SECTION_HEADINGS = {
     "bridge": "## Avatar bridge",
     "handoff": "## Handoff service",
     "web_client": "## Web client",
+    "speech": "## Speech synthesis",
 }
 
 
@@ -94,6 +96,21 @@ def web_client_section(settings: LauncherSettings) -> str:
     )
     if result.returncode != 0:
         return f"## Web client\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
+    return result.stdout.strip() + "\n"
+
+
+def speech_section() -> str:
+    """Piper against espeak-ng through the bridge's speech service (scripts/bench/speech_engines.py);
+    needs no running system."""
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/speech_engines.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return f"## Speech synthesis\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
     return result.stdout.strip() + "\n"
 
 
@@ -169,7 +186,11 @@ def main() -> int:
     machine_section = f"## Machine\n\n{machine_text}\n"
     sections = [f"# Benchmarks\n\nWritten by `make bench`.\n\n{machine_section}"]
     measured = {}
-    with System(local_services(settings), work / "log"):
+    if "speech" in parts:
+        measured["speech"] = speech_section()
+    # The speech section needs no running system; the others do.
+    system = System(local_services(settings), work / "log") if set(parts) - {"speech"} else contextlib.nullcontext()
+    with system:
         if "rasa" in parts:
             measured["rasa"] = rasa_latency.measure_section(settings.rasa_url, [1, 20], 2.0, args.duration)
         if "bridge" in parts:
@@ -186,7 +207,7 @@ def main() -> int:
         print(f"updated {', '.join(args.only)} in {args.output}")
         shutil.rmtree(work, ignore_errors=True)
         return 0
-    sections += [measured["rasa"], measured["bridge"], measured["handoff"], measured["web_client"]]
+    sections += [measured["rasa"], measured["bridge"], measured["handoff"], measured["web_client"], measured["speech"]]
     sections += extra_sections()
     setup_report = ROOT / "docs" / "setup-time.md"
     if setup_report.exists():

@@ -86,6 +86,12 @@ def of_type(frames: list[dict], frame_type: str) -> list[dict]:
     return [frame for frame in frames if frame["type"] == frame_type]
 
 
+def frame_types(frames: list[dict]) -> list[str]:
+    """The frames' types, a message's sentence-by-sentence bot_speech frames counted once
+    (only its first part, `part` 0, is listed)."""
+    return [frame["type"] for frame in frames if frame["type"] != "bot_speech" or frame.get("part", 0) == 0]
+
+
 def opening_frame(url: str, *, source: str = "127.0.0.1", forwarded_for: str | None = None) -> dict:
     """What a new socket from `source` (claiming `forwarded_for`) gets for `start`: its
     session_started, or the guard's refusal, which comes before any frame is read."""

@@ -7,7 +7,7 @@ import json
 
 import pytest
 import redis
-from bridge_support.client import BridgeClient, of_type
+from bridge_support.client import BridgeClient, frame_types, of_type
 
 from avatar_bridge.core.config import PACKAGE_DIR
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
@@ -46,7 +46,7 @@ def test_rasa_down_offer_then_accept_queues_one_handoff_and_routes_to_the_agent(
     customer.ask("hello")
     bridge.fake_rasa.down = True
     frames = customer.ask("where is my parcel?")
-    assert [f["type"] for f in frames] == ["ack", "bot_message", "bot_speech", "error"]
+    assert frame_types(frames) == ["ack", "bot_message", "bot_speech", "error"]
     assert _texts(frames) == [EN.assistant_unavailable]
     assert [b["payload"] for b in of_type(frames, "bot_message")[0]["buttons"]] == ["/request_human", "/try_again"]
     assert _records(client, stream) == []  # an offer, nothing queued yet

@@ -3,7 +3,7 @@ sequence ending in exactly one terminal frame, also with many sessions at once."
 
 from concurrent.futures import ThreadPoolExecutor
 
-from bridge_support.client import TERMINAL_TYPES, BridgeClient
+from bridge_support.client import TERMINAL_TYPES, BridgeClient, frame_types
 
 SESSIONS = 8
 MESSAGES_PER_SESSION = 5  # sent back to back, within the per-session burst
@@ -35,7 +35,7 @@ def test_concurrent_sessions_get_in_order_exactly_once_replies(own_bridge):
         assert [frame["seq"] for frame in conversation] == list(range(1, len(conversation) + 1))
         # Every message: one ack, one text cue, one speech frame, one terminal; nothing else.
         for message_id in ids:
-            mine = [frame["type"] for frame in conversation if frame.get("reply_to") == message_id]
+            mine = frame_types([frame for frame in conversation if frame.get("reply_to") == message_id])
             assert mine == ["ack", "bot_message", "bot_speech", "turn_complete"], (message_id, mine)
         # Replies come in the order the messages were sent, each to its own message.
         cues = [frame for frame in conversation if frame["type"] == "bot_message"]

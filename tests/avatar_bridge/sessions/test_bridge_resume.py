@@ -5,8 +5,7 @@ import asyncio
 import time
 
 import redis.asyncio as aioredis
-
-from bridge_support.client import BridgeClient, of_type
+from bridge_support.client import BridgeClient, frame_types, of_type
 from websockets.exceptions import ConnectionClosed
 
 from avatar_bridge.sessions.store import SessionStore
@@ -36,7 +35,7 @@ def test_reconnect_mid_turn_replays_what_was_missed_and_the_turn_completes(bridg
     resumed, header = _resume(bridge.ws_url, client, seen)
     frames = resumed.turn(pending)
     assert header["replayed"] >= 1 and header["gap"] is False
-    assert [frame["type"] for frame in frames] == ["ack", "bot_message", "bot_speech", "turn_complete"]
+    assert frame_types(frames) == ["ack", "bot_message", "bot_speech", "turn_complete"]
     assert frames[0]["seq"] == seen + 1
     assert of_type(frames, "bot_message")[0]["text"] == "You said: while away"
     assert of_type(resumed.ask("echo after"), "bot_message")[0]["text"] == "You said: after"

@@ -1,14 +1,14 @@
 """A user turn end to end: which frames come out, in which order, with what in them."""
 
 import httpx
-from bridge_support.client import BridgeClient, of_type
+from bridge_support.client import BridgeClient, frame_types, of_type
 
 
 def test_a_turn_is_ack_then_text_cue_then_speech_then_turn_complete(bridge):
     client = BridgeClient(bridge.ws_url)
     client.start("en")
     frames = client.ask("where is my parcel?")
-    assert [frame["type"] for frame in frames] == ["ack", "bot_message", "bot_speech", "turn_complete"]
+    assert frame_types(frames) == ["ack", "bot_message", "bot_speech", "turn_complete"]
     ack, cue, speech, done = frames
     assert ack["text"] == "where is my parcel?"
     assert cue["text"] == "Order 40010011 is on its way and should arrive on 12.03.2026."
@@ -63,9 +63,10 @@ def test_two_responses_in_one_turn_keep_their_order_and_buttons(bridge):
     assert cues[1]["buttons"] == [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
     assert cues[1]["reply_kind"] == "question"
     # Both text cues come before any speech: speech never holds a text back.
-    types = [frame["type"] for frame in frames]
+    types = frame_types(frames)
     assert types == ["ack", "bot_message", "bot_message", "bot_speech", "bot_speech", "turn_complete"]
-    assert [frame["message_id"] for frame in of_type(frames, "bot_speech")] == [cue["message_id"] for cue in cues]
+    first_parts = [frame for frame in of_type(frames, "bot_speech") if frame["part"] == 0]
+    assert [frame["message_id"] for frame in first_parts] == [cue["message_id"] for cue in cues]
     client.close()
 
 
@@ -75,7 +76,7 @@ def test_german_session_gets_german_wording_and_voice(bridge):
     frames = client.ask("hallo")
     cue = of_type(frames, "bot_message")[0]
     assert cue["text"] == "Hallo! Wobei kann ich helfen?" and cue["language"] == "de"
-    assert of_type(frames, "bot_speech")[0]["speech"]["voice"]["name"] == "de"
+    assert of_type(frames, "bot_speech")[0]["speech"]["voice"]["name"].startswith("de")
     client.close()
 
 
@@ -106,7 +107,7 @@ def test_rasa_failure_ends_the_turn_with_an_error_and_the_session_goes_on(bridge
     client.start("en")
     frames = client.ask("boom")
     # The bridge's own offer of a person comes first (tests/avatar_bridge/dialogue/test_bridge_fallback.py).
-    assert [frame["type"] for frame in frames] == ["ack", "bot_message", "bot_speech", "error"]
+    assert frame_types(frames) == ["ack", "bot_message", "bot_speech", "error"]
     assert frames[-1]["code"] == "dialogue_unavailable" and frames[-1]["fatal"] is False
     assert "seq" in frames[-1]  # part of the conversation: replayed after a reconnect
     assert of_type(client.ask("hello"), "bot_message")

@@ -1,0 +1,88 @@
+"""Speech synthesis: Piper (the default English voice) against espeak-ng, measured in the same run.
+
+Both go through the bridge's own SpeechService with an empty cache, the way a reply is spoken:
+sentence by sentence, with the service's workers (one Piper worker program, one espeak-ng worker,
+each warmed up first). Per reply: first audio = from the call until the first sentence's audio is
+ready (what the customer waits for); real-time factor = synthesis time / audio length (below 1
+is faster than speech). The engines take turns reply by reply, so both see the same machine load.
+
+Prints a Markdown section for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from avatar_bridge.core.config import Settings  # noqa: E402
+from avatar_bridge.speech.service import Prosody, SpeechService  # noqa: E402
+from scripts.bench import machine  # noqa: E402
+from scripts.bench.stats import summary  # noqa: E402
+
+REPLIES = [
+    "I can see it's annoying not to be able to sign in. Let's fix that right away.",
+    "I am sorry about the delay. Your order 40010002 left our warehouse on 6.12.2026 and is with the courier now.",
+    "Your refund of €49.90 was sent today. It reaches your account within three working days.",
+    "I have sent a new link to james.carter@example.com. It works for the next thirty minutes.",
+    "Good news: your parcel arrives tomorrow between nine and twelve.",
+    "Thank you for waiting. A colleague from billing takes over now and sees everything we talked about.",
+]
+ROUNDS = 4  # every reply is made new in each round (a case number in front: no cache hit)
+
+
+async def measure(service: SpeechService, text: str) -> tuple[float, float]:
+    started = time.perf_counter()
+    tasks = service.speak_sentences(text, "en", Prosody())
+    first = await tasks[0]
+    first_ms = (time.perf_counter() - started) * 1000
+    results = [first] + [await task for task in tasks[1:]]
+    total_s = time.perf_counter() - started
+    audio_s = sum(result.duration_ms for result in results) / 1000
+    return first_ms, total_s / audio_s
+
+
+async def main() -> None:
+    services = {}
+    for name, update in (
+        ("Piper en_US-joe-medium", {"avatar_voice_gender": "male"}),
+        ("espeak-ng en", {"speech_engine": "espeak"}),
+    ):
+        cache = Path(tempfile.mkdtemp(prefix="bench-speech-"))
+        settings = Settings(speech_cache_dir=cache, speech_workers=1, piper_workers=1, **update)
+        services[name] = SpeechService.create(settings)
+        await services[name].warm_up()
+    first: dict[str, list[float]] = {name: [] for name in services}
+    rtf: dict[str, list[float]] = {name: [] for name in services}
+    for round_number in range(ROUNDS):
+        for index, text in enumerate(REPLIES):
+            for name, service in services.items():
+                ms, factor = await measure(service, f"Case {round_number * 10 + index}: {text}")
+                first[name].append(ms)
+                rtf[name].append(factor)
+    for service in services.values():
+        await service.aclose()
+    rows = []
+    for name in services:
+        f, r = summary(first[name]), summary(rtf[name])
+        rows.append(f"| {name} | {f['n']} | {f['p50']:.0f} | {f['p95']:.0f} | {r['p50']:.3f} | {r['p95']:.3f} |")
+    print(
+        "## Speech synthesis\n\n"
+        f"{machine.cpu_model()}, {__import__('os').cpu_count()} cores; "
+        "one Piper worker program and one espeak-ng worker process, warmed up, empty cache; "
+        f"{len(REPLIES)} replies of 1–2 sentences × {ROUNDS} rounds, engines alternating reply by reply "
+        "(same-run baseline: espeak-ng). Method: scripts/bench/speech_engines.py.\n\n"
+        "| engine | replies | first audio p50 ms | first audio p95 ms | real-time factor p50 | real-time factor p95 |\n"
+        "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        "First audio is the first sentence's WAV ready on the bridge (the first `bot_speech` frame can "
+        "go out); the real-time factor covers the whole reply, with the second sentence synthesised "
+        "while the first is played.\n"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
