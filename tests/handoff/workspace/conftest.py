@@ -71,7 +71,7 @@ def rich_record() -> dict:
         customer_id="C100002",
         verified=True,
         emotion={"label": "anxious", "intensity": 0.65, "distress_level": 0.65, "distress_trend": "rising"},
-        emotion_timeline=[timeline_point(turn, label, level, level, None) for turn, (label, level) in enumerate(feelings, 1)],
+        emotion_timeline=[timeline_point(n, label, level, level, None) for n, (label, level) in enumerate(feelings, 1)],
         transcript=[
             transcript_line("customer", "I was charged twice for my last order.", now - 90, "billing_double_charge"),
             transcript_line("bot", "I'm sorry about that. Let me check your payments.", now - 85),
@@ -98,5 +98,7 @@ def seeded(workspace: LauncherSettings) -> list[Case]:
         time.sleep(0.1)
     for n in range(24):  # enough lines that the chat must scroll inside its pane
         author = "messages" if n % 2 else "notes"
-        httpx.post(f"{workspace.handoff_url}/api/conversations/{RICH_ID}/{author}", headers=headers, json={"text": f"Line {n}: checking the second charge on the card statement."})
+        text = f"Line {n}: checking the second charge on the card statement."
+        url = f"{workspace.handoff_url}/api/conversations/{RICH_ID}/{author}"
+        httpx.post(url, headers=headers, json={"text": text})
     return cases

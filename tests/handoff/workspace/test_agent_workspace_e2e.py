@@ -81,7 +81,8 @@ def no_sideways_scroll(page) -> bool:  # noqa: ANN001
 def in_view(page, selector: str) -> bool:  # noqa: ANN001
     box = page.locator(selector).bounding_box()
     size = page.viewport_size
-    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= size["height"] and box["x"] + box["width"] <= size["width"]
+    inside_height = box and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]
+    return bool(inside_height) and box["x"] + box["width"] <= size["width"]
 
 
 def open_rich(page) -> None:  # noqa: ANN001
@@ -116,10 +117,12 @@ def test_search_filters_sort_and_pages_narrow_the_list(workspace, seeded, chromi
         page.select_option("#filter-emotion", "frustrated")
         page.select_option("#filter-language", "de")
         expected = [c for c in mine if c.emotion == "frustrated" and c.language == "de"]
-        wait_until(page, f"document.querySelector('#queue-summary').textContent === 'Showing {len(expected)} of {len(expected)}'")
+        shown = f"Showing {len(expected)} of {len(expected)}"
+        wait_until(page, f"document.querySelector('#queue-summary').textContent === '{shown}'")
         page.select_option("#queue-sort", "newest")
         newest = min(expected, key=lambda case: case.waited_seconds)
-        wait_until(page, f"document.querySelector('#queue .conv-item').dataset.conversation === '{newest.conversation_id}'")
+        first = "document.querySelector('#queue .conv-item').dataset.conversation"
+        wait_until(page, f"{first} === '{newest.conversation_id}'")
         page.fill("#queue-search", "no such customer anywhere")
         page.locator("#queue .empty", has_text="No waiting conversation matches.").wait_for()
     finally:
@@ -142,7 +145,7 @@ def test_composer_stays_in_view_with_orders_open(workspace, seeded, chromium, wi
         assert no_sideways_scroll(page)
         assert in_view(page, "#send") and in_view(page, "#reply-text") and in_view(page, "#note-text")
         # The chat scrolls inside its pane, not the page.
-        assert page.evaluate("document.querySelector('#messages').scrollHeight > document.querySelector('#messages').clientHeight")
+        assert page.evaluate("(m => m.scrollHeight > m.clientHeight)(document.querySelector('#messages'))")
         assert page.evaluate("document.scrollingElement.scrollHeight <= window.innerHeight")
     finally:
         context.close()
@@ -209,7 +212,8 @@ def test_pages_match_reference_screenshots(workspace, seeded, chromium, name, wi
     try:
         page.wait_for_timeout(300)
         # Clock-dependent text (waits, times, load) is masked: the layout is what is compared.
-        masks = [page.locator(selector) for selector in (".wait", "time", ".msg-time", "#load", ".chat-who .meta", "#live-state")]
+        clock = (".wait", "time", ".msg-time", "#load", ".chat-who .meta", "#live-state")
+        masks = [page.locator(selector) for selector in clock]
         actual = Image.open(io.BytesIO(page.screenshot(mask=masks, animations="disabled")))
         OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
         actual.save(OUTPUT_DIR / f"{name}-{width}.png")
