@@ -22,7 +22,7 @@ class Workers:
     def __init__(self, app: FastAPI, settings: HandoffSettings) -> None:
         self._settings = settings
         self._tasks: list[asyncio.Task] = []
-        self.service = HandoffService(app.state.queue, settings, app.state.session_factory)
+        self.service = HandoffService(app.state.queue, settings, app.state.session_factory, background_positions=True)
         app.state.service = self.service
         handlers = Handlers(self.service, ContextBuilder(settings.customer_db_url), app.state.session_factory)
         redis = app.state.redis
@@ -51,6 +51,10 @@ class Workers:
         self._tasks.append(asyncio.create_task(self._sweep_bot_sessions(), name="bot sessions"))
 
     async def stop(self) -> None:
+        try:
+            await asyncio.wait_for(self.service.settle(), STOP_TIMEOUT_SECONDS)
+        except TimeoutError:
+            logger.warning("queue position refresh did not finish within %s s", STOP_TIMEOUT_SECONDS)
         for task in self._tasks:
             task.cancel()
         # Bounded: a task cancelled inside a Redis client call that never returns (seen when the

@@ -38,6 +38,9 @@ def conversation_from_record(record: dict, package: dict, now: float) -> dict:
     profile = (package.get("customer") or {}) if isinstance(package, dict) else {}
     name = (profile.get("name") or profile.get("display_name") or "") if isinstance(profile, dict) else ""
     language = record.get("language") if record.get("language") in ("en", "de") else "en"
+    transcript = record.get("transcript") or []
+    said = [line for line in transcript if isinstance(line, dict) and line.get("role") == "customer"]
+    last = said[-1] if said else {}
     bonus = REASON_BONUS.get(reason, 0.0) + PRIORITY_BONUS.get(str(record.get("priority")), 0.0)
     return {
         "conversation_id": str(record["conversation_id"])[:128],
@@ -52,6 +55,8 @@ def conversation_from_record(record: dict, package: dict, now: float) -> dict:
         "requested_at": f"{epoch_of(record.get('created_at')) or now:.3f}",
         "customer_id": str(record.get("customer_id") or "")[:32],
         "customer_name": str(name)[:80],
+        "last_message": str(last.get("text") or "")[:300],
+        "last_message_at": f"{epoch_of(last.get('timestamp')) or now:.3f}" if last else "",
     }
 
 
@@ -89,8 +94,11 @@ def public_row(row: dict) -> dict:
         "claimed_at",
         "position",
         "contact_request",
+        "last_message",
+        "last_message_at",
     )
     out = {key: row.get(key, "") for key in keys}
     out["distress"] = clamp01(row.get("distress"))
     out["requested_at"] = float(row.get("requested_at") or 0)
+    out["last_message_at"] = float(row.get("last_message_at") or 0) or None
     return out

@@ -16,19 +16,12 @@ from handoff.core.config import HandoffSettings
 from contracts.redis_keys import conversation_events_key
 from handoff.outcomes.bot_sessions import record_from_log
 from handoff.outcomes.store import upsert_outcome
-from handoff.queue.routing import (
-    AgentState,
-    QueuedCase,
-    clamp01,
-    offer_refusal,
-    queue_position,
-    rank,
-    serving_agents,
-)
-from handoff.queue.entries import conversation_from_record, emotion_path, epoch_of, public_row, utc_datetime
+from handoff.queue.positions import CoalescedRefresh, PositionNotices
+from handoff.queue.routing import clamp01, offer_refusal
+from handoff.queue.views import claimable, snapshot, visible_rows
+from handoff.queue.entries import conversation_from_record, emotion_path, epoch_of, utc_datetime
 from handoff.queue.store import QueueStore, case_of
 from handoff.relay.deliveries import Deliveries
-from handoff.queue.wait_estimate import WaitEstimate, WaitPolicy, estimate_wait
 from handoff.relay.contact_request import contact_request_from, contact_request_line
 from handoff.relay.rasa_tracker import mark_back_with_bot
 
@@ -45,6 +38,11 @@ OUTCOME_CODES = (
 )
 
 
+# Claim next offers the atomic claim this many candidates, best first; if every one was taken in the
+# meantime (more agents racing than candidates), it reads the queue again, a few times at most.
+CLAIM_NEXT_CANDIDATES = 50
+CLAIM_NEXT_ATTEMPTS = 3
+
 # What the agent reads when the customer closes the chat (the console is in English).
 LEFT_WAITING = "The customer left before anyone joined."
 LEFT_CHATTING = "The customer has closed the chat; they no longer read this conversation."
@@ -60,11 +58,22 @@ class HandoffError(Exception):
 
 
 class HandoffService:
-    def __init__(self, queue: QueueStore, settings: HandoffSettings, session_factory: sessionmaker) -> None:
+    def __init__(
+        self,
+        queue: QueueStore,
+        settings: HandoffSettings,
+        session_factory: sessionmaker,
+        *,
+        background_positions: bool = False,
+    ) -> None:
+        """`background_positions`: refresh waiting customers' positions after a claim or an end in a
+        background task (the running service) rather than before answering (scripted tests)."""
         self.queue = queue
         self.settings = settings
         self.deliveries = Deliveries(queue.redis, settings)
         self._sessions = session_factory
+        self.notices = PositionNotices(queue, settings, self.deliveries)
+        self._positions = CoalescedRefresh(self.refresh_positions) if background_positions else None
 
     # --- outcomes (SQL in a thread) ----------------------------------------------------------
     async def outcome(self, conversation_id: str, **fields: object) -> None:
@@ -106,100 +115,17 @@ class HandoffService:
         await self.notify_position(cid)
         return stored
 
-    @property
-    def wait_policy(self) -> WaitPolicy:
-        return WaitPolicy(
-            default_handle_seconds=self.settings.default_handle_seconds,
-            min_samples=self.settings.handle_min_samples,
-            long_wait_seconds=self.settings.long_wait_seconds,
-        )
-
-    async def _estimate(
-        self, position: int, case: QueuedCase, agents: list[AgentState], samples: list[str] | None = None
-    ) -> WaitEstimate:
-        policy = self.wait_policy
-        if samples is None:
-            samples = await self.queue.handle_samples(case.skill, policy.min_samples)
-        return estimate_wait(position, samples, serving_agents(agents, case), policy)
-
-    def _remember(self, pipe, cid: str, estimate: WaitEstimate) -> None:  # noqa: ANN001
-        pipe.hset(
-            self.queue.conv_key(cid),
-            mapping={
-                "position": estimate.position,
-                "estimated_wait_s": estimate.high_seconds or estimate.low_seconds,
-                "wait_range": estimate.label,
-            },
-        )
-
     async def notify_position(self, cid: str, *, requeued: bool = False) -> None:
-        row = await self.queue.get(cid)
-        if not row or row.get("state") != "queued":
-            return
-        now = time.time()
-        cases = await self.queue.queued_cases()
-        case = case_of(row)
-        position = queue_position(case, cases, now, self.queue.rules)
-        estimate = await self._estimate(position, case, await self.queue.agent_states(now))
-        async with self.queue.redis.pipeline(transaction=False) as pipe:
-            self._remember(pipe, cid, estimate)
-            await pipe.execute()
-        await self.deliveries.queued(cid, row.get("language", "en"), estimate, requeued=requeued)
+        await self.notices.notify(cid, requeued=requeued)
 
     async def refresh_positions(self) -> None:
-        """Sends each waiting customer their position and wait when either changed (one ranking
-        per queue); the wait is a range, so the same position keeps the same words."""
-        now = time.time()
-        rows = [row for row in await self.queue.many(await self.queue.queued_ids()) if row.get("state") == "queued"]
-        if not rows:
-            return
-        agents = await self.queue.agent_states(now)
-        groups: dict[tuple[str, str], list] = {}
-        for row in rows:
-            case = case_of(row)
-            groups.setdefault((case.skill, case.language), []).append(case)
-        told = {row["conversation_id"]: (row.get("position"), row.get("wait_range")) for row in rows}
-        enough = self.wait_policy.min_samples
-        samples = {skill: await self.queue.handle_samples(skill, enough) for skill, _language in groups}
-        async with self.queue.redis.pipeline(transaction=False) as pipe:
-            for (skill, _language), cases in groups.items():
-                for position, case in enumerate(rank(cases, now, self.queue.rules), start=1):
-                    estimate = await self._estimate(position, case, agents, samples[skill])
-                    if (str(position), estimate.label) == told.get(case.conversation_id):
-                        continue
-                    self._remember(pipe, case.conversation_id, estimate)
-                    payload = self.deliveries.queued_payload(case.conversation_id, case.language, estimate)
-                    pipe.xadd(self.deliveries.stream, {"payload": payload}, maxlen=100_000, approximate=True)
-            await pipe.execute()
+        await self.notices.refresh_all()
 
     # --- views -------------------------------------------------------------------------------
     async def queue_view(self, user: AuthUser) -> list[dict]:
         """Waiting conversations this user may see (their skills and languages), best first."""
         now = time.time()
-        agents = await self.queue.agent_states(now)
-        me = next((a for a in agents if a.username == user.username), None)
-        if me is None:
-            await self.queue.register_agent(user)
-            me = await self.queue.agent_state(user.username, now)
-        me.skills, me.languages = list(user.skills), list(user.languages)
-        rows = {row["conversation_id"]: row for row in await self.queue.many(await self.queue.queued_ids())}
-        cases = [case_of(row) for row in rows.values() if row.get("state") == "queued"]
-        view = []
-        for case in rank(cases, now, self.queue.rules):
-            if case.skill not in me.skills or case.language not in me.languages:
-                if not user.has_role("supervisor"):
-                    continue
-            row = rows[case.conversation_id]
-            refusal = offer_refusal(me, case, now, self.queue.rules, agents)
-            view.append(
-                {
-                    **public_row(row),
-                    "waiting_seconds": int(now - case.requested_at),
-                    "claimable": refusal is None,
-                    "not_claimable_because": refusal,
-                }
-            )
-        return view
+        return visible_rows(await snapshot(self.queue, user, now), user, now, self.queue)
 
     async def may_see(self, user: AuthUser, cid: str) -> dict:
         row = await self.queue.get(cid)
@@ -228,6 +154,25 @@ class HandoffService:
             raise HandoffError(409, f"You cannot take this conversation now: {refusal}.")
         if not await self.queue.claim(cid, user, now):
             raise HandoffError(409, "Someone else has taken this conversation already.")
+        return await self._taken(user, row, now)
+
+    async def claim_next(self, user: AuthUser) -> dict:
+        """The best conversation this agent may take now, claimed in one atomic step among its
+        candidates (store.CLAIM_FIRST): agents racing each get a different one, none retries."""
+        for _attempt in range(CLAIM_NEXT_ATTEMPTS):
+            now = time.time()
+            view = await snapshot(self.queue, user, now)
+            candidates = claimable(view, now, self.queue)
+            if not candidates:
+                break
+            cid = await self.queue.claim_first(candidates[:CLAIM_NEXT_CANDIDATES], user, now)
+            if cid is not None:
+                return await self._taken(user, view.rows[cid], now)
+        raise HandoffError(404, "Nothing in your queues that you can take now.")
+
+    async def _taken(self, user: AuthUser, row: dict, now: float) -> dict:
+        """What follows a claim: presence, load, the customer told, the line, the outcome, positions."""
+        cid = row["conversation_id"]
         await self.queue.touch_presence(user.username, now)
         await self.queue.add_load(user.username, clamp01(row.get("distress")), now)
         language = row.get("language", "en")
@@ -239,18 +184,20 @@ class HandoffService:
         await self.outcome(
             cid, agent_joined_at=utc_datetime(now), wait_seconds=round(waited, 1), agent_username=user.username
         )
-        await self.refresh_positions()
+        await self.positions_changed()
         return await self.queue.get(cid) or row
 
-    async def claim_next(self, user: AuthUser) -> dict:
-        for item in await self.queue_view(user):
-            if item["claimable"]:
-                try:
-                    return await self.claim(user, item["conversation_id"])
-                except HandoffError as error:
-                    if error.status not in (403, 409):  # taken or changed since the view was read
-                        raise
-        raise HandoffError(404, "Nothing in your queues that you can take now.")
+    async def positions_changed(self) -> None:
+        """Waiting customers' positions moved: refreshed now, or soon in the background (Workers)."""
+        if self._positions is None:
+            await self.refresh_positions()
+        else:
+            self._positions.request()
+
+    async def settle(self) -> None:
+        """Until a background position refresh has finished (shutdown)."""
+        if self._positions is not None:
+            await self._positions.wait()
 
     async def _held(self, user: AuthUser, cid: str, *, supervisor_ok: bool = False) -> dict:
         row = await self.queue.get(cid)
@@ -319,7 +266,7 @@ class HandoffService:
             outcome_code=outcome_code,
             resolved_by=None if back_to_bot else "agent",
         )
-        await self.refresh_positions()
+        await self.positions_changed()
 
     # --- from the bridge and the clock ---------------------------------------------------------
     async def customer_message(self, session_id: str, text: str, ts: float | None, message_id: str = "") -> None:

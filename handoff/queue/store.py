@@ -3,7 +3,8 @@
 Keys (prefix ``handoff``):
 - ``conv:{id}`` hash: conversation_id, handoff_id, state (queued | assigned | ended), skill,
   language, reason, reason_text, distress, emotion, requested_at, agent, agent_display, claimed_at,
-  customer_id, customer_name, bonus.
+  customer_id, customer_name, bonus, last_message, last_message_at (the customer's latest line,
+  for the queue list).
 - ``conv:{id}:context`` the context package (JSON); ``conv:{id}:messages`` stream of chat lines
   (kind customer | agent | note | whisper | system, author, author_name, author_role, text, ts;
   the stream entry id is the line's id, so a console shows each line once however often it reads);
@@ -38,6 +39,28 @@ redis.call('SADD', KEYS[3], ARGV[1])
 redis.call('INCR', KEYS[4])
 return 1
 """
+# Claim next: the first of the agent's candidates (best first) that is still waiting, in one step,
+# so agents racing for the same conversation each get another one without a retry.
+# KEYS: queue, the agent's conversations, version; ARGV: conv key prefix, agent, display name, now, ids...
+CLAIM_FIRST = """
+for i = 5, #ARGV do
+  local key = ARGV[1] .. ARGV[i]
+  if redis.call('HGET', key, 'state') == 'queued' and redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+    redis.call('HSET', key, 'state', 'assigned', 'agent', ARGV[2], 'agent_display', ARGV[3], 'claimed_at', ARGV[4])
+    redis.call('SADD', KEYS[2], ARGV[i])
+    redis.call('INCR', KEYS[3])
+    return ARGV[i]
+  end
+end
+return false
+"""
+# The customer's latest line on their queue entry, only while the entry exists (never a stub).
+SET_LAST_LINE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'last_message', ARGV[1], 'last_message_at', ARGV[2])
+return 1
+"""
+LAST_LINE_CHARS = 300
 # Back to the queue (agent gone or gave it up), only if still held by that agent.
 RELEASE = """
 if redis.call('HGET', KEYS[1], 'state') ~= 'assigned' then return 0 end
@@ -83,6 +106,8 @@ class QueueStore:
         self.settings = settings
         self.rules = RoutingRules.from_settings(settings)
         self._claim = redis.register_script(CLAIM)
+        self._claim_first = redis.register_script(CLAIM_FIRST)
+        self._set_last_line = redis.register_script(SET_LAST_LINE)
         self._release = redis.register_script(RELEASE)
         self._finish = redis.register_script(FINISH)
         self._add_once = redis.register_script(ADD_ONCE)
@@ -161,6 +186,14 @@ class QueueStore:
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
         return bool(await self._claim(keys=keys, args=[cid, user.username, user.display_name, now or time.time()]))
 
+    async def claim_first(self, candidates: list[str], user: AuthUser, now: float | None = None) -> str | None:
+        """Claims the first of `candidates` still waiting; its id, or None if all were taken."""
+        if not candidates:
+            return None
+        keys = [self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
+        args = [self.conv_key(""), user.username, user.display_name, now or time.time(), *candidates]
+        return await self._claim_first(keys=keys, args=args) or None
+
     async def release(self, cid: str, username: str) -> bool:
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent", username, "convs"), self.k("version")]
         return bool(await self._release(keys=keys, args=[cid, username]))
@@ -188,6 +221,8 @@ class QueueStore:
         if role:
             entry["author_role"] = role
         stream = self.k("conv", cid, "messages")
+        if kind == "customer":
+            await self._set_last_line(keys=[self.conv_key(cid)], args=[text[:LAST_LINE_CHARS], entry["ts"]])
         if source_id:
             fields = [item for pair in entry.items() for item in pair]
             keys = [stream, self.k("conv", cid, "sources"), self.k("version")]

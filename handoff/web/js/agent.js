@@ -1,20 +1,25 @@
-// Agent console: queue, claim, context, live chat, notes, canned replies, end / hand back, pause,
-// and the alerts when a conversation starts waiting (alerts.js).
+// Agent console: the three panes (conversations | chat | context), claim, live chat, notes, canned
+// replies, end / hand back, pause, shortcuts, and the alerts when a conversation starts waiting.
 import { HandoffAlerts } from "./alerts.js";
 import { AssistPanel } from "./assist.js";
-import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, signOutLocally } from "./api.js";
+import { api, connectLive, currentUser, el, goToLogin, oneAtATime, signOutLocally } from "./api.js";
 import { CANNED } from "./canned.js";
-import { IncidentPanel } from "./incidents.js";
-import { emotionBadge, renderContext } from "./conversation_view.js";
+import { renderContext } from "./context_view.js";
+import { emotionBadge } from "./conversation_view.js";
 import { sendOneAtATime } from "./forms.js";
+import { formatWait, statusLabel } from "./formats.js";
+import { IncidentPanel } from "./incidents.js";
 import { MessageList } from "./message_list.js";
+import { QueueList, renderMine } from "./queue_list.js";
+import { installShortcuts, renderShortcutHelp } from "./shortcuts.js";
 
-const state = { user: null, selected: null, paused: false, queue: [], language: "en" };
+const state = { user: null, selected: null, paused: false, language: "en" };
 const $ = (id) => document.getElementById(id);
 let messages = null;
 let alerts = null;
 let incidents = null;
 let assist = null;
+let queue = null;
 
 function showError(problem) {
   $("error").textContent = problem ? problem.message || String(problem) : "";
@@ -25,57 +30,33 @@ async function act(action) {
   try { await action(); } catch (problem) { if (problem.status !== 401) showError(problem); }
 }
 
-const CONTACT_REQUESTS = { callback: "Wants a call back", email: "Wants an e-mail reply" };
-
-function renderQueue(items) {
-  const list = $("queue");
-  list.replaceChildren();
-  if (!items.length) list.append(el("li", { className: "empty", text: "Nobody is waiting." }));
-  for (const item of items) {
-    const claim = el("button", { text: "Claim", className: "claim", attrs: { type: "button" } });
-    claim.disabled = !item.claimable;
-    if (!item.claimable) claim.title = item.not_claimable_because || "";
-    claim.addEventListener("click", () => act(async () => {
-      alerts.acknowledge();
-      await api(`/api/queue/${encodeURIComponent(item.conversation_id)}/claim`, { method: "POST" });
-      await refresh();
-      await select(item.conversation_id);
-    }));
-    const fresh = alerts.isNew(item.conversation_id);
-    list.append(el("li", { className: fresh ? "queue-item is-new" : "queue-item", attrs: { "data-conversation": item.conversation_id } }, [
-      fresh ? el("span", { className: "new-mark", text: "New" }) : null,
-      el("span", { className: "reason", text: item.reason_text }),
-      emotionBadge(item.emotion, item.distress),
-      el("span", { className: "meta", text: `${item.skill} · ${item.language}` }),
-      // The customer chose a call back or an e-mail reply over waiting (docs/handoff.md "Expected wait").
-      item.contact_request ? el("span", { className: "contact-request", text: CONTACT_REQUESTS[item.contact_request] || item.contact_request }) : null,
-      el("span", { className: "wait", attrs: { "data-since": String(item.requested_at) }, text: formatWait(Date.now() / 1000 - item.requested_at) }),
-      claim,
-    ]));
-  }
+async function claim(conversationId) {
+  await act(async () => {
+    alerts.acknowledge();
+    await api(`/api/queue/${encodeURIComponent(conversationId)}/claim`, { method: "POST" });
+    await refresh();
+    await select(conversationId);
+  });
 }
 
-function renderMine(items) {
-  const list = $("mine");
-  list.replaceChildren();
-  if (!items.length) list.append(el("li", { className: "empty", text: "None." }));
-  for (const item of items) {
-    const open = el("button", { text: item.customer_name || item.conversation_id, attrs: { type: "button" } });
-    open.addEventListener("click", () => act(() => select(item.conversation_id)));
-    list.append(el("li", { className: "mine-item", attrs: { "data-conversation": item.conversation_id } },
-      [open, emotionBadge(item.emotion, item.distress)]));
-  }
-  if (state.selected && !items.some((item) => item.conversation_id === state.selected)) closeConversation();
-}
+const claimNext = () => act(async () => {
+  alerts.acknowledge();
+  const taken = await api("/api/queue/next", { method: "POST" });
+  await refresh();
+  await select(taken.conversation_id);
+});
 
 // One at a time: an older read finishing last would close the conversation just claimed.
+// Alerts read the newest arrivals unfiltered, so a search in the list never hides a new one.
 const refresh = oneAtATime(async () => {
-  const [queue, mine, me] = await Promise.all([api("/api/queue"), api("/api/conversations/mine"), api("/api/queue/me")]);
-  state.queue = queue.items;
+  const [arrivals, mine, me] = await Promise.all([
+    api("/api/queue?sort=newest&limit=50"), api("/api/conversations/mine"), api("/api/queue/me"),
+  ]);
   state.paused = me.paused;
-  alerts.update(queue.items, me);
-  renderQueue(queue.items);
-  renderMine(mine.items);
+  alerts.update(arrivals.items, me);
+  await queue.load({ keep: true }); // after the alerts: a new row is drawn with its "New" mark
+  renderMine($("mine"), mine.items, state.selected, (id) => act(() => select(id)));
+  if (state.selected && !mine.items.some((item) => item.conversation_id === state.selected)) closeConversation();
   $("pause").textContent = me.paused ? "Resume" : "Pause";
   $("load").textContent = `Load ${me.load.toFixed(2)} / ${me.load_threshold.toFixed(2)}`;
   if (state.selected) await Promise.all([messages.refresh(), assist.refresh()]);
@@ -89,14 +70,18 @@ function fillCanned(language) {
 
 async function select(conversationId) {
   const data = await api(`/api/conversations/${encodeURIComponent(conversationId)}`);
+  const conv = data.conversation;
   state.selected = conversationId;
-  state.language = data.conversation.language || "en";
+  state.language = conv.language || "en";
   $("conversation").hidden = false;
-  $("conv-title").textContent = `${data.conversation.customer_name || "Customer"} · ${data.conversation.language}`;
-  $("conv-reason").textContent = data.conversation.reason_text;
+  $("empty-chat").hidden = true;
+  $("conv-title").replaceChildren(conv.customer_name || "Customer", " ", emotionBadge(conv.emotion, conv.distress),
+    el("span", { className: "meta", text: ` ${statusLabel(conv.skill)} · ${String(conv.language).toUpperCase()} · waited ${formatWait((Number(conv.claimed_at) || Date.now() / 1000) - conv.requested_at)}` }));
+  $("conv-reason").textContent = conv.reason_text;
   renderContext($("context"), data.context || {});
   fillCanned(state.language);
   incidents.showIn(state.language);
+  for (const item of document.querySelectorAll("#mine .conv-item")) item.classList.toggle("is-current", item.dataset.conversation === conversationId);
   // The suggested opening line (four A's) goes into the reply box for the agent to edit.
   const opening = data.context && data.context.next_step && data.context.next_step.opening_line;
   if (opening && !$("reply-text").value) $("reply-text").value = opening;
@@ -109,6 +94,8 @@ function closeConversation() {
   messages.clear();
   assist.clear();
   $("conversation").hidden = true;
+  $("empty-chat").hidden = false;
+  renderContext($("context"), {});
 }
 
 /** The agent has looked at the queue: the alerts' count and "New" marks go. */
@@ -135,22 +122,42 @@ function setUpAlerts() {
   });
 }
 
-async function start() {
-  state.user = currentUser();
-  if (!state.user) { goToLogin(); return; }
-  $("who").textContent = `${state.user.display_name} (${state.user.role})`;
-  const codes = await api("/api/conversations").catch(() => ({ outcome_codes: ["resolved"] }));
-  for (const code of codes.outcome_codes) $("outcome").append(el("option", { text: code.replaceAll("_", " "), attrs: { value: code } }));
-  fillCanned("en");
-  messages = new MessageList($("messages"));
-  assist = new AssistPanel({ section: $("assist"), warnings: $("assist-warnings"), suggestions: $("assist-suggestions"), replyBox: $("reply-text") });
-  setUpAlerts();
-  incidents = new IncidentPanel($("incidents-box"), $("incidents"), $("incidents-title"));
-  incidents.start();
+/** A popover or the context drawer (on narrow screens): open state on its toggle's aria-expanded. */
+function toggle(button, panel, open = panel.hidden) {
+  panel.hidden = !open;
+  button.setAttribute("aria-expanded", String(open));
+  document.body.classList.toggle(`${panel.id}-open`, open);
+}
 
+function setUpShortcuts() {
+  renderShortcutHelp($("shortcut-list"), el);
+  const contextPane = $("context-pane");
+  const drawer = (open) => {
+    document.body.classList.toggle("context-open", open);
+    $("context-toggle").setAttribute("aria-expanded", String(open));
+    if (open) contextPane.focus?.();
+  };
+  $("help-toggle").addEventListener("click", () => toggle($("help-toggle"), $("help")));
+  $("context-toggle").addEventListener("click", () => drawer(!document.body.classList.contains("context-open")));
+  $("context-close").addEventListener("click", () => drawer(false));
+  installShortcuts({
+    claimNext,
+    send: () => $("reply-form").requestSubmit(),
+    canned: () => { const box = $("canned"); box.focus(); try { box.showPicker(); } catch { /* focus is enough */ } },
+    note: () => $("note-text").focus(),
+    reply: () => $("reply-text").focus(),
+    search: () => $("queue-search").focus(),
+    context: () => drawer(!document.body.classList.contains("context-open")),
+    help: () => toggle($("help-toggle"), $("help")),
+    escape: () => { toggle($("help-toggle"), $("help"), false); drawer(false); },
+  });
+}
+
+function setUpForms() {
   $("canned").addEventListener("change", (event) => {
     if (event.target.value) $("reply-text").value = event.target.value;
     event.target.value = "";
+    $("reply-text").focus();
   });
   sendOneAtATime($("reply-form"), async () => {
     const text = $("reply-text").value.trim();
@@ -170,22 +177,14 @@ async function start() {
       await messages.refresh();
     });
   });
-  $("end").addEventListener("click", () => act(async () => {
-    await api(`/api/conversations/${encodeURIComponent(state.selected)}/end`, { method: "POST", body: { outcome_code: $("outcome").value } });
+  const finish = (path, body) => act(async () => {
+    await api(`/api/conversations/${encodeURIComponent(state.selected)}/${path}`, { method: "POST", body });
     closeConversation();
     await refresh();
-  }));
-  $("handback").addEventListener("click", () => act(async () => {
-    await api(`/api/conversations/${encodeURIComponent(state.selected)}/handback`, { method: "POST" });
-    closeConversation();
-    await refresh();
-  }));
-  $("take-next").addEventListener("click", () => act(async () => {
-    alerts.acknowledge();
-    const taken = await api("/api/queue/next", { method: "POST" });
-    await refresh();
-    await select(taken.conversation_id);
-  }));
+  });
+  $("end").addEventListener("click", () => finish("end", { outcome_code: $("outcome").value }));
+  $("handback").addEventListener("click", () => finish("handback"));
+  $("take-next").addEventListener("click", claimNext);
   $("pause").addEventListener("click", () => act(async () => {
     await api("/api/queue/me/pause", { method: "POST", body: { paused: !state.paused } });
     await refresh();
@@ -195,6 +194,26 @@ async function start() {
     signOutLocally();
     window.location.assign("/login");
   }));
+}
+
+async function start() {
+  state.user = currentUser();
+  if (!state.user) { goToLogin(); return; }
+  $("who").textContent = `${state.user.display_name} · ${statusLabel(state.user.role)}`;
+  const codes = await api("/api/conversations").catch(() => ({ outcome_codes: ["resolved"] }));
+  for (const code of codes.outcome_codes) $("outcome").append(el("option", { text: statusLabel(code), attrs: { value: code } }));
+  fillCanned("en");
+  messages = new MessageList($("messages"));
+  assist = new AssistPanel({ section: $("assist"), warnings: $("assist-warnings"), suggestions: $("assist-suggestions"), replyBox: $("reply-text") });
+  setUpAlerts();
+  queue = new QueueList(
+    { list: $("queue"), form: $("queue-filters"), summary: $("queue-summary"), more: $("queue-more"), count: $("queue-count") },
+    { onClaim: claim, isNew: (id) => alerts.isNew(id), onError: showError },
+  );
+  incidents = new IncidentPanel($("incidents-box"), $("incidents"), $("incidents-title"));
+  incidents.start();
+  setUpForms();
+  setUpShortcuts();
   setInterval(() => {
     for (const node of document.querySelectorAll(".wait[data-since]")) {
       node.textContent = formatWait(Date.now() / 1000 - Number(node.dataset.since));
