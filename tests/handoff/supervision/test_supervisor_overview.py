@@ -44,30 +44,42 @@ def customer_says(redis_client, settings: HandoffSettings, cid: str, *texts: str
         redis_client.xadd(f"{settings.bridge_prefix}:agent_inbox", {"payload": json.dumps(entry)})
 
 
-def seed(client: TestClient, settings: HandoffSettings, redis_client) -> dict[str, str]:  # noqa: ANN001
+def record(customer_id: str, reason: str, text: str, distress: float, **fields: object) -> dict:
+    built = handoff_record(distress=distress, customer_id=customer_id, reason=reason, **fields)
+    built["reason_text"] = text
+    return built
+
+
+def seed(client, settings: HandoffSettings, redis_client, session_factory) -> dict[str, str]:  # noqa: ANN001
+    """Four conversations of known risk, two agents (Tom after a run of heavy cases), two ratings.
+    `client`: a TestClient or an httpx.Client on the running service."""
     mia, tom = sign_in(client, "mia"), sign_in(client, "tom")
     for headers in (mia, tom):  # their consoles open the queue: the roster knows them from then on
         assert client.get("/api/queue", headers=headers).status_code == 200
-    calm_but_long = handoff_record(distress=0.1, reason="billing_double_charge")
+    calm_but_long = record("C100001", "billing_wrong_amount", "Invoice amount looks wrong", 0.1)
     calm_but_long["created_at"] = datetime.fromtimestamp(time.time() - 900, tz=timezone.utc).isoformat()
-    upset = handoff_record(distress=0.9, emotion="frustrated")
-    rising = handoff_record(distress=0.5, emotion="anxious", skill="billing")
-    with_tired_agent = handoff_record(distress=0.3, skill="technical")
-    ids = {"calm": calm_but_long, "upset": upset, "rising": rising, "tired": with_tired_agent}
-    for record in ids.values():
-        publish(redis_client, settings, record)
-    cids = {name: record["conversation_id"] for name, record in ids.items()}
-    live = lambda: overview(client, sign_in(client, "sam"))["conversations"]  # noqa: E731
-    wait_until(lambda: len(live()) == 4, message="four conversations in the queue")
+    upset = record("C100002", "billing_double_charge", "Charged twice for one order", 0.9, emotion="frustrated")
+    rising = record("C100003", "billing_refund_dispute", "Refund still not received", 0.5, emotion="anxious")
+    tired = record("C100004", "troubleshooting_failed", "App crashes at checkout", 0.3)
+    records = {"calm": calm_but_long, "upset": upset, "rising": rising, "tired": tired}
+    for item in records.values():
+        publish(redis_client, settings, item)
+    cids = {name: item["conversation_id"] for name, item in records.items()}
+    sam = sign_in(client, "sam")
+    wait_until(lambda: len(overview(client, sam)["conversations"]) == 4, message="four conversations in the queue")
     assert client.post(f"/api/queue/{cids['rising']}/claim", headers=mia).status_code == 200
     assert client.post(f"/api/queue/{cids['tired']}/claim", headers=tom).status_code == 200
     # Tom has just come from two heavy cases (after this one): the fatigue rule's run.
     later = time.time() + 1
     redis_client.lpush(settings.key("agent", "tom", "claims"), f"{later:.3f}:0.800", f"{later + 1:.3f}:0.700")
     customer_says(redis_client, settings, cids["rising"], "ok", "this is annoying", "UNACCEPTABLE!!")
-    with client.app.state.session_factory() as session:
+    with session_factory() as session:
         upsert_outcome(session, "earlier-1", csat=5, ended_at=datetime.now(timezone.utc))
         upsert_outcome(session, "earlier-2", csat=2, ended_at=datetime.now(timezone.utc))
+    wait_until(
+        lambda: [c for c in overview(client, sam)["conversations"] if c["risk"]["reasons"] == ["distress rising"]],
+        message="the customer's rising lines",
+    )
     return cids
 
 
@@ -76,12 +88,8 @@ def test_overview_orders_by_risk_and_shows_the_shift(
     settings: HandoffSettings,
     redis_client,  # noqa: ANN001
 ) -> None:
-    cids = seed(client, settings, redis_client)
+    cids = seed(client, settings, redis_client, client.app.state.session_factory)
     sam = sign_in(client, "sam")
-    wait_until(
-        lambda: [c for c in overview(client, sam)["conversations"] if c["risk"]["reasons"] == ["distress rising"]],
-        message="the customer's rising lines",
-    )
     data = overview(client, sam)
     order = [c["conversation_id"] for c in data["conversations"]]
     scores = {c["conversation_id"]: c["risk"]["score"] for c in data["conversations"]}
