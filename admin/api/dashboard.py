@@ -7,6 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
+from contracts.display_names import display_names
 from contracts.emotion.taxonomy import load_taxonomy
 from admin.dashboard import care, export, figures
 from admin.deps import Admin, AdminUser
@@ -58,17 +59,24 @@ async def dashboard(
     since, end, records, person = await _load(admin, days, until)
     incidents = await asyncio.to_thread(admin.incidents.list)
     names = {i.incident_id: i.text("en").summary[:80] for i in incidents}
+    overview = figures.overview(records, person)
+    intents = figures.per_intent(records, person)
     return {
         "since": since.isoformat(),
         "until": end.isoformat(),
-        "overview": figures.overview(records, person),
+        "overview": overview,
         "daily": figures.per_day(records, person),
-        "intents": figures.per_intent(records, person),
+        "intents": intents,
         "emotion_by_turn": figures.emotion_by_turn(records),
         "care": care.care(records),
         "incidents": care.contacts_per_incident(records, names),
         # The console charts emotions in the taxonomy's order, from the one label list.
         "emotion_labels": load_taxonomy().names,
+        # Readable names (contracts/display_names.yml) for the codes these figures mention.
+        "labels": {
+            "intents": display_names("intents", [row["key"] for row in intents]),
+            "reasons": display_names("reasons", list(overview["handoffs"]["reasons"])),
+        },
     }
 
 

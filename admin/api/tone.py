@@ -40,6 +40,23 @@ async def list_files(_user: AdminUser, admin: Admin) -> dict:
     return {"files": answer["documents"], "applies": answer["applies"]}
 
 
+@router.get("/expression-form")
+async def read_expression_form(_user: AdminUser, admin: Admin) -> dict:
+    """The expression table as values for the form (the bridge's /internal/tone/expression-table/form)."""
+    return await _relay(admin.tone.table_form())
+
+
+@router.put("/expression-form", response_model=None)
+async def save_expression_form(body: dict, _user: AdminUser, admin: Admin) -> dict | JSONResponse:
+    """Checked by the bridge field by field and with its loaders; refused values are never stored."""
+    if len(str(body)) > 200_000:
+        raise HTTPException(413, "The form is too large.")
+    try:
+        return await _relay(admin.tone.save_table_form(body))
+    except ToneRejected as error:
+        return problems_response(422, "Nothing was saved.", error.problems)
+
+
 @router.get("/{file_id}")
 async def read_file(file_id: str, _user: AdminUser, admin: Admin) -> dict:
     return await _relay(admin.tone.read(_checked(file_id)))

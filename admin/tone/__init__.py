@@ -49,5 +49,11 @@ class BridgeTone:
     async def replace(self, document_id: str, text: str) -> dict:
         return await self._call("PUT", f"/{document_id}", json={"text": text})
 
+    async def table_form(self) -> dict:
+        return await self._call("GET", "/expression-table/form")
+
+    async def save_table_form(self, form: dict) -> dict:
+        return await self._call("PUT", "/expression-table/form", json=form)
+
     async def aclose(self) -> None:
         await self._http.aclose()

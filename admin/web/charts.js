@@ -1,87 +1,67 @@
-// Small hand-made SVG charts (no library, no network). Labels are set with textContent.
-const NS = "http://www.w3.org/2000/svg";
+// Dashboard charts drawn by Chart.js (admin/web/vendor/, MIT; see vendor/README.md), loaded as a
+// classic script before the modules, so `window.Chart` is there. Labels are plain strings:
+// Chart.js draws them on a canvas, never as HTML.
+const PALETTE = ["#2457c5", "#d97706", "#0f766e", "#b4235a", "#6d28d9", "#4b5563"];
+const instances = new WeakMap();
 
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(NS, tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = String(text);
-  return node;
+function library() {
+  if (!window.Chart) throw new Error("The chart library did not load (admin/static/vendor/chart.umd.min.js).");
+  return window.Chart;
 }
 
-/**
- * Vertical bars, optionally grouped: series = [{name, color, values: number[]}], labels = string[].
- * @param {HTMLElement} target
- */
-export function barChart(target, labels, series, { width = 420, height = 200, max } = {}) {
-  const top = 10, bottom = 40, left = 34;
-  const plotHeight = height - top - bottom;
-  const all = series.flatMap((s) => s.values.map((v) => v || 0));
-  const maximum = max ?? Math.max(1, ...all);
-  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img" });
-  const groupWidth = (width - left) / Math.max(1, labels.length);
-  const barWidth = Math.max(2, (groupWidth * 0.8) / Math.max(1, series.length));
-  root.append(svg("line", { x1: left, y1: top + plotHeight, x2: width, y2: top + plotHeight, stroke: "#8793a8" }));
-  root.append(svg("text", { x: 2, y: top + 8 }, formatTick(maximum)));
-  root.append(svg("text", { x: 2, y: top + plotHeight }, "0"));
-  labels.forEach((label, i) => {
-    series.forEach((s, j) => {
-      const value = s.values[i] || 0;
-      const h = (value / maximum) * plotHeight;
-      const x = left + i * groupWidth + groupWidth * 0.1 + j * barWidth;
-      const bar = svg("rect", { x, y: top + plotHeight - h, width: barWidth - 1, height: h, fill: s.color });
-      bar.append(svg("title", {}, `${s.name} · ${label}: ${value}`));
-      root.append(bar);
-    });
-    const text = svg("text", { x: left + i * groupWidth + groupWidth / 2, y: height - bottom + 14, "text-anchor": "middle" },
-      shorten(label));
-    root.append(text);
-  });
-  legend(root, series, height - 12, left);
-  target.replaceChildren(root);
+function draw(target, config, label) {
+  const Chart = library();
+  instances.get(target)?.destroy();
+  const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", label);
+  target.replaceChildren(canvas);
+  const chart = new Chart(canvas, config);
+  instances.set(target, chart);
+  return chart;
 }
 
-/** A line per series over labels (values may be null: gaps). */
-export function lineChart(target, labels, series, { width = 420, height = 200, max } = {}) {
-  const top = 10, bottom = 40, left = 34;
-  const plotHeight = height - top - bottom;
-  const maximum = max ?? Math.max(1e-9, ...series.flatMap((s) => s.values.filter((v) => v !== null)));
-  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img" });
-  const step = (width - left - 40) / Math.max(1, labels.length - 1);
-  root.append(svg("line", { x1: left, y1: top + plotHeight, x2: width, y2: top + plotHeight, stroke: "#8793a8" }));
-  root.append(svg("text", { x: 2, y: top + 8 }, formatTick(maximum)));
-  root.append(svg("text", { x: 2, y: top + plotHeight }, "0"));
-  for (const s of series) {
-    const points = s.values.map((v, i) => (v === null ? null : [left + i * step, top + plotHeight - (v / maximum) * plotHeight]));
-    const d = points.map((p, i) => (p ? `${i && points[i - 1] ? "L" : "M"}${p[0].toFixed(1)},${p[1].toFixed(1)}` : "")).join(" ");
-    root.append(svg("path", { d, fill: "none", stroke: s.color, "stroke-width": 2 }));
-    points.forEach((p, i) => {
-      if (!p) return;
-      const dot = svg("circle", { cx: p[0], cy: p[1], r: 3, fill: s.color });
-      dot.append(svg("title", {}, `${s.name} · ${labels[i]}: ${s.values[i]}`));
-      root.append(dot);
-    });
-  }
-  labels.forEach((label, i) => {
-    root.append(svg("text", { x: left + i * step, y: height - bottom + 14, "text-anchor": "middle" }, shorten(label)));
-  });
-  legend(root, series, height - 12, left);
-  target.replaceChildren(root);
+function baseOptions({ max, percent = false, horizontal = false } = {}) {
+  const value = { beginAtZero: true, max, ticks: { precision: percent ? undefined : 0 } };
+  if (percent) value.ticks.callback = (v) => `${Math.round(v * 100)} %`;
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    indexAxis: horizontal ? "y" : "x",
+    plugins: {
+      legend: { position: "bottom", labels: { boxWidth: 12, color: "#374151" } },
+      tooltip: percent ? { callbacks: { label: (c) => `${c.dataset.label}: ${Math.round(c.parsed[horizontal ? "x" : "y"] * 100)} %` } } : {},
+    },
+    scales: horizontal
+      ? { x: value, y: { grid: { display: false }, ticks: { color: "#1f2937", autoSkip: false } } }
+      : { y: value, x: { grid: { display: false }, ticks: { color: "#1f2937", maxRotation: 0, autoSkip: true } } },
+  };
 }
 
-function legend(root, series, y, x0) {
-  let x = x0;
-  for (const s of series) {
-    root.append(svg("rect", { x, y: y - 8, width: 10, height: 10, fill: s.color }));
-    root.append(svg("text", { x: x + 14, y }, s.name));
-    x += 24 + s.name.length * 6;
-  }
+/** Bars: series = [{name, values: number[], color?}]; `horizontal` for long category names. */
+export function barChart(target, labels, series, { max, horizontal = false, title = "" } = {}) {
+  return draw(target, {
+    type: "bar",
+    data: {
+      labels,
+      datasets: series.map((s, i) => ({ label: s.name, data: s.values, backgroundColor: s.color || PALETTE[i % PALETTE.length], borderRadius: 3, maxBarThickness: 28 })),
+    },
+    options: baseOptions({ max, horizontal }),
+  }, title || series.map((s) => s.name).join(", "));
 }
 
-function shorten(label) {
-  const text = String(label);
-  return text.length > 12 ? `${text.slice(0, 11)}…` : text;
-}
-
-function formatTick(value) {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+/** Lines over labels (values may be null: gaps); `percent` for 0..1 rates. */
+export function lineChart(target, labels, series, { max, percent = false, title = "" } = {}) {
+  return draw(target, {
+    type: "line",
+    data: {
+      labels,
+      datasets: series.map((s, i) => {
+        const color = s.color || PALETTE[i % PALETTE.length];
+        return { label: s.name, data: s.values, borderColor: color, backgroundColor: color, spanGaps: false, tension: 0.25, pointRadius: 2 };
+      }),
+    },
+    options: baseOptions({ max, percent }),
+  }, title || series.map((s) => s.name).join(", "));
 }

@@ -5,6 +5,20 @@ import { fillTable, percent, reportError, seconds } from "./ui.js";
 
 let wired = false;
 
+/** The readable name the service sent for an intent or reason code (contracts/display_names.yml). */
+function readable(data, kind, code) {
+  return data.labels?.[kind]?.[code] || capitalise(String(code).replaceAll("_", " "));
+}
+
+function capitalise(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+function shortDay(isoDay) {
+  const date = new Date(`${isoDay}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? isoDay : date.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+}
+
 function kpi(label, value) {
   return el("div", { className: "kpi", attrs: { "data-kpi": label } }, [
     el("span", { className: "value", text: value }), el("span", { className: "label", text: label })]);
@@ -40,31 +54,29 @@ async function load() {
     kpi("Proactive resolutions", String(data.care.proactive_resolutions)),
     kpi("Contacts avoided", String(data.care.contacts_avoided)),
   );
-  const days_ = data.daily.map((row) => row.key);
+  const days_ = data.daily.map((row) => shortDay(row.key));
   barChart(document.getElementById("chart-daily"), days_, [
-    { name: "conversations", color: "#4e79a7", values: data.daily.map((row) => row.conversations) },
-  ]);
-  const daily = document.getElementById("chart-daily");
-  const line = el("div");
-  daily.append(line);
-  lineChart(line, days_, [
-    { name: "containment", color: "#59a14f", values: data.daily.map((row) => row.containment_rate) },
-    { name: "handoff rate", color: "#e15759", values: data.daily.map((row) => row.handoff_rate) },
-  ], { max: 1, height: 160 });
-  const reasons = Object.entries(o.handoffs.reasons);
-  barChart(document.getElementById("chart-reasons"), reasons.map(([k]) => k),
-    [{ name: "handoffs", color: "#f28e2b", values: reasons.map(([, v]) => v) }]);
+    { name: "Conversations", values: data.daily.map((row) => row.conversations) },
+  ], { title: "Conversations per day" });
+  lineChart(document.getElementById("chart-rates"), days_, [
+    { name: "Containment", color: "#0f766e", values: data.daily.map((row) => row.containment_rate) },
+    { name: "Handoff rate", color: "#d97706", values: data.daily.map((row) => row.handoff_rate) },
+  ], { max: 1, percent: true, title: "Containment and handoff rate per day" });
+  const reasons = Object.entries(o.handoffs.reasons).sort(([, a], [, b]) => b - a);
+  barChart(document.getElementById("chart-reasons"), reasons.map(([code]) => readable(data, "reasons", code)),
+    [{ name: "Handoffs", color: "#d97706", values: reasons.map(([, v]) => v) }], { horizontal: true, title: "Handoff reasons" });
   // The emotion labels come with the figures (the taxonomy, contracts/emotion/taxonomy.yml).
   const emotions = data.emotion_labels;
-  barChart(document.getElementById("chart-emotions"), emotions, [
-    { name: "start", color: "#9c755f", values: emotions.map((e) => o.emotions.start[e] || 0) },
-    { name: "end", color: "#76b7b2", values: emotions.map((e) => o.emotions.end[e] || 0) },
-  ]);
-  lineChart(document.getElementById("chart-turns"), data.emotion_by_turn.map((row) => `turn ${row.turn}`),
-    [{ name: "mean distress", color: "#b07aa1", values: data.emotion_by_turn.map((row) => row.mean_distress) }], { max: 1 });
+  barChart(document.getElementById("chart-emotions"), emotions.map(capitalise), [
+    { name: "At the start", color: "#6d28d9", values: emotions.map((e) => o.emotions.start[e] || 0) },
+    { name: "At the end", color: "#0f766e", values: emotions.map((e) => o.emotions.end[e] || 0) },
+  ], { title: "Emotion at the start and at the end" });
+  lineChart(document.getElementById("chart-turns"), data.emotion_by_turn.map((row) => `Turn ${row.turn}`),
+    [{ name: "Mean distress", color: "#b4235a", values: data.emotion_by_turn.map((row) => row.mean_distress) }],
+    { max: 1, percent: true, title: "Mean distress by customer turn" });
   fillTable(document.getElementById("intent-table"),
     ["Intent", "Conversations", "Containment", "Handoff rate", "FCR", "Median resolution", "Mean wait", "CSAT"],
-    data.intents.map((row) => [row.key, String(row.conversations), percent(row.containment_rate), percent(row.handoff_rate),
+    data.intents.map((row) => [readable(data, "intents", row.key), String(row.conversations), percent(row.containment_rate), percent(row.handoff_rate),
       percent(row.fcr_rate), seconds(row.resolution_median_seconds), seconds(row.wait_mean_seconds),
       row.csat_mean === null ? "–" : String(row.csat_mean)]));
   fillTable(document.getElementById("incident-table"), ["Incident", "Conversations", "Resolved by the assistant"],

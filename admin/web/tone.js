@@ -1,5 +1,7 @@
-// Expression table and locale playbooks: whole YAML documents, checked by the bridge's own loaders.
+// Expression & tone: the face-and-voice form (tone_form.js), and the YAML files for advanced edits,
+// checked by the bridge's own loaders.
 import { api, el } from "/static/js/api.js";
+import { showFaceForm } from "./tone_form.js";
 import { reportError, showProblems } from "./ui.js";
 
 let wired = false;
@@ -28,6 +30,7 @@ async function save() {
 
 export async function showTone() {
   const { files, applies } = await api("/api/admin/tone");
+  await showFaceForm(!wired);
   if (!wired) {
     wired = true;
     $("tone-file").replaceChildren(...files.map((f) => el("option", { text: f.title, attrs: { value: f.id } })));

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from avatar_bridge.api.deps import ServiceCaller, ServicesDep
 from avatar_bridge.core.services import BridgeServices
-from avatar_bridge.tone.documents import MAX_DOCUMENT_BYTES, ToneDocument, ToneRejected
+from avatar_bridge.tone.documents import EXPRESSION_TABLE, MAX_DOCUMENT_BYTES, ToneDocument, ToneRejected
+from avatar_bridge.tone.table_form import FORM_LIMITS, apply_form, form_of
 
 router = APIRouter(prefix="/internal/tone", tags=["internal"])
 logger = logging.getLogger(__name__)
@@ -62,3 +63,31 @@ async def replace_document(
     applied = services.tone.reload()
     logger.info("tone document %s replaced by %s (applied: %s)", document.id, caller, applied)
     return {"id": document.id, "saved": True, "applied": applied, "version": services.tone.version, "applies": APPLIES}
+
+
+@router.get("/expression-table/form")
+async def read_table_form(services: ServicesDep, _caller: ServiceCaller) -> dict:
+    """The expression table's values for a form, with the vocabulary a value may take."""
+    document = _document(services, EXPRESSION_TABLE)
+    text = await asyncio.to_thread(document.path.read_text, "utf-8")
+    return {
+        **form_of(text),
+        "expressions": sorted(services.schemas.shared_enum("expression_name")),
+        "limits": FORM_LIMITS,
+        "version": services.tone.version,
+        "applies": APPLIES,
+    }
+
+
+@router.put("/expression-table/form", response_model=None)
+async def save_table_form(body: dict, services: ServicesDep, caller: ServiceCaller) -> dict | JSONResponse:
+    document = _document(services, EXPRESSION_TABLE)
+    try:
+        text = await asyncio.to_thread(document.path.read_text, "utf-8")
+        changed = apply_form(text, body)
+        await asyncio.to_thread(services.tone.files.replace, document, changed, services.schemas)
+    except ToneRejected as error:
+        return JSONResponse({"detail": "Nothing was saved.", "problems": error.problems}, status_code=422)
+    applied = services.tone.reload()
+    logger.info("expression table saved from the form by %s (applied: %s)", caller, applied)
+    return {"saved": True, "applied": applied, "version": services.tone.version, "applies": APPLIES}

@@ -9,6 +9,7 @@ from handoff.api.deps import SupervisorUser
 from handoff.api.errors import as_http
 from handoff.queue.routing import current_load
 from handoff.queue.entries import public_row
+from handoff.supervision.overview import build_overview
 
 router = APIRouter(prefix="/api/supervisor", tags=["supervisor"])
 
@@ -33,6 +34,14 @@ async def live(user: SupervisorUser, request: Request) -> dict:
         ],
         "agents": agents,
     }
+
+
+@router.get("/overview")
+async def overview(user: SupervisorUser, request: Request) -> dict:
+    """Live figures, the agents' load over the shift and the conversations, most at risk first
+    (docs/handoff.md "Supervisor view")."""
+    state = request.app.state
+    return await build_overview(state.queue, state.session_factory, state.settings)
 
 
 @router.post("/{conversation_id}/whisper")

@@ -74,6 +74,10 @@ class HandoffSettings(BaseSettings):
     heavy_distress: float = Field(0.6, ge=0, le=1)
     # A heavy case waiting this long is offered to the least-loaded eligible agent anyway.
     heavy_override_seconds: int = Field(300, ge=0)
+    # Supervisor view (handoff/supervision/): the shift the roster counts over, and the run of
+    # heavy cases in a row after which it suggests the agent pauses.
+    shift_hours: float = Field(8.0, gt=0, le=24)
+    heavy_run_nudge: int = Field(2, ge=1)
     # Priority = distress_weight * distress + wait_weight_per_minute * minutes waiting + bonus.
     distress_weight: float = 60.0
     wait_weight_per_minute: float = 10.0

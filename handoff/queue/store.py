@@ -98,6 +98,8 @@ redis.call('INCR', KEYS[3])
 return id
 """
 MAX_LINES = 5000
+# Claims remembered per agent: enough for a long shift.
+CLAIM_HISTORY = 200
 
 
 class QueueStore:
@@ -259,14 +261,41 @@ class QueueStore:
 
     async def set_paused(self, username: str, paused: bool) -> None:
         await self.redis.hset(self.k("agent", username), "paused", "1" if paused else "0")
+        if paused:  # a pause ends a run of heavy cases (handoff/supervision/roster.py)
+            await self._remember_claim(username, f"{time.time():.3f}:pause")
         await self.bump()
 
     async def add_load(self, username: str, distress: float, now: float | None = None) -> float:
+        """Adds a claimed conversation's distress to the agent's load, and remembers the claim."""
         now = now or time.time()
         agent = await self.agent_state(username, now)
         load = current_load(agent, now, self.rules) + distress
         await self.redis.hset(self.k("agent", username), mapping={"load": f"{load:.6f}", "load_ts": f"{now:.3f}"})
+        await self._remember_claim(username, f"{now:.3f}:{distress:.3f}")
         return load
+
+    async def _remember_claim(self, username: str, entry: str) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.lpush(self.k("agent", username, "claims"), entry)
+            pipe.ltrim(self.k("agent", username, "claims"), 0, CLAIM_HISTORY - 1)
+            await pipe.execute()
+
+    async def claim_history(self, names: list[str]) -> dict[str, list[str]]:
+        """Each agent's recent claims and pauses, newest first ("<epoch>:<distress>" or "<epoch>:pause")."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.lrange(self.k("agent", name, "claims"), 0, CLAIM_HISTORY - 1)
+            lists = await pipe.execute()
+        return dict(zip(names, lists, strict=True))
+
+    async def agent_profiles(self, names: list[str]) -> dict[str, dict]:
+        """Display name and role as each agent's console registered them."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hmget(self.k("agent", name), "display_name", "role")
+            rows = await pipe.execute()
+        pairs = zip(names, rows, strict=True)
+        return {name: {"display_name": row[0] or name, "role": row[1] or ""} for name, row in pairs}
 
     async def agent_state(self, username: str, now: float | None = None) -> AgentState:
         now = now or time.time()

@@ -23,7 +23,9 @@ from tests.admin.conftest import PASSWORDS, admin_settings, log_conversation
 from tests.admin.test_admin_dashboard import RECORDS
 from tests.admin.test_admin_escalation import CONVERSATIONS
 from tests.support.redis_server import RedisServer
+from tests.support.screens import check_screenshot
 
+REFERENCE = Path(__file__).parent / "reference"
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 
 
@@ -98,8 +100,24 @@ def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN0
         page.wait_for_selector("[data-kpi=Containment]")
         assert page.text_content("[data-kpi=Conversations] .value") == "7"
         assert page.text_content("[data-kpi='First-contact resolution'] .value") == "80.0 %"
-        assert page.locator("#chart-reasons svg rect").count() >= 2
-        assert HOSTILE in page.text_content("#intent-table")
+        # Charts drawn by the vendored Chart.js, with readable names (contracts/display_names.yml).
+        page.wait_for_function("window.Chart && Chart.getChart(document.querySelector('#chart-reasons canvas'))")
+        reasons = page.evaluate("Chart.getChart(document.querySelector('#chart-reasons canvas')).data.labels")
+        assert "Double charge" in reasons and "Fallbacks" in reasons, reasons
+        assert not any("_" in label for label in reasons)
+        for chart in ("daily", "rates", "emotions", "turns"):
+            assert page.evaluate(f"!!Chart.getChart(document.querySelector('#chart-{chart} canvas'))"), chart
+        assert "Order status" in page.text_content("#intent-table")
+        for width in (1280, 1920):
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.wait_for_timeout(150)
+            shot = page.screenshot(animations="disabled", caret="hide")
+            check_screenshot(shot, REFERENCE / f"admin-dashboard-{width}.png")
+        page.set_viewport_size({"width": 1280, "height": 720})
+        assert "order_status" not in page.text_content("#intent-table")
+        # Shown as text (with its underscores as spaces, like every code without a name).
+        assert HOSTILE.replace("_", " ") in page.text_content("#intent-table")
+        assert page.locator("#intent-table img").count() == 0
         assert page.evaluate("window.__xss") is None
 
         # Intents: edit an example, see the change in the history, then revert it.
@@ -136,6 +154,19 @@ def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN0
         page.click("#tabs button[data-tab=tone]")
         expect(page.locator("#tone-text")).to_have_value(re.compile("rules:"))
         assert "next reply" in page.text_content("#tone-applies")
+        # The form: a refused value is named and nothing is saved; a good one is applied at once.
+        page.fill("#face-rules [data-field=duration_ms][data-rule='0']", "20000")
+        page.click("#face-save")
+        expect(page.locator("#face-status")).to_have_text("Not saved.")
+        expect(page.locator("#face-problems")).to_contain_text("rule 1 (frustrated · apology or bad_news)")
+        page.fill("#face-rules [data-field=duration_ms][data-rule='0']", "4200")
+        page.select_option("#face-rules [data-field=name][data-rule='0']", "concerned")
+        page.click("#face-save")
+        expect(page.locator("#face-status")).to_have_text(re.compile("^Saved and applied"))
+        for width in (1280, 1920):
+            page.set_viewport_size({"width": width, "height": 1000})
+            shot = page.screenshot(animations="disabled", caret="hide")
+            check_screenshot(shot, REFERENCE / f"admin-tone-{width}.png")
 
         # Training: the state is shown (nothing runs).
         page.click("#tabs button[data-tab=training]")

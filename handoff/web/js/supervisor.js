@@ -1,9 +1,13 @@
-// Supervisor view: all live conversations with their emotion, monitor one, whisper, barge in.
-import { api, connectLive, currentUser, el, formatWait, goToLogin, oneAtATime, signOutLocally } from "./api.js";
-import { emotionBadge, renderContext } from "./conversation_view.js";
+// Supervisor view: live figures, conversations most at risk first, the agent roster; monitor one
+// conversation, whisper to its agent, barge in (the customer sees the supervisor as such).
+import { api, connectLive, currentUser, goToLogin, oneAtATime, signOutLocally } from "./api.js";
+import { renderContext } from "./conversation_view.js";
 import { sendOneAtATime } from "./forms.js";
 import { MessageList } from "./message_list.js";
+import { renderConversations, renderKpis, renderRoster } from "./supervisor_board.js";
 
+// Waiting times grow without any change in the queue: re-read at least this often.
+const TICK_MS = 10_000;
 const state = { selected: null };
 const $ = (id) => document.getElementById(id);
 let messages = null;
@@ -13,46 +17,24 @@ async function act(action) {
   try { await action(); } catch (problem) { if (problem.status !== 401) $("error").textContent = problem.message; }
 }
 
-function renderLive(conversations) {
-  const list = $("live");
-  list.replaceChildren();
-  if (!conversations.length) list.append(el("li", { className: "empty", text: "No live conversations." }));
-  for (const item of conversations) {
-    const monitor = el("button", { text: "Monitor", attrs: { type: "button" } });
-    monitor.addEventListener("click", () => act(() => select(item.conversation_id)));
-    const who = item.state === "assigned" ? `with ${item.agent_display}` : `waiting ${formatWait(item.waiting_seconds)}`;
-    list.append(el("li", { className: "live-item", attrs: { "data-conversation": item.conversation_id } }, [
-      el("span", { className: "reason", text: item.reason_text }),
-      emotionBadge(item.emotion, item.distress),
-      el("span", { className: "meta", text: `${item.skill} · ${item.language} · ${who}` }),
-      monitor,
-    ]));
-  }
-}
-
-function renderAgents(agents) {
-  const list = $("agents");
-  list.replaceChildren();
-  for (const agent of agents) {
-    const status = !agent.online ? "offline" : agent.paused ? "paused" : "available";
-    list.append(el("li", { text: `${agent.username}: ${status}, load ${agent.load.toFixed(2)}` }));
-  }
-}
-
 async function select(conversationId) {
   const data = await api(`/api/conversations/${encodeURIComponent(conversationId)}`);
   state.selected = conversationId;
   $("monitor").hidden = false;
-  $("mon-title").textContent = `${data.conversation.customer_name || "Customer"} · ${data.conversation.agent_display || "waiting"}`;
+  const who = data.conversation.agent_display ? `with ${data.conversation.agent_display}` : "waiting";
+  $("mon-title").textContent = `${data.conversation.customer_name || "Customer"} · ${who}`;
   $("mon-reason").textContent = data.conversation.reason_text;
   renderContext($("context"), data.context || {});
   messages.show(conversationId, data.messages);
+  await refresh();
+  $("monitor").scrollIntoView({ block: "nearest" });
 }
 
 const refresh = oneAtATime(async () => {
-  const data = await api("/api/supervisor/live");
-  renderLive(data.conversations);
-  renderAgents(data.agents);
+  const data = await api("/api/supervisor/overview");
+  renderKpis(data.kpis);
+  renderConversations(data.conversations, (id) => act(() => select(id)), state.selected);
+  renderRoster(data.agents);
   if (state.selected) await messages.refresh();
 });
 
@@ -71,16 +53,22 @@ function sendForm(formId, inputId, path) {
 async function start() {
   const user = currentUser();
   if (!user) { goToLogin(); return; }
-  $("who").textContent = `${user.display_name} (${user.role})`;
+  $("who").textContent = `${user.display_name} · ${user.role}`;
   messages = new MessageList($("messages"));
   sendForm("whisper-form", "whisper-text", "whisper");
   sendForm("barge-form", "barge-text", "barge");
+  $("mon-close").addEventListener("click", () => {
+    state.selected = null;
+    $("monitor").hidden = true;
+    act(refresh);
+  });
   $("sign-out").addEventListener("click", () => act(async () => {
     await api("/api/auth/logout", { method: "POST" }).catch(() => null);
     signOutLocally();
     window.location.assign("/login");
   }));
   connectLive(() => act(refresh), (live) => { $("live-state").textContent = live; });
+  setInterval(() => act(refresh), TICK_MS);
   await act(refresh);
 }
 
