@@ -10,7 +10,28 @@ import { createPersonIcon } from './portrait.js';
 import { Emitter } from '../protocol/emitter.js';
 import { LANGUAGES } from '../i18n/index.js';
 
+// Short codes keep the switches small in the corner of the stage (clear of the face); each
+// option's label is the language's own name for assistive technology.
 const LANGUAGE_NAMES = { en: 'English', de: 'Deutsch' };
+
+const SVG = 'http://www.w3.org/2000/svg';
+const SPEAKER = 'M3 9v6h4l5 4V5L7 9H3z';
+const SOUND_WAVES = 'M15.5 8.5a5 5 0 0 1 0 7M18 6a8.5 8.5 0 0 1 0 12';
+const MUTED = 'M16 9l6 6M22 9l-6 6';
+
+function speakerIcon(doc, on) {
+  const svg = doc.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'speaker-icon');
+  const body = doc.createElementNS(SVG, 'path');
+  body.setAttribute('d', SPEAKER);
+  body.setAttribute('fill', 'currentColor');
+  const marks = doc.createElementNS(SVG, 'path');
+  marks.setAttribute('d', on ? SOUND_WAVES : MUTED);
+  for (const [name, value] of [['fill', 'none'], ['stroke', 'currentColor'], ['stroke-width', '2'], ['stroke-linecap', 'round']]) marks.setAttribute(name, value);
+  svg.append(body, marks);
+  return svg;
+}
 
 export class ChatHeader extends Emitter {
   /**
@@ -37,10 +58,11 @@ export class ChatHeader extends Emitter {
     this.element = el(doc, 'header', { className: 'chat-header' }, [identity, el(doc, 'div', { className: 'controls' }, [this.endButton, this.minimiseButton])]);
 
     this.languageSelect = el(doc, 'select', { className: 'language', id: 'assistant-language' },
-      LANGUAGES.map((code) => el(doc, 'option', { value: code, text: LANGUAGE_NAMES[code] || code })));
+      LANGUAGES.map((code) => el(doc, 'option', { value: code, label: code.toUpperCase(), 'aria-label': LANGUAGE_NAMES[code] || code, text: code.toUpperCase() })));
     this.languageSelect.value = language;
     const languageLabel = this.labels.add(el(doc, 'label', { className: 'visually-hidden', for: 'assistant-language' }), 'language');
-    this.voiceButton = el(doc, 'button', { type: 'button', className: 'voice', 'aria-pressed': String(voice) });
+    this.voiceIcon = el(doc, 'span', { className: 'voice-icon', 'aria-hidden': 'true' });
+    this.voiceButton = el(doc, 'button', { type: 'button', className: 'voice', 'aria-pressed': String(voice) }, [this.voiceIcon]);
     this.tools = el(doc, 'div', { className: 'stage-tools' }, [languageLabel, this.languageSelect, this.voiceButton]);
 
     this.languageSelect.addEventListener('change', () => this.emit('language', this.languageSelect.value));
@@ -67,7 +89,10 @@ export class ChatHeader extends Emitter {
   render() {
     const { doc, t } = this;
     this.voiceButton.setAttribute('aria-pressed', String(this.voice));
-    this.voiceButton.textContent = t(this.voice ? 'voiceOn' : 'voiceOff');
+    // Pressed = the assistant speaks; the label says the state, the icon shows it.
+    this.voiceButton.setAttribute('aria-label', t('voice'));
+    this.voiceButton.title = t(this.voice ? 'voiceOn' : 'voiceOff');
+    this.voiceIcon.replaceChildren(speakerIcon(doc, this.voice));
     this.badge.replaceChildren();
     if (this.person) {
       this.badge.dataset.kind = 'person';

@@ -13,7 +13,7 @@ function formatter(language, options) {
  * @param {Date} [now]
  */
 export function messageTime(when, language, now = new Date()) {
-  const clock = { hour: '2-digit', minute: '2-digit' };
+  const clock = { hour: 'numeric', minute: '2-digit' };
   const days = (startOfDay(now) - startOfDay(when)) / 86_400_000;
   if (days <= 0) return formatter(language, clock).format(when);
   if (days < 7) return formatter(language, { weekday: 'short', ...clock }).format(when);

@@ -20,6 +20,7 @@ export default {
   inputPlaceholder: 'Nachricht eingeben…',
   send: 'Senden',
   language: 'Sprache',
+  voice: 'Stimme',
   voiceOn: 'Stimme an',
   voiceOff: 'Stimme aus',
   endChat: 'Chat beenden',

@@ -20,6 +20,7 @@ export default {
   inputPlaceholder: 'Type your message…',
   send: 'Send',
   language: 'Language',
+  voice: 'Voice',
   voiceOn: 'Voice on',
   voiceOff: 'Voice off',
   endChat: 'End chat',

@@ -87,7 +87,9 @@ export class WidgetShell {
     this.render();
     this.save();
     const handle = await this.ensureMounted();
-    if (focus && this.isOpen) handle.focus?.();
+    // On a phone the keyboard would cover half the sheet before the customer chose to type.
+    const phone = this.panel.ownerDocument.defaultView?.matchMedia?.('(max-width: 480px)').matches;
+    if (focus && this.isOpen && !phone) handle.focus?.();
   }
 
   close() {
