@@ -11,6 +11,15 @@ from typing import Literal
 from pydantic import AliasChoices, AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from avatar_bridge.core.widget_look import (
+    DEFAULT_ACCENT,
+    DEFAULT_NAME,
+    AssistantName,
+    Greeting,
+    HexColour,
+    LogoUrl,
+    widget_config,
+)
 from common.http_guard import TrustedProxies
 from contracts.redis_keys import BRIDGE_PREFIX, HANDOFF_REQUESTS_STREAM, prefixed
 from common.service_auth import (
@@ -106,6 +115,19 @@ class Settings(BaseSettings):
 
     # The built web client (`make setup` builds it; the page and /widget.js answer 503 without it).
     web_client_dir: Path = REPOSITORY_ROOT / "web_client" / "dist"
+    # The assistant's name (the page shows it and the bot introduces itself with it), the widget's
+    # accent colour, logo and greetings: WIDGET_NAME, WIDGET_ACCENT (#rgb or #rrggbb),
+    # WIDGET_LOGO_URL (a path on this origin or an https:// URL), WIDGET_GREETING_EN / _DE.
+    # Served as /widget-config.json (docs/shop-integration.md "Name and look").
+    widget_name: AssistantName = Field(DEFAULT_NAME, validation_alias=AliasChoices("WIDGET_NAME", "widget_name"))
+    widget_accent: HexColour = Field(DEFAULT_ACCENT, validation_alias=AliasChoices("WIDGET_ACCENT", "widget_accent"))
+    widget_logo_url: LogoUrl | None = Field(None, validation_alias=AliasChoices("WIDGET_LOGO_URL", "widget_logo_url"))
+    widget_greeting_en: Greeting | None = Field(
+        None, validation_alias=AliasChoices("WIDGET_GREETING_EN", "widget_greeting_en")
+    )
+    widget_greeting_de: Greeting | None = Field(
+        None, validation_alias=AliasChoices("WIDGET_GREETING_DE", "widget_greeting_de")
+    )
     # Development only: the demo page mints shop customer tokens with it (api/demo_sign_in.py), the
     # same variable the action server checks them with. Unused in production, which never mints.
     shop_token_secret: SecretStr = Field(
@@ -169,6 +191,11 @@ class Settings(BaseSettings):
         if self.audio_url_secret is not None:
             return self.audio_url_secret.get_secret_value().encode()
         return DEVELOPMENT_AUDIO_URL_SECRET.encode()
+
+    def widget(self) -> dict:
+        """The public /widget-config.json document."""
+        greetings = {"en": self.widget_greeting_en, "de": self.widget_greeting_de}
+        return widget_config(self.widget_name, self.widget_accent, self.widget_logo_url, greetings)
 
     def key(self, *parts: str) -> str:
         """A Redis key under this bridge's prefix."""

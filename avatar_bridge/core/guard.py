@@ -1,8 +1,9 @@
 """The bridge's HTTP guard (common/http_guard.py) and its security headers.
 
 Headers: the web client page gets a CSP that allows exactly what the widget does (its own
-script and model files, inline styles it injects, data:/blob: images and audio, the WebSocket
-to its own origin); no frame-ancestors, as sites may frame the assistant. /widget.js is loaded
+script and model files, inline styles it injects, data:/blob: images and audio, the configured
+logo's https origin, the WebSocket to its own origin); no frame-ancestors, as sites may frame the
+assistant. /widget.js is loaded
 by other sites' pages, so it gets no policy that would stop that. Everything else is API: no
 content, no framing.
 """
@@ -12,28 +13,42 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from avatar_bridge.core.config import Settings
+from avatar_bridge.core.widget_look import logo_origin
 from avatar_bridge.protocol.errors import ErrorCode
 from common.http_guard import API_CSP, BASE_HEADERS, RATE_LIMITED, UNAVAILABLE, GuardHooks, GuardLimits
 from common.metrics import ServiceMetrics
 
-WEB_CLIENT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self'; "
-    "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
-)
 EXEMPT_PATHS = frozenset({"/nlg", "/healthz", "/readyz", "/metrics"})
 
 
-def headers_for(path: str) -> Mapping[str, str]:
-    if path == "/":
-        return {**BASE_HEADERS, "Content-Security-Policy": WEB_CLIENT_CSP}
-    if path == "/widget.js":
-        return BASE_HEADERS
-    return {**BASE_HEADERS, "Content-Security-Policy": API_CSP, "X-Frame-Options": "DENY"}
+def web_client_csp(logo_url: str | None = None) -> str:
+    images = " ".join(filter(None, ("'self' data: blob:", logo_origin(logo_url))))
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src {images}; media-src 'self' data: blob:; connect-src 'self'; "
+        "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+WEB_CLIENT_CSP = web_client_csp()
+
+
+def security_headers(settings: Settings) -> Callable[[str], Mapping[str, str]]:
+    page = {**BASE_HEADERS, "Content-Security-Policy": web_client_csp(settings.widget_logo_url)}
+    api = {**BASE_HEADERS, "Content-Security-Policy": API_CSP, "X-Frame-Options": "DENY"}
+
+    def headers_for(path: str) -> Mapping[str, str]:
+        if path == "/":
+            return page
+        if path == "/widget.js":
+            return BASE_HEADERS
+        return api
+
+    return headers_for
 
 
 # Why the guard refused a new socket -> the protocol error (docs/protocol.md §6) that says so.
@@ -71,7 +86,7 @@ def guard_config(settings: Settings, metrics: ServiceMetrics) -> tuple[GuardLimi
     limits = GuardLimits.from_settings(settings, EXEMPT_PATHS)
     hooks = GuardHooks(
         redis=_redis,
-        headers=headers_for,
+        headers=security_headers(settings),
         websocket_refusal=_refusal_frame,
         on_status=metrics.observe_status,
         on_refused=metrics.observe_refused,

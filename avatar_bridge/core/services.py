@@ -92,7 +92,13 @@ class BridgeServices:
         hub.set_turn_handler(metrics.wrap_turn_handler(turn_handler) if metrics is not None else turn_handler)
         ledger = EmpathyLedger(redis, settings.redis_key_prefix, settings.session_ttl_s)
         nlg = NlgComposer(
-            responses, reply_kinds, playbooks, Acknowledger(ledger), planner.band, settings.emotion_min_confidence
+            responses,
+            reply_kinds,
+            playbooks,
+            Acknowledger(ledger),
+            planner.band,
+            settings.emotion_min_confidence,
+            settings.widget_name,
         )
         services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech, tone)
 

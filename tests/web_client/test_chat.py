@@ -169,6 +169,7 @@ def test_one_line_snippet_embeds_the_widget_on_another_site(chromium, bridge_url
         page = context.new_page()
         with static_server(tmp_path) as shop:
             page.goto(f"{shop}/shop.html")
+            page.locator(".launcher").click()  # the widget starts closed: only its launcher shows
             page.wait_for_function(
                 "window.__avatarDebug && window.__avatarDebug.connection().state === 'open'", timeout=30_000
             )
@@ -194,6 +195,7 @@ def test_a_glb_avatar_with_arkit_and_viseme_morphs_replaces_the_default(chromium
         page = context.new_page()
         with static_server(tmp_path) as shop:
             page.goto(f"{shop}/shop.html?lang=en&avatar=glb&avatar_url=/avatar.glb")
+            page.locator(".launcher").click()
             page.wait_for_function("window.__avatarDebug && window.__avatarDebug.avatar().frames > 3", timeout=30_000)
             assert page.evaluate("window.__avatarDebug.avatar().kind") == "glb"
             # Every ARKit / viseme morph target of the model is bound to a channel.

@@ -1,10 +1,13 @@
 /**
- * Wires the parts together: protocol connection → chat view, avatar, speech and captions.
- * `mountAssistant` is the only entry; it returns a handle with `dispose()`.
+ * Wires the parts together: protocol connection → chat view, header, avatar, speech and captions.
+ * `mountAssistant` is the only entry; it returns a handle with `dispose()`. The launcher around
+ * the embedded widget is shell/launcher.js.
  */
-import stylesheet from './styles.css?inline';
 import { BridgeConnection } from './protocol/connection.js';
 import { ChatView } from './chat/chatView.js';
+import { ChatHeader } from './chat/chatHeader.js';
+import { Presence } from './chat/presence.js';
+import { frameTime } from './chat/time.js';
 import { Captions, wordAt } from './chat/captions.js';
 import { createPortrait } from './chat/portrait.js';
 import { el } from './chat/dom.js';
@@ -12,6 +15,7 @@ import { failedTurnNotice, quickReplyMessage, rememberButtonTitles, shownCustome
 import { contactChosenNotice, statusEffect } from './chat/handoffStatus.js';
 import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
+import { DEFAULT_LOOK } from './shell/look.js';
 import { createAvatar } from './avatar/facade.js';
 import { EXPRESSIONS } from './avatar/vocabulary.js';
 
@@ -29,45 +33,63 @@ export function trustedModelUrl(url, bridgeOrigin, location) {
   }
 }
 
+/** The UI strings of `language`, with the assistant's name filled in wherever they say it. */
+export function namedTranslator(language, name) {
+  const base = translator(language);
+  return (key, values = {}) => base(key, { assistant: name, ...values });
+}
+
+/**
+ * What the widget's shell hears from the conversation (shell/launcher.js); all optional.
+ * @typedef {Object} ShellHooks
+ * @property {() => void} [minimise]  the customer chose Minimise
+ * @property {(role: 'bot'|'agent') => void} [incoming]  a new (not replayed) message arrived
+ * @property {() => void} [ended]  the conversation has ended
+ */
+
 /**
  * @typedef {Object} MountOptions
  * @property {string} bridgeOrigin  http(s)://host:port of the avatar bridge
  * @property {'page'|'widget'} [mode='widget']
  * @property {string|null} [customerToken]  the shop's token for its signed-in customer (docs/shop-integration.md)
  * @property {URLSearchParams} [params]  page switches: lang, webgl=off, reduced_motion, pose=<expression>, avatar, avatar_url
+ * @property {import('./shell/look.js').Look} [look]  name, accent, logo, greetings
+ * @property {ShellHooks|null} [shell]  the embedded widget's launcher; null on the full page
  * @property {Window} [window]
  */
-export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', customerToken = null, params = new URLSearchParams(), window: win = globalThis.window }) {
-  const doc = host.ownerDocument;
-  const shadow = host.attachShadow({ mode: 'open' });
-  shadow.append(el(doc, 'style', { text: stylesheet }));
+export async function mountAssistant(container, { bridgeOrigin, mode = 'widget', customerToken = null, params = new URLSearchParams(), look = DEFAULT_LOOK, shell = null, window: win = globalThis.window }) {
+  const doc = container.ownerDocument;
   const requested = params.get('lang');
   let language = LANGUAGES.includes(requested) ? requested : pickLanguage(win.navigator?.languages || []);
-  let t = translator(language);
+  let t = namedTranslator(language, look.name);
   const reducedMotion = params.has('reduced_motion') || !!win.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
   const pose = params.get('pose');
   const still = pose !== null && !!EXPRESSIONS[pose];
 
-  const root = el(doc, 'div', { className: 'assistant', 'data-mode': mode, lang: language });
-  const stage = el(doc, 'section', { className: 'stage', role: 'img' });
-  const avatarHost = el(doc, 'div', { className: 'avatar-host' });
+  const root = el(doc, 'div', { className: 'assistant', 'data-mode': mode, 'data-speaker': 'assistant', lang: language });
+  // The stage: the avatar, with the captions in a strip of their own below the face.
+  const stage = el(doc, 'section', { className: 'stage' });
+  const avatarHost = el(doc, 'div', { className: 'avatar-host', role: 'img' });
   const captionsNode = el(doc, 'p', { className: 'captions', 'aria-hidden': 'true', hidden: true });
   const soundPrompt = el(doc, 'button', { type: 'button', className: 'sound-prompt', hidden: true });
-  stage.append(avatarHost, captionsNode, soundPrompt);
-  const chatRoot = el(doc, 'section', { className: 'chat' });
-  root.append(stage, chatRoot);
-  shadow.append(root);
-
   let voice = params.get('voice') !== 'off';
-  const view = new ChatView(chatRoot, t, { language, voice, heading: mode === 'page' ? 'h1' : 'h2' });
+  const header = new ChatHeader(doc, t, { language, voice, name: look.name, logoUrl: look.logoUrl, heading: mode === 'page' ? 'h1' : 'h2', minimisable: !!shell?.minimise });
+  stage.append(avatarHost, captionsNode, soundPrompt, header.tools);
+  const chatRoot = el(doc, 'section', { className: 'chat' });
+  root.append(header.element, stage, chatRoot);
+  container.append(root);
+
+  const view = new ChatView(chatRoot, t, { language });
+  const presence = new Presence({ root, stage, header, view, t, onPerson: () => { stopSpeech(); captions.clear(); avatar?.setTyping(false); } });
   const captions = new Captions(captionsNode);
+  const greeting = () => look.greeting?.[language] || t('welcome');
   const relabel = () => {
     root.setAttribute('lang', language);
-    stage.setAttribute('aria-label', t('avatarLabel'));
+    avatarHost.setAttribute('aria-label', t('avatarLabel'));
     soundPrompt.textContent = t('enableSound');
   };
   relabel();
-  const welcome = view.addNotice(t('welcome'));
+  const welcome = view.addNotice(greeting());
 
   // --- avatar (WebGL) or the static portrait -------------------------------------------------
   let avatar = null;
@@ -161,7 +183,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
       view.addNotice(t('csatThanks'));
       if (endRequested) connection.sendRaw({ type: 'end', reason: 'customer' });
     }
-    else if (frame.type === 'session_ended') { view.addNotice(t('ended')); connection.close(); }
+    else if (frame.type === 'session_ended') { view.addNotice(t('ended')); connection.close(); shell?.ended?.(); }
     else if (frame.type === 'error' && frame.reply_to) {
       const reason = frame.code === 'rate_limited' ? t('rateLimited') : frame.code === 'text_too_long' ? t('tooLong') : frame.message;
       view.setStatus(frame.reply_to, 'failed', reason);
@@ -172,17 +194,18 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
       case 'ack':
         customerSpoke = true;
         if (contactChosenNotice(frame.text)) contactChosen = true;
-        view.addMessage(frame.reply_to, 'customer', shownCustomerText(frame.text, buttonTitles));
+        view.addMessage(frame.reply_to, 'customer', shownCustomerText(frame.text, buttonTitles), { when: frameTime(frame.ts) });
         view.setStatus(frame.reply_to, 'delivered');
         if (!replayed) view.showTyping(true);
         break;
       case 'bot_message':
         botTexts.set(frame.message_id, frame.text);
         answeredTurns.add(frame.reply_to);
-        view.addMessage(frame.message_id, 'bot', frame.text);
+        view.addMessage(frame.message_id, 'bot', frame.text, { when: frameTime(frame.ts) });
         view.setQuickReplies(frame.buttons || []);
         rememberButtonTitles(buttonTitles, frame.buttons);
         if (!replayed) {
+          shell?.incoming?.('bot');
           if (frame.expression && avatar && !still) avatar.setExpression(frame.expression.name, { intensity: frame.expression.intensity, durationMs: frame.expression.duration_ms });
           if (frame.gesture && avatar) avatar.gesture(frame.gesture.name, frame.gesture.intensity ?? 0.5);
           if (!frame.speech_pending) captions.show(frame.text, []);
@@ -190,7 +213,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
         if (frame.reply_kind === 'farewell') view.showCsat();
         break;
       case 'bot_speech':
-        if (replayed || !voice) break;
+        if (replayed || !voice || presence.withPerson) break; // a person is talking: the avatar is silent
         if (speech.turn !== frame.reply_to) { stopSpeech(); speech.turn = frame.reply_to; }
         speech.queue.push(frame);
         playNext();
@@ -201,10 +224,13 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
       case 'agent_message':
         view.showTyping(false);
         if (frame.agent?.display_name) agentName = frame.agent.display_name;
-        view.addMessage(frame.message_id, 'agent', frame.text, { author: frame.agent?.display_name || '', authorRole: frame.agent?.role });
+        view.addMessage(frame.message_id, 'agent', frame.text, { author: frame.agent?.display_name || '', authorRole: frame.agent?.role, when: frameTime(frame.ts) });
+        presence.agentMessage(frame.agent?.display_name);
+        if (!replayed) shell?.incoming?.('agent');
         break;
       case 'status': {
         const effect = statusEffect(frame, t, agentName);
+        presence.status(frame.state, agentName);
         statusBanner = effect.banner;
         if (effect.notice) view.addNotice(effect.notice);
         if (effect.askRating) view.showCsat();
@@ -241,7 +267,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
     const id = connection.sendText(text);
     sentTexts.set(id, text);
     customerSpoke = true;
-    view.addMessage(id, 'customer', shown, { status: 'sending' });
+    view.addMessage(id, 'customer', shown, { status: 'sending', when: new Date() });
     player.unlock(); // a send is a user gesture: lets audio start
   }
   view.on('send', send);
@@ -252,25 +278,33 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
     send(text, show);
     if (chosen) view.addNotice(t(chosen));
   });
-  view.on('typing', (active) => { connection.sendTyping(active); avatar?.setTyping(active); });
-  view.on('voice', (on) => {
+  view.on('typing', (active) => { connection.sendTyping(active); if (!presence.withPerson) avatar?.setTyping(active); });
+  header.on('minimise', () => shell?.minimise?.());
+  header.on('voice', (on) => {
     voice = on;
     connection.setAudio(on);
     if (!on) { stopSpeech(); soundPrompt.hidden = true; } else player.unlock();
   });
-  view.on('language', (next) => {
+  header.on('language', (next) => {
     language = next;
-    t = translator(language);
+    t = namedTranslator(language, look.name);
     view.setTranslator(t, language);
-    welcome.textContent = t('welcome');
+    header.setTranslator(t, language);
+    presence.setTranslator(t);
+    welcome.textContent = greeting();
     relabel();
     // Before the first message the session starts over in the new language; afterwards the bot
     // follows the language the customer writes in.
     if (!customerSpoke) connection.restart(language);
   });
   let endRequested = false; // "End chat": rating first, then the session ends
-  view.on('end', () => { endRequested = true; view.showCsat(); });
+  const endSession = () => connection.sendRaw({ type: 'end', reason: 'customer' });
+  header.on('end', () => {
+    endRequested = true;
+    if (view.csatDone) endSession(); else view.showCsat({ skippable: true });
+  });
   view.on('csat', ({ score, comment }) => connection.sendCsat(score, comment));
+  view.on('csat_skip', endSession);
   connection.connect();
 
   // Read-only diagnostics for tests and support (documented in README "Web client").
@@ -284,8 +318,10 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
 
   return {
     connection, view, avatar,
+    focus() { view.input.focus(); },
     dispose() {
       stopSpeech();
+      view.dispose();
       connection.close();
       avatar?.dispose();
       portrait?.dispose();

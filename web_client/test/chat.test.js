@@ -7,7 +7,7 @@ function view(language = 'en') {
   document.body.replaceChildren();
   const root = document.createElement('div');
   document.body.append(root);
-  return new ChatView(root, translator(language), { language, voice: true });
+  return new ChatView(root, translator(language), { language });
 }
 
 describe('ChatView', () => {
@@ -61,7 +61,6 @@ describe('ChatView', () => {
     chat.setTranslator(translator('de'), 'de');
     expect(chat.sendButton.textContent).toBe('Senden');
     expect(chat.list.getAttribute('aria-label')).toBe('Unterhaltung');
-    expect(chat.voiceButton.textContent).toBe('Stimme an');
   });
 
   it('has live regions and labels for screen readers', () => {

@@ -291,3 +291,16 @@ def test_the_vulnerable_offer_acknowledges_by_itself(bridge):
     assert generated["custom"]["avatar_cue"]["acknowledgement"] is None
     assert generated["text"].startswith("I'm so sorry for your loss.")
     assert [button["payload"] for button in generated["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_the_bot_introduces_itself_with_the_configured_name(own_bridge):
+    """The page and the bot use one name: the bridge fills `{assistant_name}` from WIDGET_NAME."""
+    from avatar_bridge.core.config import REPOSITORY_ROOT
+
+    domain = [REPOSITORY_ROOT / "bot" / "domain", REPOSITORY_ROOT / "bot" / "data"]
+    stack = own_bridge(response_paths=domain, speech_enabled=False, widget_name="Nora")
+    with httpx.Client() as http:
+        for response in ("utter_greet", "utter_iamabot"):
+            for language in ("en", "de"):
+                text = _nlg(stack, response, _tracker(_sender(), language), http=http)["text"]
+                assert "Nora" in text and "{" not in text, (response, language, text)

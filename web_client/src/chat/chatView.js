@@ -1,65 +1,53 @@
 /**
- * The chat panel: message list (customer, assistant and agent clearly apart), typing indicator,
- * quick replies, status banner, composer, CSAT. Text from the bot, agents or the customer is
- * always inserted with textContent.
+ * The chat panel: message list (customer, assistant and agent clearly apart, each with its time),
+ * typing indicator, quick replies, status banner, composer, CSAT. Text from the bot, agents or the
+ * customer is always inserted with textContent. The header (who is talking, End chat) is
+ * chat/chatHeader.js.
  */
 import { el } from './dom.js';
+import { Labels } from './labels.js';
+import { messageTime } from './time.js';
+import { stickToBottom } from './stickToBottom.js';
 import { Emitter } from '../protocol/emitter.js';
-import { LANGUAGES } from '../i18n/index.js';
 
 export class ChatView extends Emitter {
   /**
    * @param {HTMLElement} root  where the panel goes
    * @param {(key: string, values?: object) => string} t  translate function
-   * @param {{language: string, voice: boolean, heading?: 'h1'|'h2'}} initial  heading: h2 when embedded in someone else's page
+   * @param {{language: string}} initial
    */
-  constructor(root, t, { language, voice, heading = 'h2' }) {
+  constructor(root, t, { language }) {
     super();
-    this.heading = heading;
     this.doc = root.ownerDocument;
-    this.t = t;
+    this.labels = new Labels(t);
     this.language = language;
-    this.voice = voice;
-    this.messages = new Map(); // id -> {node, status}
-    this.labelled = []; // [node, key, attribute|null]
+    this.messages = new Map(); // id -> {node, state, time, when}
+    this.typingName = null; // who is typing: the assistant (null) or the person who took over
     this.build(root);
   }
 
-  label(node, key, attribute = null) {
-    this.labelled.push([node, key, attribute]);
-    this.applyLabel(node, key, attribute);
-    return node;
-  }
-
-  applyLabel(node, key, attribute) {
-    if (attribute) node.setAttribute(attribute, this.t(key)); else node.textContent = this.t(key);
-  }
+  get t() { return this.labels.t; }
 
   build(root) {
     const d = this.doc;
+    const label = (node, key, attribute) => this.labels.add(node, key, attribute);
+    // Banners sit above the list in the layout (never over it); the list keeps its end in view.
     this.banner = el(d, 'div', { className: 'banner', role: 'status', 'aria-live': 'polite', hidden: true });
     this.list = el(d, 'ol', { className: 'messages', role: 'log', 'aria-live': 'polite', tabindex: '0' });
-    this.label(this.list, 'messages', 'aria-label');
-    this.typing = el(d, 'div', { className: 'typing', hidden: true }, [el(d, 'span', { className: 'dots', 'aria-hidden': 'true' }, ['•', '•', '•']), el(d, 'span', { className: 'typing-text' })]);
-    this.label(this.typing.lastChild, 'typing');
+    label(this.list, 'messages', 'aria-label');
+    this.scroller = stickToBottom(this.list);
+    this.typingText = el(d, 'span', { className: 'typing-text' });
+    this.typing = el(d, 'div', { className: 'typing', hidden: true }, [el(d, 'span', { className: 'dots', 'aria-hidden': 'true' }, ['•', '•', '•']), this.typingText]);
     this.quick = el(d, 'div', { className: 'quick-replies', role: 'group', hidden: true });
-    this.label(this.quick, 'quickReplies', 'aria-label');
+    label(this.quick, 'quickReplies', 'aria-label');
     this.csat = el(d, 'form', { className: 'csat', hidden: true });
     this.input = el(d, 'textarea', { className: 'composer-input', rows: '1', maxlength: '2000', id: 'assistant-input' });
-    this.label(this.input, 'inputPlaceholder', 'placeholder');
-    const inputLabel = this.label(el(d, 'label', { className: 'visually-hidden', for: 'assistant-input' }), 'inputLabel');
-    this.sendButton = this.label(el(d, 'button', { type: 'submit', className: 'send' }), 'send');
+    label(this.input, 'inputPlaceholder', 'placeholder');
+    const inputLabel = label(el(d, 'label', { className: 'visually-hidden', for: 'assistant-input' }), 'inputLabel');
+    this.sendButton = label(el(d, 'button', { type: 'submit', className: 'send' }), 'send');
     this.composer = el(d, 'form', { className: 'composer' }, [inputLabel, this.input, this.sendButton]);
-    this.languageSelect = el(d, 'select', { className: 'language', id: 'assistant-language' },
-      LANGUAGES.map((code) => el(d, 'option', { value: code, text: code === 'en' ? 'English' : 'Deutsch' })));
-    this.languageSelect.value = this.language;
-    const languageLabel = this.label(el(d, 'label', { className: 'visually-hidden', for: 'assistant-language' }), 'language');
-    this.voiceButton = el(d, 'button', { type: 'button', className: 'voice', 'aria-pressed': String(this.voice) });
-    this.endButton = this.label(el(d, 'button', { type: 'button', className: 'end' }), 'endChat');
-    this.title = this.label(el(d, this.heading, { className: 'title' }), 'title');
-    const header = el(d, 'header', { className: 'chat-header' }, [this.title, el(d, 'div', { className: 'controls' }, [languageLabel, this.languageSelect, this.voiceButton, this.endButton])]);
-    root.append(header, this.banner, this.list, this.typing, this.quick, this.csat, this.composer);
-    this.updateVoiceButton();
+    root.append(this.banner, this.list, this.typing, this.quick, this.csat, this.composer);
+    this.renderTyping();
 
     this.composer.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -74,45 +62,50 @@ export class ChatView extends Emitter {
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => { typingTimer = null; this.emit('typing', false); }, 1500);
     });
-    this.languageSelect.addEventListener('change', () => this.emit('language', this.languageSelect.value));
-    this.voiceButton.addEventListener('click', () => { this.voice = !this.voice; this.updateVoiceButton(); this.emit('voice', this.voice); });
-    this.endButton.addEventListener('click', () => this.emit('end'));
   }
 
   submit() {
     const text = this.input.value.trim();
     if (!text) return;
     this.input.value = '';
+    this.scroller.jump();
     this.emit('send', text);
   }
 
-  updateVoiceButton() {
-    this.voiceButton.setAttribute('aria-pressed', String(this.voice));
-    this.voiceButton.textContent = this.t(this.voice ? 'voiceOn' : 'voiceOff');
-  }
-
   setTranslator(t, language) {
-    this.t = t;
+    this.labels.setTranslator(t);
     this.language = language;
-    this.languageSelect.value = language;
-    for (const [node, key, attribute] of this.labelled) this.applyLabel(node, key, attribute);
-    this.updateVoiceButton();
+    this.renderTyping();
+    for (const { time, when } of this.messages.values()) time.textContent = messageTime(when, language);
   }
 
-  /** `authorRole` of an agent message: 'agent', or 'supervisor' when a supervisor barged in. */
-  addMessage(id, role, text, { author = null, authorRole = 'agent', status = null } = {}) {
+  /** Who the typing line names: a person's name, or null for the assistant. */
+  setTypingName(name) {
+    this.typingName = name;
+    this.renderTyping();
+  }
+
+  renderTyping() {
+    this.typingText.textContent = this.typingName ? this.t('personTyping', { person: this.typingName }) : this.t('typing');
+  }
+
+  /**
+   * `authorRole` of an agent message: 'agent', or 'supervisor' when a supervisor barged in.
+   * `when`: the time the message was sent (the frame's), shown small under it.
+   */
+  addMessage(id, role, text, { author = null, authorRole = 'agent', status = null, when = new Date() } = {}) {
     if (id && this.messages.has(id)) return this.messages.get(id).node;
     const d = this.doc;
     const name = author ?? (role === 'customer' ? this.t('you') : this.t('assistantName'));
     const suffix = this.t(authorRole === 'supervisor' ? 'supervisorSuffix' : 'agentSuffix');
     const who = el(d, 'span', { className: 'author', text: role === 'agent' ? `${name} ${suffix}` : name });
     const body = el(d, 'p', { className: 'text', text });
+    const time = el(d, 'time', { className: 'time', datetime: when.toISOString(), text: messageTime(when, this.language) });
     const state = el(d, 'span', { className: 'status' });
-    const node = el(d, 'li', { className: `message message-${role}`, 'data-id': id || '', 'data-role': role }, [who, body, state]);
+    const node = el(d, 'li', { className: `message message-${role}`, 'data-id': id || '', 'data-role': role }, [who, body, el(d, 'span', { className: 'meta' }, [time, state])]);
     this.list.append(node);
-    if (id) this.messages.set(id, { node, state });
+    if (id) this.messages.set(id, { node, state, time, when });
     if (status) this.setStatus(id, status);
-    node.scrollIntoView?.({ block: 'end' });
     return node;
   }
 
@@ -147,8 +140,10 @@ export class ChatView extends Emitter {
     this.banner.textContent = text || '';
   }
 
-  showCsat() {
-    if (!this.csat.hidden || this.csatDone) return;
+  /** The rating form; `skippable` (the customer chose End chat) adds "Skip", which emits 'csat_skip'. */
+  showCsat({ skippable = false } = {}) {
+    if (this.csatDone) return;
+    if (!this.csat.hidden) { this.csat.querySelector('.csat-skip')?.toggleAttribute('hidden', !skippable); return; }
     const d = this.doc;
     this.csat.replaceChildren();
     const legend = el(d, 'p', { className: 'csat-question', id: 'csat-question', text: this.t('csatQuestion') });
@@ -164,7 +159,9 @@ export class ChatView extends Emitter {
     }
     const comment = el(d, 'textarea', { className: 'csat-comment', maxlength: '1000', rows: '2', 'aria-label': this.t('csatComment'), placeholder: this.t('csatComment') });
     const submit = el(d, 'button', { type: 'submit', className: 'csat-submit', text: this.t('csatSubmit') });
-    this.csat.append(legend, scores, comment, submit);
+    const skip = el(d, 'button', { type: 'button', className: 'csat-skip', text: this.t('csatSkip'), hidden: !skippable });
+    skip.addEventListener('click', () => { this.csatDone = true; this.csat.hidden = true; this.emit('csat_skip'); });
+    this.csat.append(legend, scores, comment, el(d, 'div', { className: 'csat-actions' }, [submit, skip]));
     this.csat.onsubmit = (event) => {
       event.preventDefault();
       if (!chosen) return;
@@ -174,4 +171,6 @@ export class ChatView extends Emitter {
     };
     this.csat.hidden = false;
   }
+
+  dispose() { this.scroller.dispose(); }
 }

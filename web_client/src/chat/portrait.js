@@ -27,3 +27,13 @@ export function createPortrait(container, label) {
   container.append(svg);
   return { element: svg, dispose: () => svg.remove() };
 }
+
+/** A neutral person glyph (no face, no gender) for a team member who has taken over the chat. */
+export function createPersonIcon(doc, className = 'person-icon') {
+  const svg = shape(doc, 'svg', { viewBox: '0 0 48 48', class: className, 'aria-hidden': 'true', focusable: 'false' });
+  svg.append(
+    shape(doc, 'circle', { cx: 24, cy: 17, r: 9, fill: 'currentColor' }),
+    shape(doc, 'path', { d: 'M7 44c0-9.4 7.6-16 17-16s17 6.6 17 16z', fill: 'currentColor' }),
+  );
+  return svg;
+}
