@@ -115,7 +115,10 @@ def test_alerts_each_line_once_hand_back_and_rating(running_system, system_setti
         seen = alerts(mia)
         assert seen["notified"] == 1 and seen["notifications"] == 1
         assert seen["chimes"] == 1 and seen["oscillators"] >= 1
-        assert mia.locator(f"#queue li.is-new[data-conversation='{german_id}'] .new-mark").count() == 1
+        # The row is drawn after the alert (the list reloads with its filters): wait for it.
+        new_row = mia.locator(f"#queue li.is-new[data-conversation='{german_id}'] .new-mark")
+        new_row.wait_for(timeout=10_000)
+        assert new_row.count() == 1
         settle(tom)
         quiet = alerts(tom)
         assert tom.title() == "Agent console" and quiet["said"] == ""
