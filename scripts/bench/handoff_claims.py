@@ -139,13 +139,13 @@ async def _verify(redis_url: str, ledger: Ledger) -> Verdict:
     try:
         store = QueueStore(redis, HandoffSettings(redis_url=redis_url))
         queued = set(await store.queued_ids())
-        rows = dict(zip(ledger.seeded, await asyncio.gather(*(store.get(cid) for cid in ledger.seeded)), strict=True))
+        rows = {row["conversation_id"]: row for row in await store.many(ledger.seeded)}
     finally:
         await redis.aclose()
     twice = sorted(cid for cid, names in ledger.claimed.items() if len(names) > 1)
     lost = []
-    for cid, row in rows.items():
-        row = row or {}
+    for cid in ledger.seeded:
+        row = rows.get(cid, {})
         names = ledger.claimed.get(cid, [])
         if names:
             # Held by the agent the claim answered, and out of the queue.
