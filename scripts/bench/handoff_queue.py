@@ -23,6 +23,7 @@ comes from an address of its own, as agents behind nginx do.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import uuid
@@ -35,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from handoff.auth.users import UserError, create_user  # noqa: E402
 from handoff.core.db import create_schema, make_engine, make_session_factory  # noqa: E402
 from scripts.bench import handoff_claims, handoff_console  # noqa: E402
+from scripts.bench.machine import cpu_model, memory_gib  # noqa: E402
 from scripts.bench.stats import markdown_row, summary  # noqa: E402
 
 # Claim next with 20 agents racing (issue 17).
@@ -127,7 +129,9 @@ def print_section(args: argparse.Namespace, escalation, claims, consoles, verdic
         "Measured by `scripts/bench/handoff_queue.py` against the handoff service and Redis on this machine"
         + (", with Rasa and the action server for the escalation row" if escalation else "")
         + ". Waiting conversations are put straight into the queue store (all skills, both languages, "
-        "five emotions); the simulated agents may take every skill and language.\n"
+        "five emotions); the simulated agents may take every skill and language. "
+        f"Machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib():.1f} GiB, no GPU, shared with other "
+        "work (the load average above); client and service on the same cores.\n"
     )
     print("| measurement | n | p50 ms | p95 ms | p99 ms | max ms | errors |")
     print("|---|---|---|---|---|---|---|")
