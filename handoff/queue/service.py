@@ -18,7 +18,7 @@ from handoff.outcomes.bot_sessions import record_from_log
 from handoff.outcomes.store import upsert_outcome
 from handoff.queue.positions import CoalescedRefresh, PositionNotices
 from handoff.queue.routing import clamp01, offer_refusal
-from handoff.queue.views import claimable, snapshot, visible_rows
+from handoff.queue.views import SharedRanking, claimable, snapshot, visible_rows
 from handoff.queue.entries import conversation_from_record, emotion_path, epoch_of, utc_datetime
 from handoff.queue.store import QueueStore, case_of
 from handoff.relay.deliveries import Deliveries
@@ -74,6 +74,7 @@ class HandoffService:
         self._sessions = session_factory
         self.notices = PositionNotices(queue, settings, self.deliveries)
         self._positions = CoalescedRefresh(self.refresh_positions) if background_positions else None
+        self._claim_view = SharedRanking(queue)
 
     # --- outcomes (SQL in a thread) ----------------------------------------------------------
     async def outcome(self, conversation_id: str, **fields: object) -> None:
@@ -161,7 +162,7 @@ class HandoffService:
         candidates (store.CLAIM_FIRST): agents racing each get a different one, none retries."""
         for _attempt in range(CLAIM_NEXT_ATTEMPTS):
             now = time.time()
-            view = await snapshot(self.queue, user, now)
+            view = await self._claim_view.view(user, now)
             candidates = claimable(view, now, self.queue)
             if not candidates:
                 break

@@ -98,6 +98,8 @@ redis.call('INCR', KEYS[3])
 return id
 """
 MAX_LINES = 5000
+# What case_of reads from an entry (claim next's candidates and their order).
+RANKING_FIELDS = ("conversation_id", "state", "skill", "language", "distress", "requested_at", "reason", "bonus")
 # Claims remembered per agent: enough for a long shift.
 CLAIM_HISTORY = 200
 
@@ -176,6 +178,19 @@ class QueueStore:
                 pipe.hgetall(self.conv_key(cid))
             rows = await pipe.execute()
         return [row for row in rows if row]
+
+    async def queued_for_ranking(self) -> list[dict]:
+        """The waiting conversations with only the fields ranking and routing read (RANKING_FIELDS):
+        claim next reads every waiting one, and whole entries cost most of a claim to parse."""
+        ids = await self.queued_ids()
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for cid in ids:
+                pipe.hmget(self.conv_key(cid), RANKING_FIELDS)
+            rows = await pipe.execute()
+        fields = [zip(RANKING_FIELDS, row, strict=True) for row in rows if row[0] is not None]
+        return [{name: value for name, value in pairs if value is not None} for pairs in fields]
 
     async def queued_cases(self) -> list[QueuedCase]:
         return [case_of(row) for row in await self.many(await self.queued_ids()) if row.get("state") == "queued"]

@@ -25,7 +25,7 @@ from tests.web_client.test_expressions import MAX_CHANGED_SHARE, MAX_MEAN_DIFFER
 ROOT = Path(__file__).resolve().parents[3]
 REFERENCE_DIR = Path(__file__).parent / "reference"
 OUTPUT_DIR = ROOT / "results" / "handoff_workspace"
-# Generous: a shared 2-core CI machine. Measured figures: docs/benchmarks.md "Agent console".
+# Generous: a shared 2-core CI machine. Measured figures: docs/benchmarks.md "Handoff service" (console rows).
 PAINT_BOUND_MS = 3000
 FILTER_BOUND_MS = 3000
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
