@@ -6,6 +6,7 @@ e.g. ``AVATAR_BRIDGE_RASA_URL=http://localhost:5005``.
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, AnyHttpUrl, Field, RedisDsn, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -105,6 +106,9 @@ class Settings(BaseSettings):
 
     # The built web client (`make setup` builds it; the page and /widget.js answer 503 without it).
     web_client_dir: Path = REPOSITORY_ROOT / "web_client" / "dist"
+    # The avatar the page shows (GET /avatar.json): a realistic model shipped with the client
+    # (web_client/public/avatars/manifest.json) or `procedural`, the light head built in code.
+    avatar_model: Literal["valid-woman", "valid-man", "procedural"] = "valid-woman"
     # Development only: the demo page mints shop customer tokens with it (api/demo_sign_in.py), the
     # same variable the action server checks them with. Unused in production, which never mints.
     shop_token_secret: SecretStr = Field(
