@@ -14,20 +14,9 @@ import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { createAvatar } from './avatar/facade.js';
 import { EXPRESSIONS } from './avatar/vocabulary.js';
+import { chooseAvatar, fetchAvatarConfig } from './avatar/avatarChoice.js';
 
-/**
- * A model URL from the query string, only from the bridge's or the page's own origin (a link must
- * not make the customer's browser fetch models from anywhere); null otherwise.
- */
-export function trustedModelUrl(url, bridgeOrigin, location) {
-  if (!url) return null;
-  try {
-    const resolved = new URL(url, location.href);
-    return [bridgeOrigin, location.origin].includes(resolved.origin) ? resolved.href : null;
-  } catch {
-    return null;
-  }
-}
+export { trustedModelUrl } from './avatar/avatarChoice.js';
 
 /**
  * @typedef {Object} MountOptions
@@ -71,15 +60,12 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
 
   // --- avatar (WebGL) or the static portrait -------------------------------------------------
   let avatar = null;
+  let avatarConfig = null;
   let portrait = null;
   if (params.get('webgl') !== 'off') {
     try {
-      const kind = params.get('avatar') || 'procedural';
-      const options = { reducedMotion, still };
-      const url = kind !== 'procedural' ? trustedModelUrl(params.get('avatar_url'), bridgeOrigin, win.location) : null;
-      if (url) Object.assign(options, { kind, url });
-      else if (kind !== 'procedural') console.warn('avatar_url missing or from another origin: using the default avatar');
-      avatar = await createAvatar(avatarHost, options);
+      avatarConfig = await fetchAvatarConfig(bridgeOrigin);
+      avatar = await createAvatar(avatarHost, { ...chooseAvatar(params, avatarConfig, bridgeOrigin, win.location), reducedMotion, still });
       if (still) avatar.setExpression(pose, { intensity: 1 });
     } catch (error) {
       console.warn('avatar unavailable, showing the portrait', error);
