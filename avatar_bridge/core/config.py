@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     playbook_dir: Path = PACKAGE_DIR / "wording" / "playbooks"
     reply_kinds_path: Path = PACKAGE_DIR / "dialogue" / "reply_kinds.yml"
     expression_table_path: Path = PACKAGE_DIR / "expression" / "table.yml"
+    # Per-sentence reply kinds, so the face follows each sentence (avatar_bridge/expression/sentences.py).
+    sentence_kinds_path: Path = PACKAGE_DIR / "expression" / "sentence_kinds.yml"
     # How often each instance looks for tone files changed elsewhere (avatar_bridge/tone/live.py).
     tone_watch_s: float = Field(2.0, gt=0)
     # Below this model confidence the customer's emotion is treated as neutral.

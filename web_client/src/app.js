@@ -5,7 +5,7 @@
 import stylesheet from './styles.css?inline';
 import { BridgeConnection } from './protocol/connection.js';
 import { ChatView } from './chat/chatView.js';
-import { Captions, wordAt } from './chat/captions.js';
+import { Captions } from './chat/captions.js';
 import { createPortrait } from './chat/portrait.js';
 import { el } from './chat/dom.js';
 import { failedTurnNotice, quickReplyMessage, rememberButtonTitles, shownCustomerText } from './chat/turnReplies.js';
@@ -15,6 +15,8 @@ import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { createAvatar } from './avatar/facade.js';
 import { EXPRESSIONS } from './avatar/vocabulary.js';
 import { chooseAvatar, fetchAvatarConfig } from './avatar/avatarChoice.js';
+import { TurnPerformer } from './avatar/turnPerformer.js';
+import { installTestHooks } from './avatar/testHooks.js';
 
 export { trustedModelUrl } from './avatar/avatarChoice.js';
 
@@ -78,41 +80,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
   const player = new SpeechPlayer();
   player.on('blocked', (blocked) => { soundPrompt.hidden = !blocked || !voice; });
   soundPrompt.addEventListener('click', () => player.unlock());
-  const speech = { queue: [], turn: null, handle: null, frame: 0 };
-  const botTexts = new Map();
-
-  function stopSpeech() {
-    speech.queue.length = 0;
-    speech.handle?.stop();
-    speech.handle = null;
-    avatar?.stopSpeaking();
-    cancelAnimationFrame(speech.frame);
-  }
-
-  function playNext() {
-    if (speech.handle || !speech.queue.length) return;
-    const frame = speech.queue.shift();
-    const data = frame.speech;
-    const audioUrl = data.audio.url ? new URL(data.audio.url, bridgeOrigin).href : undefined;
-    const handle = player.play({ audioUrl, audioBase64: data.audio.base64, durationMs: data.duration_ms });
-    speech.handle = handle;
-    avatar?.speak(data.visemes, handle.clock);
-    captions.show(botTexts.get(frame.message_id) || '', data.words || []);
-    const follow = () => {
-      const ms = handle.clock();
-      if (ms === null) return;
-      captions.highlight(wordAt(data.words || [], ms));
-      speech.frame = requestAnimationFrame(follow);
-    };
-    follow();
-    handle.done.then(() => {
-      if (speech.handle !== handle) return;
-      speech.handle = null;
-      avatar?.stopSpeaking();
-      cancelAnimationFrame(speech.frame);
-      playNext();
-    });
-  }
+  const performer = new TurnPerformer({ avatar, captions, player, bridgeOrigin, still });
 
   // --- connection --------------------------------------------------------------------------
   const wsUrl = new URL('/ws/v1', bridgeOrigin);
@@ -163,23 +131,17 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
         if (!replayed) view.showTyping(true);
         break;
       case 'bot_message':
-        botTexts.set(frame.message_id, frame.text);
         answeredTurns.add(frame.reply_to);
         view.addMessage(frame.message_id, 'bot', frame.text);
         view.setQuickReplies(frame.buttons || []);
         rememberButtonTitles(buttonTitles, frame.buttons);
-        if (!replayed) {
-          if (frame.expression && avatar && !still) avatar.setExpression(frame.expression.name, { intensity: frame.expression.intensity, durationMs: frame.expression.duration_ms });
-          if (frame.gesture && avatar) avatar.gesture(frame.gesture.name, frame.gesture.intensity ?? 0.5);
-          if (!frame.speech_pending) captions.show(frame.text, []);
-        }
+        performer.onMessage(frame, replayed); // the face follows the speech, sentence by sentence
+        if (!replayed && frame.gesture && avatar) avatar.gesture(frame.gesture.name, frame.gesture.intensity ?? 0.5);
         if (frame.reply_kind === 'farewell') view.showCsat();
         break;
       case 'bot_speech':
         if (replayed || !voice) break;
-        if (speech.turn !== frame.reply_to) { stopSpeech(); speech.turn = frame.reply_to; }
-        speech.queue.push(frame);
-        playNext();
+        performer.onSpeech(frame);
         break;
       case 'turn_complete':
         view.showTyping(false);
@@ -221,8 +183,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
 
   function send(text, shown = text) {
     if (statusBanner?.kind === 'bot') { statusBanner = null; showBanner(); } // "back with the assistant" said its piece
-    stopSpeech();
-    captions.clear();
+    performer.listen();
     view.setQuickReplies([]);
     const id = connection.sendText(text);
     sentTexts.set(id, text);
@@ -242,7 +203,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
   view.on('voice', (on) => {
     voice = on;
     connection.setAudio(on);
-    if (!on) { stopSpeech(); soundPrompt.hidden = true; } else player.unlock();
+    if (!on) { performer.stop(); soundPrompt.hidden = true; } else player.unlock();
   });
   view.on('language', (next) => {
     language = next;
@@ -264,14 +225,15 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
     avatar: () => (avatar ? avatar.snapshot() : { renderer: 'portrait' }),
     connection: () => ({ state: connection.state, lastSeq: connection.lastSeq, sessionId: connection.session?.session_id ?? null, pending: connection.pending.size }),
     measureFrames: (count) => (avatar ? avatar.measureFrameTimes(count) : []),
-    audio: () => ({ speaking: !!speech.handle, audible: !!speech.handle?.audible, clockMs: speech.handle?.clock() ?? null, blocked: player.blocked, voice }),
+    audio: () => ({ speaking: performer.speaking, audible: !!performer.handle?.audible, clockMs: performer.handle?.clock() ?? null, blocked: player.blocked, voice }),
   });
   if (win) Object.defineProperty(win, '__avatarDebug', { value: debug, configurable: true });
+  if (win && avatarConfig?.test_hooks) installTestHooks(win, () => avatar, performer);
 
   return {
     connection, view, avatar,
     dispose() {
-      stopSpeech();
+      performer.stop();
       connection.close();
       avatar?.dispose();
       portrait?.dispose();
