@@ -3,7 +3,8 @@
 Headers: the web client page gets a CSP that allows exactly what the widget does (its own
 script and model files, inline styles it injects, data:/blob: images and audio, the WebSocket
 to its own origin, and WebAssembly compilation for the avatar's mesh decoder,
-`'wasm-unsafe-eval'`, which allows no JavaScript eval); no frame-ancestors, as sites may frame
+`'wasm-unsafe-eval'`, which allows no JavaScript eval, and `blob:` fetches for the model's embedded
+textures); no frame-ancestors, as sites may frame
 the assistant. /widget.js is loaded by other sites' pages, so it gets no policy that would stop
 that. Everything else is API: no content, no framing.
 """
@@ -23,7 +24,7 @@ from common.metrics import ServiceMetrics
 
 WEB_CLIENT_CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self'; "
+    "img-src 'self' data: blob:; media-src 'self' data: blob:; connect-src 'self' blob:; "
     "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 EXEMPT_PATHS = frozenset({"/nlg", "/healthz", "/readyz", "/metrics"})

@@ -65,7 +65,7 @@ def _until(page, expression: str, timeout_s: float = 60) -> None:
 def _measure_one(browser, base_url: str, avatar: str, frames: int) -> dict:
     page = browser.new_page(viewport={"width": STAGE + CHAT_COLUMN, "height": STAGE})
     try:
-        page.goto(f"{base_url}/?lang=en&avatar={avatar}")
+        page.goto(f"{base_url}/?lang=en&avatar={avatar}&allow_software_webgl")
         _until(page, "!!(window.__avatarDebug && window.__avatarDebug.avatar().frames > 0)")
         first_frame_ms = page.evaluate("performance.now()")
         kind = "procedural" if avatar == "procedural" else "valid"

@@ -61,7 +61,7 @@ CASES = [("procedural", name) for name in EXPRESSIONS] + [("valid-woman", name) 
 
 @pytest.mark.parametrize(("model", "name"), CASES)
 def test_expression_matches_reference(stage, bridge_url, model, name):
-    stage.goto(f"{bridge_url}/?lang=en&pose={name}&avatar={model}")
+    stage.goto(f"{bridge_url}/?lang=en&pose={name}&avatar={model}&allow_software_webgl")
     kind = "procedural" if model == "procedural" else "valid"
     stage.wait_for_function(
         "kind => { const a = window.__avatarDebug && window.__avatarDebug.avatar(); "

@@ -2,7 +2,8 @@
  * Which avatar the page shows. The deployment decides (the bridge's AVATAR_BRIDGE_AVATAR_MODEL,
  * read from `GET /avatar.json`); page switches may pick another shipped model (`avatar=valid-man`),
  * the procedural head (`avatar=procedural`), or a model file from the bridge's or the page's own
- * origin (`avatar=glb|vrm&avatar_url=...`, ARKit-named GLBs or VRM).
+ * origin (`avatar=glb|vrm&avatar_url=...`, ARKit-named GLBs or VRM). Under software WebGL a shipped
+ * realistic model loads only with `allow_software_webgl` (tests, benchmark): it would be too slow.
  */
 
 /**
@@ -41,12 +42,13 @@ export function chooseAvatar(params, config, bridgeOrigin, location) {
   const requested = params.get('avatar');
   if (requested === 'glb' || requested === 'vrm') {
     const url = trustedModelUrl(params.get('avatar_url'), bridgeOrigin, location);
-    if (url) return { kind: requested, url, family: 'arkit' };
+    if (url) return { kind: requested, url, family: 'arkit', allowSoftware: true };
     console.warn('avatar_url missing or from another origin: using the default avatar');
   }
   const models = config?.models || {};
   const id = requested && (requested === 'procedural' || models[requested]) ? requested : config?.model;
   const model = models[id];
   if (!model) return { kind: 'procedural' };
-  return { kind: 'glb', family: model.family, url: new URL(model.url, bridgeOrigin).href, maxBytes: config.max_bytes };
+  const allowSoftware = params.has('allow_software_webgl');
+  return { kind: 'glb', family: model.family, url: new URL(model.url, bridgeOrigin).href, maxBytes: config.max_bytes, allowSoftware };
 }
