@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     playbook_dir: Path = PACKAGE_DIR / "wording" / "playbooks"
     reply_kinds_path: Path = PACKAGE_DIR / "dialogue" / "reply_kinds.yml"
     expression_table_path: Path = PACKAGE_DIR / "expression" / "table.yml"
+    # Per-sentence reply kinds, so the face follows each sentence (avatar_bridge/expression/sentences.py).
+    sentence_kinds_path: Path = PACKAGE_DIR / "expression" / "sentence_kinds.yml"
     # How often each instance looks for tone files changed elsewhere (avatar_bridge/tone/live.py).
     tone_watch_s: float = Field(2.0, gt=0)
     # Below this model confidence the customer's emotion is treated as neutral.
@@ -128,6 +130,9 @@ class Settings(BaseSettings):
     widget_greeting_de: Greeting | None = Field(
         None, validation_alias=AliasChoices("WIDGET_GREETING_DE", "widget_greeting_de")
     )
+    # The avatar the page shows (GET /avatar.json): a realistic model shipped with the client
+    # (web_client/public/avatars/manifest.json) or `procedural`, the light head built in code.
+    avatar_model: Literal["valid-woman", "valid-man", "procedural"] = "valid-woman"
     # Development only: the demo page mints shop customer tokens with it (api/demo_sign_in.py), the
     # same variable the action server checks them with. Unused in production, which never mints.
     shop_token_secret: SecretStr = Field(

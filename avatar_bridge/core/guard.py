@@ -2,9 +2,10 @@
 
 Headers: the web client page gets a CSP that allows exactly what the widget does (its own
 script and model files, inline styles it injects, data:/blob: images and audio, the configured
-logo's https origin, the WebSocket to its own origin); no frame-ancestors, as sites may frame the
-assistant. /widget.js is loaded
-by other sites' pages, so it gets no policy that would stop that. Everything else is API: no
+logo's https origin, the WebSocket to its own origin, and WebAssembly compilation for the avatar's
+mesh decoder, `'wasm-unsafe-eval'`, which allows no JavaScript eval, and `blob:` fetches for the
+model's embedded textures); no frame-ancestors, as sites may frame the assistant. /widget.js is
+loaded by other sites' pages, so it gets no policy that would stop that. Everything else is API: no
 content, no framing.
 """
 
@@ -28,8 +29,8 @@ EXEMPT_PATHS = frozenset({"/nlg", "/healthz", "/readyz", "/metrics"})
 def web_client_csp(logo_url: str | None = None) -> str:
     images = " ".join(filter(None, ("'self' data: blob:", logo_origin(logo_url))))
     return (
-        f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src {images}; media-src 'self' data: blob:; connect-src 'self'; "
+        f"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        f"img-src {images}; media-src 'self' data: blob:; connect-src 'self' blob:; "
         "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
     )
 

@@ -172,6 +172,8 @@ class BotMessage(ServerFrame):
     speech_pending: bool
     buttons: list[dict] | None = None
     customer_emotion: dict | None = None
+    # One expression per sentence (avatar_bridge/expression/sentences.py; docs/protocol.md §5).
+    sentences: list[dict] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

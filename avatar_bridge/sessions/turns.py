@@ -44,6 +44,7 @@ from avatar_bridge.dialogue.rasa_client import DialogueUnavailable, RasaClient
 from avatar_bridge.dialogue.replies import BotReply, replies_from_rest
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.expression.planner import ExpressionPlanner, Plan
+from avatar_bridge.expression.sentences import SentenceCues, SentencePlanner
 from avatar_bridge.protocol.errors import ErrorCode
 from avatar_bridge.protocol.messages import (
     BotMessage,
@@ -74,6 +75,7 @@ class PlannedReply:
     reply_kind: str
     emotion: EmotionReading
     plan: Plan
+    sentences: list[dict]
 
 
 class TurnRunner:
@@ -100,6 +102,7 @@ class TurnRunner:
         self._fallback = fallback
         self._action_server = action_server
         self._custom_actions = custom_actions
+        self._sentences = SentencePlanner(planner, SentenceCues.load(settings.sentence_kinds_path))
 
     async def run(self, runtime: SessionRuntime, message: Turn) -> None:
         if isinstance(message, OpeningTurn):
@@ -302,7 +305,8 @@ class TurnRunner:
             # The cue's kind is used only if it is one the protocol knows.
             reply_kind = self._reply_kinds.classify(None, reply.text, cue.get("reply_kind"))
             plan = self._planner.plan(emotion.label, emotion.intensity, reply_kind)
-            planned.append(PlannedReply(reply, f"{message.id}.{index}", language, reply_kind, emotion, plan))
+            sentences = self._sentences.plan(reply.text, reply_kind, language, emotion.label, emotion.intensity, cue)
+            planned.append(PlannedReply(reply, f"{message.id}.{index}", language, reply_kind, emotion, plan, sentences))
         return planned
 
     def _start_speech(self, runtime: SessionRuntime, item: PlannedReply) -> list[asyncio.Task] | None:
@@ -363,6 +367,7 @@ def _text_cue(reply_to: str, item: PlannedReply, speech_pending: bool) -> BotMes
         gesture=item.plan.gesture,
         speech_pending=speech_pending,
         customer_emotion={"label": item.emotion.label, "intensity": round(item.emotion.intensity, 3)},
+        sentences=item.sentences,
     )
 
 

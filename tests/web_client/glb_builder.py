@@ -6,7 +6,17 @@ from __future__ import annotations
 import json
 import struct
 
-CHANNELS = ["mouthSmileLeft", "mouthSmileRight", "jawOpen", "viseme_aa", "viseme_O", "eyeBlinkLeft"]
+# The product's whole vocabulary (web_client/src/avatar/vocabulary.js): an ARKit-family model must
+# carry every name its mapping (web_client/src/avatar/mappings/arkit.json) drives.
+EXPRESSION_CHANNELS = [
+    "browInnerUp", "browDownLeft", "browDownRight", "browOuterUpLeft", "browOuterUpRight",
+    "eyeBlinkLeft", "eyeBlinkRight", "eyeSquintLeft", "eyeSquintRight", "eyeWideLeft", "eyeWideRight",
+    "cheekSquintLeft", "cheekSquintRight", "mouthSmileLeft", "mouthSmileRight",
+    "mouthFrownLeft", "mouthFrownRight", "mouthPressLeft", "mouthPressRight",
+    "mouthPucker", "mouthFunnel", "mouthLeft", "jawOpen",
+]  # fmt: skip
+VISEMES = ["PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "I", "O", "U"]
+CHANNELS = EXPRESSION_CHANNELS + [f"viseme_{viseme}" for viseme in VISEMES]
 
 
 def _pad(data: bytes, filler: bytes) -> bytes:

@@ -8,7 +8,7 @@ import { ChatView } from './chat/chatView.js';
 import { ChatHeader } from './chat/chatHeader.js';
 import { Presence } from './chat/presence.js';
 import { frameTime } from './chat/time.js';
-import { Captions, wordAt } from './chat/captions.js';
+import { Captions } from './chat/captions.js';
 import { createPortrait } from './chat/portrait.js';
 import { el } from './chat/dom.js';
 import { failedTurnNotice, quickReplyMessage, rememberButtonTitles, shownCustomerText } from './chat/turnReplies.js';
@@ -16,22 +16,13 @@ import { contactChosenNotice, statusEffect } from './chat/handoffStatus.js';
 import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { DEFAULT_LOOK } from './shell/look.js';
+import { chooseAvatar, fetchAvatarConfig } from './avatar/avatarChoice.js';
+import { TurnPerformer } from './avatar/turnPerformer.js';
+import { installTestHooks } from './avatar/testHooks.js';
 import { createAvatar } from './avatar/facade.js';
 import { EXPRESSIONS } from './avatar/vocabulary.js';
 
-/**
- * A model URL from the query string, only from the bridge's or the page's own origin (a link must
- * not make the customer's browser fetch models from anywhere); null otherwise.
- */
-export function trustedModelUrl(url, bridgeOrigin, location) {
-  if (!url) return null;
-  try {
-    const resolved = new URL(url, location.href);
-    return [bridgeOrigin, location.origin].includes(resolved.origin) ? resolved.href : null;
-  } catch {
-    return null;
-  }
-}
+export { trustedModelUrl } from './avatar/avatarChoice.js';
 
 /** The UI strings of `language`, with the assistant's name filled in wherever they say it. */
 export function namedTranslator(language, name) {
@@ -93,15 +84,12 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
 
   // --- avatar (WebGL) or the static portrait -------------------------------------------------
   let avatar = null;
+  let avatarConfig = null;
   let portrait = null;
   if (params.get('webgl') !== 'off') {
     try {
-      const kind = params.get('avatar') || 'procedural';
-      const options = { reducedMotion, still };
-      const url = kind !== 'procedural' ? trustedModelUrl(params.get('avatar_url'), bridgeOrigin, win.location) : null;
-      if (url) Object.assign(options, { kind, url });
-      else if (kind !== 'procedural') console.warn('avatar_url missing or from another origin: using the default avatar');
-      avatar = await createAvatar(avatarHost, options);
+      avatarConfig = await fetchAvatarConfig(bridgeOrigin);
+      avatar = await createAvatar(avatarHost, { ...chooseAvatar(params, avatarConfig, bridgeOrigin, win.location), reducedMotion, still });
       if (still) avatar.setExpression(pose, { intensity: 1 });
     } catch (error) {
       console.warn('avatar unavailable, showing the portrait', error);
@@ -114,41 +102,8 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
   const player = new SpeechPlayer();
   player.on('blocked', (blocked) => { soundPrompt.hidden = !blocked || !voice; });
   soundPrompt.addEventListener('click', () => player.unlock());
-  const speech = { queue: [], turn: null, handle: null, frame: 0 };
-  const botTexts = new Map();
-
-  function stopSpeech() {
-    speech.queue.length = 0;
-    speech.handle?.stop();
-    speech.handle = null;
-    avatar?.stopSpeaking();
-    cancelAnimationFrame(speech.frame);
-  }
-
-  function playNext() {
-    if (speech.handle || !speech.queue.length) return;
-    const frame = speech.queue.shift();
-    const data = frame.speech;
-    const audioUrl = data.audio.url ? new URL(data.audio.url, bridgeOrigin).href : undefined;
-    const handle = player.play({ audioUrl, audioBase64: data.audio.base64, durationMs: data.duration_ms });
-    speech.handle = handle;
-    avatar?.speak(data.visemes, handle.clock);
-    captions.show(botTexts.get(frame.message_id) || '', data.words || []);
-    const follow = () => {
-      const ms = handle.clock();
-      if (ms === null) return;
-      captions.highlight(wordAt(data.words || [], ms));
-      speech.frame = requestAnimationFrame(follow);
-    };
-    follow();
-    handle.done.then(() => {
-      if (speech.handle !== handle) return;
-      speech.handle = null;
-      avatar?.stopSpeaking();
-      cancelAnimationFrame(speech.frame);
-      playNext();
-    });
-  }
+  const performer = new TurnPerformer({ avatar, captions, player, bridgeOrigin, still });
+  const stopSpeech = () => performer.stop();
 
   // --- connection --------------------------------------------------------------------------
   const wsUrl = new URL('/ws/v1', bridgeOrigin);
@@ -199,24 +154,18 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
         if (!replayed) view.showTyping(true);
         break;
       case 'bot_message':
-        botTexts.set(frame.message_id, frame.text);
         answeredTurns.add(frame.reply_to);
         view.addMessage(frame.message_id, 'bot', frame.text, { when: frameTime(frame.ts) });
         view.setQuickReplies(frame.buttons || []);
         rememberButtonTitles(buttonTitles, frame.buttons);
-        if (!replayed) {
-          shell?.incoming?.('bot');
-          if (frame.expression && avatar && !still) avatar.setExpression(frame.expression.name, { intensity: frame.expression.intensity, durationMs: frame.expression.duration_ms });
-          if (frame.gesture && avatar) avatar.gesture(frame.gesture.name, frame.gesture.intensity ?? 0.5);
-          if (!frame.speech_pending) captions.show(frame.text, []);
-        }
+        if (!replayed) shell?.incoming?.('bot');
+        performer.onMessage(frame, replayed); // the face follows the speech, sentence by sentence
+        if (!replayed && frame.gesture && avatar) avatar.gesture(frame.gesture.name, frame.gesture.intensity ?? 0.5);
         if (frame.reply_kind === 'farewell') view.showCsat();
         break;
       case 'bot_speech':
         if (replayed || !voice || presence.withPerson) break; // a person is talking: the avatar is silent
-        if (speech.turn !== frame.reply_to) { stopSpeech(); speech.turn = frame.reply_to; }
-        speech.queue.push(frame);
-        playNext();
+        performer.onSpeech(frame);
         break;
       case 'turn_complete':
         view.showTyping(false);
@@ -261,8 +210,7 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
 
   function send(text, shown = text) {
     if (statusBanner?.kind === 'bot') { statusBanner = null; showBanner(); } // "back with the assistant" said its piece
-    stopSpeech();
-    captions.clear();
+    performer.listen();
     view.setQuickReplies([]);
     const id = connection.sendText(text);
     sentTexts.set(id, text);
@@ -312,9 +260,10 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
     avatar: () => (avatar ? avatar.snapshot() : { renderer: 'portrait' }),
     connection: () => ({ state: connection.state, lastSeq: connection.lastSeq, sessionId: connection.session?.session_id ?? null, pending: connection.pending.size }),
     measureFrames: (count) => (avatar ? avatar.measureFrameTimes(count) : []),
-    audio: () => ({ speaking: !!speech.handle, audible: !!speech.handle?.audible, clockMs: speech.handle?.clock() ?? null, blocked: player.blocked, voice }),
+    audio: () => ({ speaking: performer.speaking, audible: !!performer.handle?.audible, clockMs: performer.handle?.clock() ?? null, blocked: player.blocked, voice }),
   });
   if (win) Object.defineProperty(win, '__avatarDebug', { value: debug, configurable: true });
+  if (win && avatarConfig?.test_hooks) installTestHooks(win, () => avatar, performer);
 
   return {
     connection, view, avatar,

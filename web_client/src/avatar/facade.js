@@ -1,7 +1,12 @@
 /**
- * The avatar facade: one small API over every avatar kind (procedural default, GLB with ARKit +
- * Oculus morph targets, VRM 0.x/1.0). Verb pairs: speak / stopSpeaking, setExpression, setViseme,
- * dispose.
+ * The avatar facade: one small API over every avatar kind (the procedural head built in code, GLB
+ * models driven through a mapping file — realistic VALID humans, ARKit + Oculus morph targets —
+ * and VRM 0.x/1.0). Verb pairs: speak / stopSpeaking, setExpression, setViseme, dispose.
+ *
+ * Loading is progressive: the procedural head shows at once and a model file loads behind it, then
+ * takes its place (`ready` settles when it did or failed). A file that cannot be shown (wrong
+ * format, over the size limit, missing what its mapping needs) leaves the procedural head in place,
+ * with the reason in the console, in `loadError` and on the host element (`data-avatar-error`).
  *
  * @typedef {Object} AvatarRig  what a loader returns
  * @property {string} kind
@@ -12,11 +17,16 @@
  * @property {(x: number, y: number) => void} setGaze
  * @property {(breath: number, lean: number) => void} setBreath
  * @property {(dt: number) => void} [update]
+ * @property {{target: import('three').Vector3, height: number}|null} [portrait]  head-and-shoulders framing
+ * @property {() => Record<string, number>} [morphValues]  the model's own target values (tests)
  * @property {() => void} dispose
  *
  * @typedef {Object} AvatarOptions
  * @property {'procedural'|'glb'|'vrm'} [kind='procedural']
  * @property {string} [url]            model URL (required for glb and vrm)
+ * @property {'valid'|'arkit'} [family='arkit']  the mapping file of a glb (mappings/<family>.json)
+ * @property {number} [maxBytes=8 MiB] larger model files are refused
+ * @property {boolean} [allowSoftware=false] load a model file under software WebGL too
  * @property {boolean} [reducedMotion=false]  calmer: no head motion, nods or saccades
  * @property {boolean} [still=false]   no idle motion at all (reference screenshots)
  * @property {number} [maxPixelRatio=1.5]
@@ -34,7 +44,13 @@ import { normaliseTrack, sampleVisemes, visemeAt } from './visemeTrack.js';
 import { EXPRESSIONS, EXPRESSION_NAMES, GESTURES, VISEMES, visemeChannel } from './vocabulary.js';
 
 const KINDS = ['procedural', 'glb', 'vrm'];
-const OPTION_KEYS = new Set(['kind', 'url', 'reducedMotion', 'still', 'maxPixelRatio', 'random']);
+const FAMILIES = ['valid', 'arkit'];
+const OPTION_KEYS = new Set(['kind', 'url', 'family', 'maxBytes', 'allowSoftware', 'reducedMotion', 'still', 'maxPixelRatio', 'random']);
+// Software WebGL renders the realistic model at a few frames per second (docs/benchmarks.md) and
+// makes the page sluggish: the procedural head stays unless a page switch allows it (tests, bench).
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|software|softpipe/i;
+// Below this the GPU is too weak for a realistic model's textures: the procedural head stays.
+const MIN_TEXTURE_SIZE = 4096;
 
 /** Checks avatar options; throws a TypeError naming the bad option. */
 export function validateAvatarOptions(options = {}) {
@@ -46,35 +62,40 @@ export function validateAvatarOptions(options = {}) {
   if (!KINDS.includes(kind)) throw new TypeError(`avatar kind must be one of ${KINDS.join(', ')}, not "${kind}"`);
   if (kind !== 'procedural' && (typeof options.url !== 'string' || !options.url)) throw new TypeError(`a ${kind} avatar needs a "url"`);
   if (options.maxPixelRatio !== undefined && !(options.maxPixelRatio > 0)) throw new TypeError('maxPixelRatio must be a positive number');
+  const family = options.family ?? 'arkit';
+  if (!FAMILIES.includes(family)) throw new TypeError(`family must be one of ${FAMILIES.join(', ')}, not "${family}"`);
+  if (options.maxBytes !== undefined && !(Number.isInteger(options.maxBytes) && options.maxBytes > 0)) throw new TypeError('maxBytes must be a positive integer');
   for (const flag of ['reducedMotion', 'still']) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') throw new TypeError(`${flag} must be a boolean`);
   }
-  return { kind, url: options.url, reducedMotion: !!options.reducedMotion, still: !!options.still, maxPixelRatio: options.maxPixelRatio ?? 1.5, random: options.random };
+  return { kind, url: options.url, family, maxBytes: options.maxBytes ?? 8 * 1024 * 1024, allowSoftware: !!options.allowSoftware, reducedMotion: !!options.reducedMotion, still: !!options.still, maxPixelRatio: options.maxPixelRatio ?? 1.5, random: options.random };
 }
 
-async function loadRig(options) {
-  if (options.kind === 'glb') return (await import('./loaders/gltf.js')).loadGlbAvatar(options.url);
-  if (options.kind === 'vrm') return (await import('./loaders/vrm.js')).loadVrmAvatar(options.url);
-  return createProceduralAvatar();
+async function loadModelRig({ kind, url, family, maxBytes }) {
+  if (kind === 'glb') return (await import('./loaders/gltf.js')).loadGlbAvatar(url, { family, maxBytes });
+  return (await import('./loaders/vrm.js')).loadVrmAvatar(url, { maxBytes });
 }
 
 /**
- * Creates an avatar inside `container`. Throws WebGLUnavailableError without WebGL.
+ * Creates an avatar inside `container`: the procedural head at once, a model file (if any) behind
+ * it. Throws WebGLUnavailableError without WebGL.
  * @param {HTMLElement} container
  * @param {AvatarOptions} [options]
  */
 export async function createAvatar(container, options = {}) {
   const settings = validateAvatarOptions(options);
-  const stage = createStage(container, settings);
-  let rig;
-  try {
-    rig = await loadRig(settings);
-  } catch (error) {
-    stage.dispose();
-    throw error;
-  }
+  const stage = createStage(container, { ...settings, antialias: settings.kind !== 'procedural' });
+  const rig = createProceduralAvatar();
   stage.scene.add(rig.object);
-  return new Avatar(container, stage, rig, settings);
+  const avatar = new Avatar(container, stage, rig, settings);
+  if (settings.kind !== 'procedural') avatar.ready = avatar.loadModel(settings);
+  return avatar;
+}
+
+function rendererName(renderer) {
+  const gl = renderer.getContext();
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) || '');
 }
 
 export class Avatar {
@@ -110,7 +131,37 @@ export class Avatar {
     }
     if (settings.still) this.expressions.settle(0);
     this.tick = this.tick.bind(this);
+    this.ready = Promise.resolve();
+    this.loading = false;
+    this.loadError = null;
     this.updateRunning();
+  }
+
+  /** Loads a model file behind the procedural head and swaps it in; never rejects. */
+  async loadModel(settings) {
+    this.loading = true;
+    try {
+      if (this.stage.renderer.capabilities.maxTextureSize < MIN_TEXTURE_SIZE) throw new Error("this device's WebGL is too weak for the realistic avatar");
+      if (!settings.allowSoftware && SOFTWARE_RENDERERS.test(rendererName(this.stage.renderer))) throw new Error('WebGL runs in software here (no GPU): the realistic avatar would be too slow');
+      const rig = await loadModelRig(settings);
+      if (this.disposed) { rig.dispose(); return; }
+      this.replaceRig(rig);
+    } catch (error) {
+      this.loadError = String(error.message || error);
+      this.container.dataset.avatarError = this.loadError;
+      console.error(`avatar: ${this.loadError}; showing the procedural head instead`);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  replaceRig(rig) {
+    this.stage.scene.remove(this.rig.object);
+    this.rig.dispose();
+    this.rig = rig;
+    this.stage.scene.add(rig.object);
+    this.stage.frame(rig.portrait);
+    this.update(this.now, 0);
   }
 
   get now() { return performance.now() / 1000 - this.started; }
@@ -245,6 +296,7 @@ export class Avatar {
       renderer: 'webgl', kind: this.rig.kind, channels: [...this.rig.channels].sort(), expression: this.expressions.activeName(this.now),
       weights, viseme: this.lastViseme, speaking: !!this.speech, frames: this.frames, running: this.running,
       reducedMotion: this.idle.reducedMotion, head: { ...this.headPose }, typing: this.idle.typing,
+      loading: this.loading, loadError: this.loadError,
     };
   }
 

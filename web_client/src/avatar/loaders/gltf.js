@@ -1,60 +1,31 @@
 /**
- * GLB avatars with ARKit blend shapes and Oculus visemes (`viseme_aa` ...), the format of common
- * avatar services and of the TalkingHead library. Morph targets bind by name; the head, neck and
- * eye bones (if present) take the head pose and gaze.
+ * GLB avatars: realistic VALID humans (the default) and models with ARKit blend shapes + Oculus
+ * visemes (`viseme_aa` ...), driven through their family's mapping file. The file is fetched with a
+ * size limit and format checks (glbFile.js), decoded with three's GLTFLoader and meshopt decoder,
+ * and checked against the mapping before it is shown.
  */
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
-import { MorphBindings } from '../morphRig.js';
-import { EXPRESSION_CHANNELS, VISEMES, visemeChannel } from '../vocabulary.js';
+import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
+import { mappingFor } from '../mappings/index.js';
+import { fetchModel } from './glbFile.js';
+import { rigFromMapping } from './mappedRig.js';
 
-const KNOWN_CHANNELS = new Set([...EXPRESSION_CHANNELS, ...VISEMES.map(visemeChannel)]);
-
-function findBone(root, names) {
-  let found = null;
-  root.traverse((node) => { if (!found && names.includes(node.name)) found = node; });
-  return found;
-}
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Builds a rig from a loaded glTF scene (exported for tests that build scenes in code). */
-export function rigFromScene(scene, kind = 'glb') {
-  const bindings = new MorphBindings();
-  scene.traverse((node) => {
-    if (node.isMesh && node.morphTargetDictionary) bindings.bindMesh(node, (name) => (KNOWN_CHANNELS.has(name) ? name : null));
-  });
-  if (!bindings.channels.size) throw new Error('this GLB has no ARKit or Oculus viseme morph targets');
-  const head = findBone(scene, ['Head', 'head', 'mixamorigHead']);
-  const eyes = ['LeftEye', 'RightEye', 'mixamorigLeftEye', 'mixamorigRightEye'].map((n) => findBone(scene, [n])).filter(Boolean);
-  const spine = findBone(scene, ['Spine2', 'Spine1', 'spine', 'mixamorigSpine2']);
-  const headRest = head ? head.rotation.clone() : null;
-  const eyeRest = eyes.map((eye) => eye.rotation.clone());
-  const spineRest = spine ? spine.scale.clone() : null;
-  return {
-    kind,
-    object: scene,
-    channels: bindings.channels,
-    applyChannels(weights) { bindings.apply(weights); },
-    setHeadPose({ pitch, yaw, roll }) {
-      if (head) head.rotation.set(headRest.x + pitch, headRest.y + yaw, headRest.z + roll);
-    },
-    setGaze(x, y) {
-      eyes.forEach((eye, i) => eye.rotation.set(eyeRest[i].x - y, eyeRest[i].y + x, eyeRest[i].z));
-    },
-    setBreath(breath) {
-      if (spine) spine.scale.set(spineRest.x * (1 + 0.004 * breath), spineRest.y * (1 + 0.006 * breath), spineRest.z);
-    },
-    dispose() {
-      scene.traverse((node) => {
-        node.geometry?.dispose();
-        for (const material of [].concat(node.material || [])) {
-          for (const value of Object.values(material)) if (value && value.isTexture) value.dispose();
-          material.dispose();
-        }
-      });
-    },
-  };
+export function rigFromScene(scene, family = 'arkit', label = 'the avatar') {
+  return rigFromMapping(scene, mappingFor(family), label);
 }
 
-export async function loadGlbAvatar(url) {
-  const gltf = await new GLTFLoader().loadAsync(url);
-  return rigFromScene(gltf.scene, 'glb');
+/**
+ * @param {string} url
+ * @param {{family?: string, maxBytes?: number}} [options]
+ */
+export async function loadGlbAvatar(url, { family = 'arkit', maxBytes = DEFAULT_MAX_BYTES } = {}) {
+  const buffer = await fetchModel(url, maxBytes);
+  const loader = new GLTFLoader();
+  loader.setMeshoptDecoder(MeshoptDecoder);
+  const base = new URL('.', new URL(url, globalThis.location?.href)).href;
+  const gltf = await loader.parseAsync(buffer, base);
+  return rigFromScene(gltf.scene, family, `avatar file ${url}`);
 }
