@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from admin.intents.repository import LANGUAGES, IntentState, IntentView
+from contracts.wording import RESPONSE_PLACEHOLDERS
 
 INTENT_NAME = re.compile(r"^[a-z][a-z0-9_]{2,47}$")
 ANNOTATION = re.compile(r"\[([^\[\]\n]{1,100})\]\(([a-z_][a-z0-9_]{0,47})\)")
@@ -55,6 +56,12 @@ def check_example(example: str, entities: set[str], max_chars: int) -> list[str]
     return problems
 
 
+def _without_known_placeholders(text: str) -> str:
+    for name in RESPONSE_PLACEHOLDERS:
+        text = text.replace("{" + name + "}", "")
+    return text
+
+
 def check_response(text: str, max_chars: int) -> list[str]:
     label = repr(text[:40])
     if not text.strip():
@@ -64,7 +71,7 @@ def check_response(text: str, max_chars: int) -> list[str]:
         problems.append(f"response {label}… is longer than {max_chars} characters")
     if char := _bad_characters(text.replace("\n", " ")):
         problems.append(f"response {label} contains the control character {char}")
-    if PLACEHOLDER.search(text):
+    if PLACEHOLDER.search(_without_known_placeholders(text)):
         problems.append(f"response {label}: curly braces would be read as a slot placeholder")
     return problems
 

@@ -21,6 +21,7 @@ from avatar_bridge.wording.acknowledger import (
 from avatar_bridge.wording.domain_responses import DomainResponses, render
 from avatar_bridge.wording.playbooks import Playbook
 from avatar_bridge.wording.repetition import is_droppable_repeat, repeated_count, said_sentences, without_repeats
+from contracts.wording import ASSISTANT_NAME
 
 logger = logging.getLogger(__name__)
 CUE_VERSION = 1
@@ -71,7 +72,7 @@ class NlgComposer:
         tracker_slots = request.tracker.get("slots")
         slots: dict = tracker_slots if isinstance(tracker_slots, dict) else {}
         language = str(slots["language"]) if slots.get("language") in LANGUAGES else "en"
-        values = {"assistant_name": self._assistant_name, **slots, **request.arguments}
+        values = {ASSISTANT_NAME: self._assistant_name, **slots, **request.arguments}
         said = said_sentences(request.tracker)
         variation = self._responses.choose(
             request.response,
