@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -60,8 +61,11 @@ def served(
     seed_demo(app.state.session_factory, settings)
     with app.state.session_factory() as session:
         for record in RECORDS:
-            # Recent dates, so the page's default range (30 days) shows them.
-            shift = time.time() - RECORDS[-1]["started_at"].timestamp() - 3600
+            # Recent dates, so the page's default range (30 days) shows them: moved by whole days,
+            # the last one to yesterday, so the days they fall on (and the screenshots) never
+            # depend on the time of day the test runs.
+            last_day = RECORDS[-1]["started_at"].date()
+            shift = (datetime.now(timezone.utc).date() - last_day).days * 86400 - 86400
             moved = {
                 key: (
                     value.fromtimestamp(value.timestamp() + shift, value.tzinfo)
