@@ -77,7 +77,10 @@ def _transcribe(audio: np.ndarray, language: str) -> tuple[str, float]:
     segments, _info = _model.transcribe(
         audio,
         language=language,
+        # Greedy, one pass: no beam and no retries at higher temperatures keep the time per
+        # utterance bounded (docs/benchmarks.md has what this costs in word errors).
         beam_size=1,
+        temperature=0.0,
         without_timestamps=True,
         condition_on_previous_text=False,
         # Silero VAD (shipped inside faster-whisper): noise alone yields no segment at all.
