@@ -14,6 +14,7 @@ import { SpeechPlayer } from './audio/speechPlayer.js';
 import { pickLanguage, translator, LANGUAGES } from './i18n/index.js';
 import { createAvatar } from './avatar/facade.js';
 import { EXPRESSIONS } from './avatar/vocabulary.js';
+import { mountVoiceInput } from './voice/voiceInput.js';
 
 /**
  * A model URL from the query string, only from the bridge's or the page's own origin (a link must
@@ -134,6 +135,8 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
   let storage = null;
   try { storage = win.sessionStorage; } catch { storage = null; }
   const connection = new BridgeConnection({ url: wsUrl.href, language, audio: voice, storage, customerToken });
+  // Speaking to the assistant and barge-in (src/voice/); shown when the session offers speech_in.
+  const voiceInput = mountVoiceInput({ composer: view.composer, input: view.input, connection, language: () => language, speakingTurn: () => (speech.handle ? speech.turn || true : null), stopSpeech });
   let customerSpoke = false;
   let connectionBanner = null;
   let statusBanner = null;
@@ -190,7 +193,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
         if (frame.reply_kind === 'farewell') view.showCsat();
         break;
       case 'bot_speech':
-        if (replayed || !voice) break;
+        if (replayed || !voice || voiceInput.interrupted(frame.reply_to)) break;
         if (speech.turn !== frame.reply_to) { stopSpeech(); speech.turn = frame.reply_to; }
         speech.queue.push(frame);
         playNext();
@@ -252,7 +255,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
     send(text, show);
     if (chosen) view.addNotice(t(chosen));
   });
-  view.on('typing', (active) => { connection.sendTyping(active); avatar?.setTyping(active); });
+  view.on('typing', (active) => { voiceInput.typing(active); connection.sendTyping(active); avatar?.setTyping(active); });
   view.on('voice', (on) => {
     voice = on;
     connection.setAudio(on);
@@ -264,6 +267,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
     view.setTranslator(t, language);
     welcome.textContent = t('welcome');
     relabel();
+    voiceInput.relabel();
     // Before the first message the session starts over in the new language; afterwards the bot
     // follows the language the customer writes in.
     if (!customerSpoke) connection.restart(language);
@@ -285,6 +289,7 @@ export async function mountAssistant(host, { bridgeOrigin, mode = 'widget', cust
   return {
     connection, view, avatar,
     dispose() {
+      voiceInput.dispose();
       stopSpeech();
       connection.close();
       avatar?.dispose();
