@@ -39,6 +39,7 @@ class Transcript:
     detected_language: str | None
     duration_s: float
     compute_s: float
+    cpu_s: float
 
 
 class SpeechRecogniser:
@@ -96,6 +97,7 @@ class SpeechRecogniser:
             detected_language=result["detected_language"],
             duration_s=result["duration_s"],
             compute_s=result["compute_s"],
+            cpu_s=result["cpu_s"],
         )
 
     async def _ready(self) -> None:

@@ -32,6 +32,7 @@ SECTION_HEADINGS = {
     "handoff": "## Handoff service",
     "web_client": "## Web client",
     "speech": "## Speech synthesis",
+    "speech_in": "## Speech recognition",
 }
 
 
@@ -114,6 +115,20 @@ def speech_section() -> str:
     return result.stdout.strip() + "\n"
 
 
+def speech_in_section() -> str:
+    """Whisper through the bridge's recogniser pool (scripts/bench/speech_recognition.py); needs no running system."""
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/speech_recognition.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return f"## Speech recognition\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
+    return result.stdout.strip() + "\n"
+
+
 def extra_sections() -> list[str]:
     """Sections that other parts of the system print (each script prints Markdown)."""
     sections = []
@@ -188,8 +203,11 @@ def main() -> int:
     measured = {}
     if "speech" in parts:
         measured["speech"] = speech_section()
-    # The speech section needs no running system; the others do.
-    system = System(local_services(settings), work / "log") if set(parts) - {"speech"} else contextlib.nullcontext()
+    if "speech_in" in parts:
+        measured["speech_in"] = speech_in_section()
+    # The speech sections need no running system; the others do.
+    offline = {"speech", "speech_in"}
+    system = System(local_services(settings), work / "log") if set(parts) - offline else contextlib.nullcontext()
     with system:
         if "rasa" in parts:
             measured["rasa"] = rasa_latency.measure_section(settings.rasa_url, [1, 20], 2.0, args.duration)
@@ -208,6 +226,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         return 0
     sections += [measured["rasa"], measured["bridge"], measured["handoff"], measured["web_client"], measured["speech"]]
+    sections.append(measured["speech_in"])
     sections += extra_sections()
     setup_report = ROOT / "docs" / "setup-time.md"
     if setup_report.exists():
