@@ -26,11 +26,13 @@ WEB_CLIENT_CSP = (
     "worker-src 'self' blob:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 EXEMPT_PATHS = frozenset({"/nlg", "/healthz", "/readyz", "/metrics"})
+# The page may use the microphone (speech input, docs/protocol.md §7a), itself only: no frame in it.
+WEB_CLIENT_PERMISSIONS = "camera=(), microphone=(self), geolocation=(), payment=(), usb=()"
 
 
 def headers_for(path: str) -> Mapping[str, str]:
     if path == "/":
-        return {**BASE_HEADERS, "Content-Security-Policy": WEB_CLIENT_CSP}
+        return {**BASE_HEADERS, "Content-Security-Policy": WEB_CLIENT_CSP, "Permissions-Policy": WEB_CLIENT_PERMISSIONS}
     if path == "/widget.js":
         return BASE_HEADERS
     return {**BASE_HEADERS, "Content-Security-Policy": API_CSP, "X-Frame-Options": "DENY"}
