@@ -145,7 +145,7 @@ class Settings(BaseSettings):
     # widget's microphone. The model loads in a background task at start (warm-up) or on first use.
     speech_in_enabled: bool = True
     speech_in_warm_up: bool = True
-    # Worker processes (each holds the model, about 300 MB) and the CPU threads each one uses (one
+    # Worker processes (each holds the model, about 360 MB resident) and the CPU threads each one uses (one
     # thread: on a busy 2-core machine a second one mostly waits for the first; docs/benchmarks.md).
     speech_in_workers: int = Field(1, ge=1, le=8)
     speech_in_cpu_threads: int = Field(1, ge=1, le=16)

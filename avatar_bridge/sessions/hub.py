@@ -268,7 +268,8 @@ class SessionHub:
     def stop_speech(self, runtime: SessionRuntime, message_id: str | None) -> None:
         """barge_in: no more speech frames for that running turn (or for every running one)."""
         running = runtime.pending if message_id is None else runtime.pending & {message_id}
-        runtime.speech_stopped |= running
+        # Only running turns are kept: a turn that ended without speaking leaves no id behind.
+        runtime.speech_stopped = (runtime.speech_stopped & runtime.pending) | running
 
     def release(self, runtime: SessionRuntime, message_id: str) -> None:
         runtime.pending.discard(message_id)

@@ -1,6 +1,6 @@
 """The bridge's side of speech recognition: a bounded pool of worker processes, loaded lazily.
 
-Each worker process holds one copy of the model (about 300 MB resident) and recognises one
+Each worker process holds one copy of the model (about 360 MB resident) and recognises one
 utterance at a time, so neither the event loop nor other sessions wait on the CPU work. At most
 ``queue_limit`` utterances are running or waiting at once across all sessions; the next one is
 refused at once with ``RecogniserBusy`` (the customer is told to retry) instead of queueing

@@ -121,3 +121,18 @@ def test_barge_in_is_accepted_without_an_answer(bridge):
     client.send({"v": 1, "type": "barge_in", "reply_to": "m-unknown"})
     _still_healthy(client)
     client.close()
+
+
+def test_barge_in_stops_the_rest_of_a_turns_speech(bridge):
+    client = _start(bridge.ws_url)
+    spoken_turn = client.ask("hello")
+    assert "bot_speech" in [frame["type"] for frame in spoken_turn]  # audio is on for this session
+    # The barge-in arrives while the turn waits for Rasa: no speech frame of it is sent at all,
+    # while its text and its end still are.
+    message_id = client.say("hello")
+    client.send({"v": 1, "type": "barge_in", "reply_to": message_id})
+    types = [frame["type"] for frame in client.turn(message_id)]
+    assert types == ["ack", "bot_message", "turn_complete"], types
+    # The next turn speaks again.
+    assert "bot_speech" in [frame["type"] for frame in client.ask("hello")]
+    client.close()
