@@ -5,7 +5,7 @@ import { EnergyVad, levelDb } from '../src/voice/vad.js';
 import { Chunker, Resampler, toBase64 } from '../src/voice/pcm.js';
 import { createBargeIn } from '../src/voice/bargeIn.js';
 import { mountVoiceInput } from '../src/voice/voiceInput.js';
-import { MicrophoneError } from '../src/voice/microphone.js';
+import { Microphone, MicrophoneError } from '../src/voice/microphone.js';
 import { SpeechPlayer } from '../src/audio/speechPlayer.js';
 import { Emitter } from '../src/protocol/emitter.js';
 
@@ -172,5 +172,33 @@ describe('hands-free', () => {
     expect(stopSpeech).toHaveBeenCalled();
     expect(connection.sent).toEqual([{ type: 'barge_in', reply_to: 'm4' }]);
     expect(voice.interrupted('m4')).toBe(true);
+  });
+});
+
+describe('Microphone', () => {
+  it.each([['NotAllowedError', 'denied'], ['NotFoundError', 'missing'], ['AbortError', 'failed']])('maps %s to %s', async (name, reason) => {
+    const microphone = new Microphone({ getUserMedia: async () => { throw Object.assign(new Error(name), { name }); } });
+    await expect(microphone.start()).rejects.toMatchObject({ reason });
+    expect(microphone.active).toBe(false);
+  });
+
+  it('captures with a ScriptProcessor where no worklet is allowed, and releases the device on stop', async () => {
+    const track = { stop: vi.fn() };
+    const processor = { connect: vi.fn(), disconnect: vi.fn() };
+    const context = {
+      state: 'running', sampleRate: 48000, destination: {}, close: vi.fn(async () => {}),
+      createMediaStreamSource: () => ({ connect: vi.fn(), disconnect: vi.fn() }),
+      createScriptProcessor: () => processor,
+    };
+    const microphone = new Microphone({ getUserMedia: async () => ({ getTracks: () => [track] }), createContext: () => context });
+    const frames = [];
+    microphone.on('samples', (samples, rate) => frames.push([samples.length, rate]));
+    await microphone.start();
+    processor.onaudioprocess({ inputBuffer: { getChannelData: () => new Float32Array(2048) } });
+    expect(frames).toEqual([[2048, 48000]]);
+    microphone.stop();
+    expect(track.stop).toHaveBeenCalled(); // the browser's "microphone in use" indicator goes off
+    expect(context.close).toHaveBeenCalled();
+    expect(microphone.active).toBe(false);
   });
 });
