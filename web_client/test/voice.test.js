@@ -202,3 +202,27 @@ describe('Microphone', () => {
     expect(microphone.active).toBe(false);
   });
 });
+
+describe('the microphone button with a pointer', () => {
+  it('toggles on a quick press and stops on release after holding it down', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { voice, connection } = mount();
+      const press = (type) => voice.button.dispatchEvent(new PointerEvent(type, { button: 0, bubbles: true }));
+      press('pointerdown');
+      await flush();
+      press('pointerup'); // quick: stays on
+      expect(voice.mode).toBe('push_to_talk');
+      press('pointerdown'); // again: off
+      expect(voice.mode).toBe(null);
+      press('pointerdown');
+      await flush();
+      vi.setSystemTime(Date.now() + 1000);
+      press('pointerup'); // held for a second: off on release
+      expect(voice.mode).toBe(null);
+      expect(connection.sent.filter((f) => f.type === 'audio_end')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -140,12 +140,17 @@ export function mountVoiceInput({ composer, input, connection, language, speakin
     bargeIn.interrupt('button');
     if (await startMic('push_to_talk')) open('push_to_talk');
   }
-  button.addEventListener('click', (event) => { if (event.detail === 0 || !state.held) pushToTalk(); state.held = false; });
-  button.addEventListener('pointerdown', () => { state.pressedAt = Date.now(); });
-  button.addEventListener('pointerup', () => {
-    // Held down and let go: that ends the utterance (the click that follows is swallowed).
-    if (state.mode === 'push_to_talk' && Date.now() - state.pressedAt > HOLD_MS) { state.held = true; stopMic(); }
+  // Pointer: press to start; a quick release keeps it on (press again to stop), a release after
+  // holding it down stops (hold-to-talk). Keyboard: Space or Enter on the focused button toggles.
+  button.addEventListener('pointerdown', (event) => {
+    if (event.button !== 0) return;
+    state.pressedAt = Date.now();
+    pushToTalk();
   });
+  button.addEventListener('pointerup', () => {
+    if (state.mode === 'push_to_talk' && Date.now() - state.pressedAt > HOLD_MS) stopMic();
+  });
+  button.addEventListener('click', (event) => { if (event.detail === 0) pushToTalk(); });
   handsFreeButton.addEventListener('click', async () => {
     if (state.mode === 'hands_free') stopMic(true);
     else { if (state.mode) stopMic(true); await startMic('hands_free'); }
