@@ -11,5 +11,5 @@ router = APIRouter(tags=["websocket"])
 @router.websocket("/ws/v1")
 async def customer_session(websocket: WebSocket, services: ServicesDep) -> None:
     await websocket.accept()
-    connection = CustomerConnection(websocket, services.hub, services.codec, services.settings)
+    connection = CustomerConnection(websocket, services.hub, services.codec, services.settings, services.recogniser)
     await connection.run()

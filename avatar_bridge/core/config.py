@@ -168,6 +168,25 @@ class Settings(BaseSettings):
     base_rate_wpm: int = Field(170, ge=80, le=450)
     base_pitch: int = Field(50, ge=0, le=100)
 
+    # Speech in (avatar_bridge/speech_in/, docs/operations.md "Speech input"): off hides the
+    # widget's microphone. The model loads in a background task at start (warm-up) or on first use.
+    speech_in_enabled: bool = True
+    speech_in_warm_up: bool = True
+    # Worker processes (each holds the model, about 360 MB resident) and the CPU threads each one uses (one
+    # thread: on a busy 2-core machine a second one mostly waits for the first; docs/benchmarks.md).
+    speech_in_workers: int = Field(1, ge=1, le=8)
+    speech_in_cpu_threads: int = Field(1, ge=1, le=16)
+    # Utterances running or waiting at once, all sessions together; beyond it: speech_busy.
+    speech_in_queue_limit: int = Field(4, ge=1)
+    speech_in_max_utterance_s: float = Field(30.0, gt=0, le=120)
+    speech_in_timeout_s: float = Field(30.0, gt=0)
+    # Whisper's language detection as a check on the session's language, for transcripts the model
+    # was unsure of (it costs one more encoder pass; avatar_bridge/speech_in/recognise.py).
+    speech_in_language_check: bool = True
+    # Diagnostics only, off by default: keep every utterance as a WAV file in this directory. Unset,
+    # audio lives in memory for one recognition and is never written or logged.
+    speech_in_keep_audio_dir: Path | None = None
+
     # On shutdown, running turns get this long to finish; unfinished ones are reported to the
     # client as turn_interrupted when it resumes.
     shutdown_grace_s: float = Field(5.0, ge=0)

@@ -24,6 +24,8 @@ from common.http_guard import API_CSP, BASE_HEADERS, RATE_LIMITED, UNAVAILABLE, 
 from common.metrics import ServiceMetrics
 
 EXEMPT_PATHS = frozenset({"/nlg", "/healthz", "/readyz", "/metrics"})
+# The page may use the microphone (speech input, docs/protocol.md §7a), itself only: no frame in it.
+WEB_CLIENT_PERMISSIONS = "camera=(), microphone=(self), geolocation=(), payment=(), usb=()"
 
 
 def web_client_csp(logo_url: str | None = None) -> str:
@@ -39,7 +41,11 @@ WEB_CLIENT_CSP = web_client_csp()
 
 
 def security_headers(settings: Settings) -> Callable[[str], Mapping[str, str]]:
-    page = {**BASE_HEADERS, "Content-Security-Policy": web_client_csp(settings.widget_logo_url)}
+    page = {
+        **BASE_HEADERS,
+        "Content-Security-Policy": web_client_csp(settings.widget_logo_url),
+        "Permissions-Policy": WEB_CLIENT_PERMISSIONS,
+    }
     api = {**BASE_HEADERS, "Content-Security-Policy": API_CSP, "X-Frame-Options": "DENY"}
 
     def headers_for(path: str) -> Mapping[str, str]:

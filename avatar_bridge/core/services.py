@@ -29,6 +29,7 @@ from avatar_bridge.sessions.turns import TurnRunner
 from avatar_bridge.tone.documents import ToneFiles
 from avatar_bridge.tone.live import LiveTone
 from avatar_bridge.speech.service import SpeechService
+from avatar_bridge.speech_in.recogniser import SpeechRecogniser
 from avatar_bridge.wording.acknowledger import Acknowledger
 from avatar_bridge.wording.domain_responses import DomainResponses
 from avatar_bridge.wording.empathy_ledger import EmpathyLedger
@@ -50,6 +51,7 @@ class BridgeServices:
     nlg: NlgComposer
     speech: SpeechService | None
     tone: LiveTone
+    recogniser: SpeechRecogniser | None = None
     background: set[asyncio.Task] = field(default_factory=set)
 
     @classmethod
@@ -100,7 +102,19 @@ class BridgeServices:
             settings.emotion_min_confidence,
             settings.widget_name,
         )
-        services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech, tone)
+        recogniser = (
+            SpeechRecogniser(
+                workers=settings.speech_in_workers,
+                queue_limit=settings.speech_in_queue_limit,
+                cpu_threads=settings.speech_in_cpu_threads,
+                languages=schemas.shared_enum("language"),
+                check_language=settings.speech_in_language_check,
+                timeout_s=settings.speech_in_timeout_s,
+            )
+            if settings.speech_in_enabled
+            else None
+        )
+        services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech, tone, recogniser)
 
         services.spawn(DeliveryListener(redis, hub, schemas, settings).run(), "deliveries")
         services.spawn(FrameNotices(redis, hub, settings).run(), "frame-notices")
@@ -108,6 +122,8 @@ class BridgeServices:
         services.spawn(tone.watch(settings.tone_watch_s), "tone-watch")
         if speech is not None:
             services.spawn(speech.warm_up(), "speech-warm-up")
+        if recogniser is not None and settings.speech_in_warm_up:
+            services.spawn(recogniser.warm_up(), "speech-in-warm-up")
         return services
 
     def spawn(self, coroutine, name: str) -> None:
@@ -131,6 +147,8 @@ class BridgeServices:
             await self.redis.aclose()
         if self.speech is not None:
             await self.speech.aclose()
+        if self.recogniser is not None:
+            await self.recogniser.aclose()
 
 
 async def _no_audio(key: str) -> None:

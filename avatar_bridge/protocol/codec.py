@@ -4,6 +4,8 @@ Kept apart from the socket code so it can be tested (and replaced) on its own. D
 raises anything but ``ProtocolError``: every bad frame becomes an error code.
 """
 
+import base64
+import binascii
 import dataclasses
 import json
 from typing import Any
@@ -13,6 +15,10 @@ from jsonschema import ValidationError
 from avatar_bridge.protocol.errors import ErrorCode, ProtocolError
 from avatar_bridge.protocol.messages import (
     PROTOCOL_VERSION,
+    AudioChunk,
+    AudioEnd,
+    AudioStart,
+    BargeIn,
     Capabilities,
     ClientMessage,
     CsatFeedback,
@@ -94,6 +100,8 @@ class ProtocolCodec:
             return self._text_too_long(reply_to)
         if error.validator == "const" and list(error.absolute_path) == ["v"]:
             return ProtocolError(ErrorCode.UNSUPPORTED_VERSION, f"Field 'v' must be {PROTOCOL_VERSION}.", reply_to)
+        if list(error.absolute_path) in (["sample_rate"], ["codec"]):
+            return ProtocolError(ErrorCode.UNSUPPORTED_AUDIO, f"{path}: {error.message}", reply_to)
         return ProtocolError(ErrorCode.INVALID_FIELD, f"{path}: {error.message}", reply_to)
 
     def _text_too_long(self, reply_to: str | None) -> ProtocolError:
@@ -173,4 +181,16 @@ def _build(message_type: str, d: dict) -> ClientMessage:
         return CsatFeedback(d["score"], d.get("comment"))
     if message_type == Ping.TYPE:
         return Ping()
+    if message_type == AudioStart.TYPE:
+        return AudioStart(d["id"], d["sample_rate"], d["codec"], d.get("mode", "push_to_talk"))
+    if message_type == AudioChunk.TYPE:
+        try:
+            pcm = base64.b64decode(d["data"], validate=True)
+        except (binascii.Error, ValueError):
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "data: not valid base64", d["id"]) from None
+        return AudioChunk(d["id"], d["seq"], pcm)
+    if message_type == AudioEnd.TYPE:
+        return AudioEnd(d["id"], d.get("cancel", False))
+    if message_type == BargeIn.TYPE:
+        return BargeIn(d.get("reply_to"))
     raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"Unknown message type {message_type!r}.")

@@ -23,6 +23,13 @@ class ErrorCode(StrEnum):
     TURN_INTERRUPTED = "turn_interrupted"
     TEMPORARILY_UNAVAILABLE = "temporarily_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # Speech in (docs/protocol.md "Speaking to the assistant"); the message is in the session's language.
+    NO_SPEECH = "no_speech"
+    AUDIO_TOO_LONG = "audio_too_long"
+    AUDIO_INTERRUPTED = "audio_interrupted"
+    UNSUPPORTED_AUDIO = "unsupported_audio"
+    SPEECH_BUSY = "speech_busy"
+    SPEECH_UNAVAILABLE = "speech_unavailable"
 
 
 class CloseCode(IntEnum):
@@ -37,8 +44,11 @@ class CloseCode(IntEnum):
 class ProtocolError(Exception):
     """A client frame the server cannot act on; it becomes an error frame, not a crash."""
 
-    def __init__(self, code: ErrorCode, message: str, reply_to: str | None = None) -> None:
+    def __init__(
+        self, code: ErrorCode, message: str, reply_to: str | None = None, retry_after_ms: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.reply_to = reply_to
+        self.retry_after_ms = retry_after_ms

@@ -103,10 +103,56 @@ class Ping:
     TYPE: ClassVar[str] = "ping"
 
 
+@dataclass(frozen=True)
+class AudioStart:
+    TYPE: ClassVar[str] = "audio_start"
+    id: str  # the utterance; in hands-free mode also the user message it becomes
+    sample_rate: int
+    codec: str
+    mode: str  # "push_to_talk" | "hands_free"
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    TYPE: ClassVar[str] = "audio_chunk"
+    id: str
+    seq: int
+    pcm: bytes  # decoded from the frame's base64 `data`
+
+
+@dataclass(frozen=True)
+class AudioEnd:
+    TYPE: ClassVar[str] = "audio_end"
+    id: str
+    cancel: bool = False
+
+
+@dataclass(frozen=True)
+class BargeIn:
+    TYPE: ClassVar[str] = "barge_in"
+    reply_to: str | None = None
+
+
+AudioMessage = AudioStart | AudioChunk | AudioEnd
 ClientMessage = (
-    StartSession | ResumeSession | UserMessage | Typing | UpdateCapabilities | EndSession | CsatFeedback | Ping
+    StartSession
+    | ResumeSession
+    | UserMessage
+    | Typing
+    | UpdateCapabilities
+    | EndSession
+    | CsatFeedback
+    | Ping
+    | AudioStart
+    | AudioChunk
+    | AudioEnd
+    | BargeIn
 )
 CLIENT_MESSAGE_CLASSES: tuple[type, ...] = (
+    AudioStart,
+    AudioChunk,
+    AudioEnd,
+    BargeIn,
     StartSession,
     ResumeSession,
     UserMessage,
@@ -223,6 +269,19 @@ class ErrorFrame(ServerFrame):
     reply_to: str | None = None
     retry_after_ms: int | None = None
     fatal: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranscriptFrame(ServerFrame):
+    TYPE: ClassVar[str] = "transcript"
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"detected_language"})
+    reply_to: str
+    text: str
+    language: str
+    confidence: float
+    detected_language: str | None
+    # True when the server sent the text on as a user message (hands-free): its ack follows.
+    sent: bool
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,6 +18,10 @@ from avatar_bridge.protocol.codec import ProtocolCodec
 from avatar_bridge.protocol.errors import CloseCode, ErrorCode, ProtocolError
 from avatar_bridge.protocol.messages import (
     Ack,
+    AudioChunk,
+    AudioEnd,
+    AudioStart,
+    BargeIn,
     Capabilities,
     ClientMessage,
     CsatFeedback,
@@ -32,6 +36,7 @@ from avatar_bridge.protocol.messages import (
     SessionStarted,
     StartSession,
     TurnComplete,
+    TranscriptFrame,
     Typing,
     UpdateCapabilities,
     UserMessage,
@@ -41,6 +46,8 @@ from avatar_bridge.sessions.hub import SessionHub, SessionRuntime
 from avatar_bridge.sessions.opening import OpeningTurn, incident_for_everyone
 from avatar_bridge.sessions.rate_limit import TokenBucket
 from avatar_bridge.sessions.store import CAPABILITY_FIELDS, TURN_DONE, TURN_FAILED, apply_capabilities
+from avatar_bridge.sessions.voice_input import VoiceInput
+from avatar_bridge.speech_in.recogniser import SpeechRecogniser
 
 logger = logging.getLogger(__name__)
 # At most one "slow down" error per this many seconds, so a flood cannot make us flood back.
@@ -74,7 +81,14 @@ class SocketSink:
 
 
 class CustomerConnection:
-    def __init__(self, websocket: WebSocket, hub: SessionHub, codec: ProtocolCodec, settings: Settings) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        hub: SessionHub,
+        codec: ProtocolCodec,
+        settings: Settings,
+        recogniser: SpeechRecogniser | None = None,
+    ) -> None:
         self._websocket = websocket
         self._sink = SocketSink(websocket)
         self._hub = hub
@@ -84,6 +98,8 @@ class CustomerConnection:
         self._last_flood_notice = 0.0
         self._runtime: SessionRuntime | None = None
         self._closing = False
+        self._recogniser = recogniser
+        self._voice = VoiceInput(recogniser, settings, self._error, self._transcript, self._spoken_message)
 
     async def run(self) -> None:
         try:
@@ -95,6 +111,7 @@ class CustomerConnection:
                 if raw is not None:
                     await self._handle_frame(raw)
         finally:
+            await self._voice.aclose()  # a stream cut mid-utterance: nothing of it is kept
             if self._runtime is not None:
                 self._hub.detach(self._runtime, self._sink)
 
@@ -108,7 +125,7 @@ class CustomerConnection:
             message = self._codec.decode(raw)
             await self._dispatch(message)
         except ProtocolError as error:
-            await self._error(error.code, error.message, error.reply_to)
+            await self._error(error.code, error.message, error.reply_to, error.retry_after_ms)
         except RedisError as error:
             # Redis (sessions, turns) is away, e.g. restarting: the frame was not taken, so the
             # client may simply send it again (docs/operations.md, "Fault behaviour").
@@ -144,6 +161,10 @@ class CustomerConnection:
             await self._user_message(runtime, message)
         elif isinstance(message, Typing):
             pass  # the avatar's listening cues are client-side; nothing to answer
+        elif isinstance(message, AudioStart | AudioChunk | AudioEnd):
+            await self._voice.handle(runtime, message)
+        elif isinstance(message, BargeIn):
+            self._hub.stop_speech(runtime, message.reply_to)
         elif isinstance(message, UpdateCapabilities):
             apply_capabilities(runtime.record, Capabilities(message.audio, message.audio_delivery))
             await store.save(runtime.record, *CAPABILITY_FIELDS)
@@ -172,6 +193,13 @@ class CustomerConnection:
             "user_messages_per_second": self._settings.user_messages_per_second,
             "user_message_burst": self._settings.user_message_burst,
         }
+        if self._recogniser is not None:
+            limits["speech_in"] = {
+                "sample_rate": 16000,
+                "codec": "pcm_s16le",
+                "max_utterance_s": self._settings.speech_in_max_utterance_s,
+                "max_chunk_bytes": 8192,
+            }
         await self._hub.attach(
             runtime,
             self._sink,
@@ -266,6 +294,16 @@ class CustomerConnection:
             self._hub.release(runtime, message.id)
             raise
         self._hub.submit(runtime, message)
+
+    async def _transcript(self, frame: TranscriptFrame) -> None:
+        await self._hub.send_transient(self._sink, frame, self._runtime)
+
+    async def _spoken_message(self, runtime: SessionRuntime, message_id: str, text: str) -> None:
+        """Hands-free: the transcript goes on as if typed (same limits, same ack and turn)."""
+        try:
+            await self._user_message(runtime, UserMessage(message_id, text))
+        except ProtocolError as error:
+            await self._error(error.code, error.message, error.reply_to, error.retry_after_ms)
 
     @staticmethod
     def _duplicate(message_id: str) -> ProtocolError:

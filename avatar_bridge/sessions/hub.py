@@ -63,6 +63,8 @@ class SessionRuntime:
         # The customer's token as the client sent it with start/resume, passed on to Rasa with
         # every turn. Only in this process's memory (Redis keeps a hash); never logged.
         self.customer_token: str | None = None
+        # Turns whose remaining speech the customer interrupted (barge_in); the turn stops sending it.
+        self.speech_stopped: set[str] = set()
 
     @property
     def session_id(self) -> str:
@@ -262,6 +264,12 @@ class SessionHub:
             return False
         runtime.pending.add(message_id)
         return True
+
+    def stop_speech(self, runtime: SessionRuntime, message_id: str | None) -> None:
+        """barge_in: no more speech frames for that running turn (or for every running one)."""
+        running = runtime.pending if message_id is None else runtime.pending & {message_id}
+        # Only running turns are kept: a turn that ended without speaking leaves no id behind.
+        runtime.speech_stopped = (runtime.speech_stopped & runtime.pending) | running
 
     def release(self, runtime: SessionRuntime, message_id: str) -> None:
         runtime.pending.discard(message_id)

@@ -270,6 +270,8 @@ class TurnRunner:
             for item, parts in zip(planned, speech_tasks, strict=True):
                 # One frame per sentence, in order: the first goes out while the rest are synthesised.
                 for index, task in enumerate(parts or []):
+                    if message.id in runtime.speech_stopped:
+                        break  # the customer barged in: the rest of this turn's speech is dropped
                     speech = await _settled(task)
                     if speech is None:
                         speech_failed.append(item.message_id)
@@ -283,6 +285,7 @@ class TurnRunner:
                     )
                     await self._hub.emit(runtime, frame)
         finally:
+            runtime.speech_stopped.discard(message.id)
             unfinished = [task for parts in speech_tasks for task in parts or [] if not task.done()]
             for task in unfinished:
                 task.cancel()

@@ -34,6 +34,7 @@ SECTION_HEADINGS = {
     "handoff": "## Handoff service",
     "web_client": "## Web client",
     "speech": "## Speech synthesis",
+    "speech_in": "## Speech recognition",
 }
 # Parts that need no more than Redis and the handoff service running.
 HANDOFF_ONLY = {"handoff", "speech"}
@@ -130,6 +131,20 @@ def speech_section() -> str:
     return result.stdout.strip() + "\n"
 
 
+def speech_in_section() -> str:
+    """Whisper through the bridge's recogniser pool (scripts/bench/speech_recognition.py); needs no running system."""
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/speech_recognition.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return f"## Speech recognition\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
+    return result.stdout.strip() + "\n"
+
+
 def extra_sections() -> list[str]:
     """Sections that other parts of the system print (each script prints Markdown)."""
     sections = []
@@ -192,7 +207,8 @@ def main() -> int:
         parser.error(f"--only updates an existing {args.output}")
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    shutil.copy(ROOT / "var" / "customer.db", work / "customer.db")
+    if (ROOT / "var" / "customer.db").exists():  # absent before `make setup`; the speech parts need none
+        shutil.copy(ROOT / "var" / "customer.db", work / "customer.db")
     settings = LauncherSettings.on_free_ports(work)
     parts = args.only or sorted(SECTION_HEADINGS)
     started = run_stamp()
@@ -204,8 +220,11 @@ def main() -> int:
     measured = {}
     if "speech" in parts:
         measured["speech"] = speech_section()
-    # The speech section needs no running system; the others do.
-    running = services_for(parts, settings) if set(parts) - {"speech"} else []
+    if "speech_in" in parts:
+        measured["speech_in"] = speech_in_section()
+    # The speech sections need no running system; the others do.
+    offline = {"speech", "speech_in"}
+    running = services_for(parts, settings) if set(parts) - offline else []
     system = System(running, work / "log") if running else contextlib.nullcontext()
     with system:
         if "rasa" in parts:
@@ -225,6 +244,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         return 0
     sections += [measured["rasa"], measured["bridge"], measured["handoff"], measured["web_client"], measured["speech"]]
+    sections.append(measured["speech_in"])
     sections += extra_sections()
     setup_report = ROOT / "docs" / "setup-time.md"
     if setup_report.exists():

@@ -21,6 +21,7 @@ import { TurnPerformer } from './avatar/turnPerformer.js';
 import { installTestHooks } from './avatar/testHooks.js';
 import { createAvatar } from './avatar/facade.js';
 import { EXPRESSIONS } from './avatar/vocabulary.js';
+import { mountVoiceInput } from './voice/voiceInput.js';
 
 export { trustedModelUrl } from './avatar/avatarChoice.js';
 
@@ -111,6 +112,8 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
   let storage = null;
   try { storage = win.sessionStorage; } catch { storage = null; }
   const connection = new BridgeConnection({ url: wsUrl.href, language, audio: voice, storage, customerToken });
+  // Speaking to the assistant and barge-in (src/voice/); shown when the session offers speech_in.
+  const voiceInput = mountVoiceInput({ composer: view.composer, input: view.input, connection, language: () => language, speakingTurn: () => (performer.speaking ? performer.turn || true : null), stopSpeech });
   let customerSpoke = false;
   let connectionBanner = null;
   let statusBanner = null;
@@ -164,7 +167,7 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
         if (frame.reply_kind === 'farewell') view.showCsat();
         break;
       case 'bot_speech':
-        if (replayed || !voice || presence.withPerson) break; // a person is talking: the avatar is silent
+        if (replayed || !voice || presence.withPerson || voiceInput.interrupted(frame.reply_to)) break; // a person is talking: the avatar is silent
         performer.onSpeech(frame);
         break;
       case 'turn_complete':
@@ -226,7 +229,7 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
     send(text, show);
     if (chosen) view.addNotice(t(chosen));
   });
-  view.on('typing', (active) => { connection.sendTyping(active); if (!presence.withPerson) avatar?.setTyping(active); });
+  view.on('typing', (active) => { voiceInput.typing(active); connection.sendTyping(active); if (!presence.withPerson) avatar?.setTyping(active); });
   header.on('minimise', () => shell?.minimise?.());
   header.on('voice', (on) => {
     voice = on;
@@ -241,6 +244,7 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
     presence.setTranslator(t);
     welcome.textContent = greeting();
     relabel();
+    voiceInput.relabel();
     // Before the first message the session starts over in the new language; afterwards the bot
     // follows the language the customer writes in.
     if (!customerSpoke) connection.restart(language);
@@ -269,6 +273,7 @@ export async function mountAssistant(container, { bridgeOrigin, mode = 'widget',
     connection, view, avatar,
     focus() { view.input.focus(); },
     dispose() {
+      voiceInput.dispose();
       stopSpeech();
       view.dispose();
       connection.close();

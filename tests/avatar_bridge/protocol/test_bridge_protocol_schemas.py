@@ -89,6 +89,10 @@ def _sample(cls):
         "gap": False,
         "speech_pending": True,
         "score": 4,
+        "confidence": 0.9,
+        "detected_language": "en",
+        "sent": False,
+        "text": "Where is my order?",
     }
     values = {}
     for field in dataclasses.fields(cls):

@@ -1,0 +1,1 @@
+"""Speech in: the customer's voice -> text, offline, with Whisper base in bounded worker processes."""
