@@ -42,6 +42,10 @@ class AdminSettings(BaseSettings):
         validation_alias=AliasChoices("ADMIN_SENTENCE_EMBEDDING_STORE", "SENTENCE_EMBEDDING_STORE"),
     )
 
+    # The avatar bridge's customer page as the admin's browser reaches it: the "Expression & tone"
+    # page frames its face preview from there (`?preview=face`). Empty: no preview.
+    face_preview_url: str = Field("http://127.0.0.1:8765/", pattern=r"^(https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?/?)?$")
+
     # The bot's conversation log (contracts/redis_keys.py): the escalation preview's source.
     conversation_index_key: str = CONVERSATIONS_BY_LAST_EVENT
     conversation_events_prefix: str = CONVERSATION_EVENTS_PREFIX

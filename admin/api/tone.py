@@ -57,6 +57,16 @@ async def save_expression_form(body: dict, _user: AdminUser, admin: Admin) -> di
         return problems_response(422, "Nothing was saved.", error.problems)
 
 
+@router.get("/face-preview")
+async def face_preview(_user: AdminUser, admin: Admin) -> dict:
+    """Where the page frames the avatar's face preview (web_client/src/preview/facePreview.js)."""
+    base = admin.settings.face_preview_url
+    if not base:
+        return {"url": None, "origin": None}
+    origin = base.rstrip("/")
+    return {"url": f"{origin}/?preview=face", "origin": origin}
+
+
 @router.get("/{file_id}")
 async def read_file(file_id: str, _user: AdminUser, admin: Admin) -> dict:
     return await _relay(admin.tone.read(_checked(file_id)))

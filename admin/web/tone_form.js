@@ -6,6 +6,34 @@ import { showProblems } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 let form = null;
+let preview = null; // { frame, origin } once the bridge's face preview is framed
+
+/** Shows a row's expression at its intensity in the framed preview (preview/facePreview.js). */
+function showInPreview(index) {
+  if (!preview) return;
+  const value = (field) => document.querySelector(`#face-rules [data-field=${field}][data-rule="${index}"]`);
+  const expression = value("name").value;
+  const intensity = Number(value("intensity").value);
+  preview.frame.contentWindow?.postMessage({ type: "avatar-preview", expression, intensity }, preview.origin);
+  const row = value("name").closest("tr").querySelector("th").textContent;
+  $("face-preview-caption").textContent = `${row}: ${expression} at ${Math.round(intensity * 100)} %`;
+}
+
+async function setUpPreview() {
+  const where = await api("/api/admin/tone/face-preview");
+  if (!where.url) return;
+  const frame = $("face-preview");
+  frame.src = `${where.url}&pose=neutral&intensity=0.4`;
+  preview = { frame, origin: where.origin };
+  $("face-preview-panel").hidden = false;
+  // A change or a focus anywhere in a row shows that row's face.
+  for (const kind of ["input", "change", "focusin"]) {
+    $("face-rules").addEventListener(kind, (event) => {
+      const index = event.target?.dataset?.rule;
+      if (index !== undefined) showInPreview(index);
+    });
+  }
+}
 
 function situation(when) {
   const parts = ["emotion", "intensity", "reply_kind"].filter((k) => when[k] != null)
@@ -66,5 +94,8 @@ async function save() {
 export async function showFaceForm(first) {
   form = await api("/api/admin/tone/expression-form");
   renderRules();
-  if (first) $("face-save").addEventListener("click", save);
+  if (first) {
+    $("face-save").addEventListener("click", save);
+    await setUpPreview().catch(() => { $("face-preview-panel").hidden = true; });
+  }
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -24,7 +25,7 @@ from tests.admin.conftest import PASSWORDS, admin_settings, log_conversation
 from tests.admin.test_admin_dashboard import RECORDS
 from tests.admin.test_admin_escalation import CONVERSATIONS
 from tests.support.redis_server import RedisServer
-from tests.support.screens import check_screenshot
+from tests.support.screens import OUTPUT_DIR, check_screenshot
 
 REFERENCE = Path(__file__).parent / "reference"
 HOSTILE = '<img src=x onerror="window.__xss=1">'
@@ -50,7 +51,7 @@ def served(
         bridge_url=tone_bridge,
     )
     app = create_app(settings, run_workers=False)
-    app.state.admin_settings = admin_settings(data_root)
+    app.state.admin_settings = admin_settings(data_root, face_preview_url=tone_bridge)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -167,9 +168,18 @@ def test_admin_console_in_chromium(chromium, served: str) -> None:  # noqa: ANN0
         page.select_option("#face-rules [data-field=name][data-rule='0']", "concerned")
         page.click("#face-save")
         expect(page.locator("#face-status")).to_have_text(re.compile("^Saved and applied"))
+        # The face preview is the bridge's own page, framed: a row's change reaches it by message.
+        preview = page.frame_locator("#face-preview").locator(".face-preview[data-ready=true]")
+        preview.wait_for(timeout=60_000)
+        page.select_option("#face-rules [data-field=name][data-rule='1']", "sympathetic")
+        expect(preview).to_have_attribute("data-expression", "sympathetic")
+        expect(page.locator("#face-preview-caption")).to_contain_text("sympathetic")
+        if os.environ.get("UPDATE_REFERENCES") == "1":  # for a person to look at the face itself
+            page.screenshot(path=str(OUTPUT_DIR / "admin-tone-with-face.png"))
         for width in (1280, 1920):
             page.set_viewport_size({"width": width, "height": 1000})
-            shot = page.screenshot(animations="disabled", caret="hide")
+            # The framed face moves (idle motion): masked, it is checked above.
+            shot = page.screenshot(animations="disabled", caret="hide", mask=[page.locator("#face-preview")])
             check_screenshot(shot, REFERENCE / f"admin-tone-{width}.png")
 
         # Training: the state is shown (nothing runs).

@@ -12,6 +12,7 @@ import { mountAssistant, namedTranslator } from './app.js';
 import { el } from './chat/dom.js';
 import { applyLook, resolveLook } from './shell/look.js';
 import { WidgetShell } from './shell/launcher.js';
+import { mountFacePreview } from './preview/facePreview.js';
 import { LANGUAGES, pickLanguage } from './i18n/index.js';
 
 async function servedLook(bridgeOrigin) {
@@ -44,6 +45,10 @@ async function start(script) {
   applyLook(container, look);
   shadow.append(el(document, 'style', { text: stylesheet }), container);
   const mount = (target, shell = null) => mountAssistant(target, { bridgeOrigin, mode, customerToken, params, look, shell, window });
+  if (mode === 'page' && params.get('preview') === 'face') {
+    await mountFacePreview(container, { bridgeOrigin, params, window });
+    return;
+  }
   if (mode === 'page') {
     await mount(container);
     return;
