@@ -22,9 +22,8 @@ from handoff.queue.routing import AgentState, offer_refusal, takes_any
 from handoff.queue.store import QueueStore, agent_of
 
 # Candidates offered to the atomic claim, best first; if all were taken meanwhile (more agents
-# racing than candidates), it reads again, a few times at most.
+# racing than candidates), it reads again: never a 404 while a case this agent may take waits.
 CANDIDATES = 50
-ATTEMPTS = 3
 
 
 async def agent_for_claim(queue: QueueStore, user: AuthUser, now: float) -> AgentState:
@@ -48,14 +47,14 @@ async def take_next(queue: QueueStore, me: AgentState, user: AuthUser, now: floa
         return None
     if takes_any(me, now, queue.rules):
         return await queue.claim_best(keys, user, now)
-    for _attempt in range(ATTEMPTS):
+    while True:
+        # Every candidate taken meanwhile means others claimed them: the queue shrank, read again.
         candidates = await allowed(queue, me, keys, now)
         if not candidates:
             return None
         cid = await queue.claim_first(candidates[:CANDIDATES], user, now)
         if cid is not None:
             return cid
-    return None
 
 
 async def allowed(queue: QueueStore, me: AgentState, keys: list[str], now: float) -> list[tuple[str, str]]:
