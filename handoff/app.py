@@ -59,6 +59,14 @@ def create_app(settings: HandoffSettings | None = None, *, run_workers: bool = T
         from handoff.queue.store import QueueStore
 
         app.state.queue = QueueStore(app.state.redis, settings)
+        # Data from before the ranked index, or ranked with other weights: indexed before serving;
+        # with Redis away, by the housekeeping once it is back (handoff/workers.py).
+        try:
+            await app.state.queue.ensure_rank_index()
+            app.state.rank_index_ready = True
+        except (RedisError, OSError) as error:
+            logger.warning("ranked queue index not checked at start-up: %s", type(error).__name__)
+            app.state.rank_index_ready = False
         workers = Workers(app, settings)
         if run_workers:
             workers.start()

@@ -21,6 +21,8 @@ STOP_TIMEOUT_SECONDS = 5.0
 class Workers:
     def __init__(self, app: FastAPI, settings: HandoffSettings) -> None:
         self._settings = settings
+        self._queue = app.state.queue
+        self._rank_index_ready = getattr(app.state, "rank_index_ready", True)
         self._tasks: list[asyncio.Task] = []
         self.service = HandoffService(app.state.queue, settings, app.state.session_factory, background_positions=True)
         app.state.service = self.service
@@ -74,6 +76,9 @@ class Workers:
         while True:
             await asyncio.sleep(interval)
             try:
+                if not self._rank_index_ready:
+                    await self._queue.ensure_rank_index()
+                    self._rank_index_ready = True
                 await self.service.requeue_abandoned()
                 await self.service.refresh_positions()
             except (RedisError, OSError) as error:

@@ -52,7 +52,8 @@ def conversation_from_record(record: dict, package: dict, now: float) -> dict:
         "distress": f"{clamp01(emotion.get('distress_level')):.3f}",
         "emotion": str(emotion.get("label") or "neutral")[:32],
         "bonus": str(bonus),
-        "requested_at": f"{epoch_of(record.get('created_at')) or now:.3f}",
+        # Never later than now: a clock ahead of ours must not rank a case below its wait.
+        "requested_at": f"{min(epoch_of(record.get('created_at')) or now, now):.3f}",
         "customer_id": str(record.get("customer_id") or "")[:32],
         "customer_name": str(name)[:80],
         "last_message": str(last.get("text") or "")[:300],

@@ -18,7 +18,8 @@ from redis.exceptions import RedisError
 
 from handoff.core.config import HandoffSettings
 from handoff.queue.routing import AgentState, QueuedCase, queue_position, rank, serving_agents
-from handoff.queue.store import QueueStore, case_of
+from handoff.queue.rank_index import case_of
+from handoff.queue.store import QueueStore
 from handoff.queue.wait_estimate import WaitEstimate, WaitPolicy, estimate_wait
 from handoff.relay.deliveries import Deliveries
 
@@ -95,7 +96,7 @@ class PositionNotices:
         now = time.time()
         cases = await self.queue.queued_cases()
         case = case_of(row)
-        position = queue_position(case, cases, now, self.queue.rules)
+        position = queue_position(case, cases, self.queue.rules)
         estimate = await self._estimate(position, case, await self.queue.agent_states(now))
         async with self.queue.redis.pipeline(transaction=False) as pipe:
             self._remember(pipe, cid, estimate)
@@ -119,7 +120,7 @@ class PositionNotices:
         samples = {skill: await self.queue.handle_samples(skill, enough) for skill, _language in groups}
         async with self.queue.redis.pipeline(transaction=False) as pipe:
             for (skill, _language), cases in groups.items():
-                for position, case in enumerate(rank(cases, now, self.queue.rules), start=1):
+                for position, case in enumerate(rank(cases, self.queue.rules), start=1):
                     estimate = await self._estimate(position, case, agents, samples[skill])
                     if (str(position), estimate.label) == told.get(case.conversation_id):
                         continue

@@ -5,6 +5,10 @@
   the shared reason → skill table (contracts/escalation/defaults.yml).
 - Priority = distress_weight × distress + wait_weight_per_minute × minutes waiting + bonus; the
   queue is served highest first, so a calm conversation rises as it waits and is never starved.
+  Every waiting case gains the same per minute, so the order between two never changes: `standing`
+  is the priority without that shared part, fixed at arrival, and the ranked index in Redis keeps
+  the queue sorted by it (handoff/queue/rank_index.py). Equal priority: the earlier arrival first,
+  then the lower conversation id.
 - Emotional load: every claimed conversation adds its distress (0..1) to the agent's load, which
   halves every ``load_half_life_seconds``. A heavy case (distress ≥ ``heavy_distress``) is offered
   only to an agent whose current load is below ``load_threshold`` - so heavy cases never come back
@@ -84,6 +88,13 @@ def priority(case: QueuedCase, now: float, rules: RoutingRules) -> float:
     return rules.distress_weight * case.distress + rules.wait_weight_per_minute * minutes + case.bonus
 
 
+def standing(case: QueuedCase, rules: RoutingRules) -> float:
+    """The case's place as one number, lowest first: ``priority(now) = wait_per_second × now −
+    standing`` for every case requested by `now` (intake never stores a later requested_at)."""
+    per_second = rules.wait_weight_per_minute / 60.0
+    return per_second * case.requested_at - rules.distress_weight * case.distress - case.bonus
+
+
 def current_load(agent: AgentState, now: float, rules: RoutingRules) -> float:
     if agent.load <= 0:
         return 0.0
@@ -124,14 +135,21 @@ def offer_refusal(
     return f"your emotional load ({load:.2f}) is above {rules.load_threshold:.2f}: take a lighter case first"
 
 
-def rank(cases: list[QueuedCase], now: float, rules: RoutingRules) -> list[QueuedCase]:
-    return sorted(cases, key=lambda c: (-priority(c, now, rules), c.requested_at, c.conversation_id))
+def takes_any(agent: AgentState, now: float, rules: RoutingRules) -> bool:
+    """Whether `offer_refusal` lets this agent take every case of their skills and languages now
+    (not paused, load below the threshold): then claim next needs no case's fields, only the best."""
+    return not agent.paused and current_load(agent, now, rules) < rules.load_threshold
 
 
-def queue_position(case: QueuedCase, cases: list[QueuedCase], now: float, rules: RoutingRules) -> int:
+def rank(cases: list[QueuedCase], rules: RoutingRules) -> list[QueuedCase]:
+    """Highest priority first (the same order at any time: `standing`)."""
+    return sorted(cases, key=lambda c: (standing(c, rules), c.requested_at, c.conversation_id))
+
+
+def queue_position(case: QueuedCase, cases: list[QueuedCase], rules: RoutingRules) -> int:
     """1-based position among the cases competing for the same agents (skill and language)."""
     same = [c for c in cases if c.skill == case.skill and c.language == case.language]
-    ordered = rank(same, now, rules)
+    ordered = rank(same, rules)
     for index, other in enumerate(ordered, start=1):
         if other.conversation_id == case.conversation_id:
             return index

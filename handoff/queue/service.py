@@ -15,12 +15,14 @@ from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
 from contracts.redis_keys import conversation_events_key
 from handoff.outcomes.bot_sessions import record_from_log
-from handoff.outcomes.store import upsert_outcome
+from handoff.outcomes.writes import OutcomeWrites
+from handoff.queue.claim_next import agent_for_claim, take_next
 from handoff.queue.positions import CoalescedRefresh, PositionNotices
-from handoff.queue.routing import clamp01, offer_refusal
-from handoff.queue.views import SharedRanking, claimable, snapshot, visible_rows
+from handoff.queue.rank_index import case_of
+from handoff.queue.routing import AgentState, load_after_claim, offer_refusal
+from handoff.queue.views import snapshot, visible_rows
 from handoff.queue.entries import conversation_from_record, emotion_path, epoch_of, utc_datetime
-from handoff.queue.store import QueueStore, case_of
+from handoff.queue.store import QueueStore
 from handoff.relay.deliveries import Deliveries
 from handoff.relay.contact_request import contact_request_from, contact_request_line
 from handoff.relay.rasa_tracker import mark_back_with_bot
@@ -36,12 +38,6 @@ OUTCOME_CODES = (
     "customer_left",
     "not_resolved",
 )
-
-
-# Claim next offers the atomic claim this many candidates, best first; if every one was taken in the
-# meantime (more agents racing than candidates), it reads the queue again, a few times at most.
-CLAIM_NEXT_CANDIDATES = 50
-CLAIM_NEXT_ATTEMPTS = 3
 
 # What the agent reads when the customer closes the chat (the console is in English).
 LEFT_WAITING = "The customer left before anyone joined."
@@ -72,17 +68,13 @@ class HandoffService:
         self.settings = settings
         self.deliveries = Deliveries(queue.redis, settings)
         self._sessions = session_factory
+        self._outcomes = OutcomeWrites(session_factory)
         self.notices = PositionNotices(queue, settings, self.deliveries)
         self._positions = CoalescedRefresh(self.refresh_positions) if background_positions else None
-        self._claim_view = SharedRanking(queue)
 
-    # --- outcomes (SQL in a thread) ----------------------------------------------------------
+    # --- outcomes (SQL in a thread, in order) ------------------------------------------------
     async def outcome(self, conversation_id: str, **fields: object) -> None:
-        def write() -> None:
-            with self._sessions() as session:
-                upsert_outcome(session, conversation_id, **fields)
-
-        await asyncio.to_thread(write)
+        await self._outcomes.write(conversation_id, **fields)
 
     # --- intake ------------------------------------------------------------------------------
     async def intake(self, record: dict, package: dict, *, first_contact: bool | None = None) -> bool:
@@ -155,38 +147,38 @@ class HandoffService:
             raise HandoffError(409, f"You cannot take this conversation now: {refusal}.")
         if not await self.queue.claim(cid, user, now):
             raise HandoffError(409, "Someone else has taken this conversation already.")
-        return await self._taken(user, row, now)
+        return await self._taken(user, me, cid, now)
 
     async def claim_next(self, user: AuthUser) -> dict:
-        """The best conversation this agent may take now, claimed in one atomic step among its
-        candidates (store.CLAIM_FIRST): agents racing each get a different one, none retries."""
-        for _attempt in range(CLAIM_NEXT_ATTEMPTS):
-            now = time.time()
-            view = await self._claim_view.view(user, now)
-            candidates = claimable(view, now, self.queue)
-            if not candidates:
-                break
-            cid = await self.queue.claim_first(candidates[:CLAIM_NEXT_CANDIDATES], user, now)
-            if cid is not None:
-                return await self._taken(user, view.rows[cid], now)
-        raise HandoffError(404, "Nothing in your queues that you can take now.")
+        """The best conversation this agent may take now, chosen and claimed in one atomic step
+        from the ranked index (handoff/queue/claim_next.py): agents racing each get a different one."""
+        now = time.time()
+        me = await agent_for_claim(self.queue, user, now)
+        cid = await take_next(self.queue, me, user, now)
+        if cid is None:
+            raise HandoffError(404, "Nothing in your queues that you can take now.")
+        return await self._taken(user, me, cid, now)
 
-    async def _taken(self, user: AuthUser, row: dict, now: float) -> dict:
-        """What follows a claim: presence, load, the customer told, the line, the outcome, positions."""
-        cid = row["conversation_id"]
-        await self.queue.touch_presence(user.username, now)
-        await self.queue.add_load(user.username, clamp01(row.get("distress")), now)
-        language = row.get("language", "en")
-        await self.deliveries.with_agent(cid, language, user.display_name)
-        await self.queue.add_message(
-            cid, "system", user.username, user.display_name, f"{user.display_name} took the conversation."
+    async def _taken(self, user: AuthUser, me: AgentState, cid: str, now: float) -> dict:
+        """What follows a claim. Before answering, in two round trips: the agent's load, claim and
+        presence, the customer told, the line in the chat. After: the outcome record (SQL, in order
+        with the conversation's other writes) and the waiting customers' positions."""
+        row = await self.queue.get(cid) or {"conversation_id": cid}
+        case = case_of(row)
+        load = load_after_claim(me, case, now, self.queue.rules)
+        await asyncio.gather(
+            self.queue.record_claim(user.username, load, case.distress, now),
+            self.deliveries.with_agent(cid, case.language, user.display_name),
+            self.queue.add_message(
+                cid, "system", user.username, user.display_name, f"{user.display_name} took the conversation."
+            ),
         )
-        waited = max(0.0, now - float(row.get("requested_at") or now))
-        await self.outcome(
+        waited = max(0.0, now - (case.requested_at or now))
+        self._outcomes.write_soon(
             cid, agent_joined_at=utc_datetime(now), wait_seconds=round(waited, 1), agent_username=user.username
         )
         await self.positions_changed()
-        return await self.queue.get(cid) or row
+        return row
 
     async def positions_changed(self) -> None:
         """Waiting customers' positions moved: refreshed now, or soon in the background (Workers)."""
@@ -196,7 +188,8 @@ class HandoffService:
             self._positions.request()
 
     async def settle(self) -> None:
-        """Until a background position refresh has finished (shutdown)."""
+        """Until the background outcome writes and position refresh have finished (shutdown)."""
+        await self._outcomes.wait()
         if self._positions is not None:
             await self._positions.wait()
 

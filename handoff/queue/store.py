@@ -11,7 +11,8 @@ Keys (prefix ``handoff``):
   ``conv:{id}:sources`` hash: where a line that must be added once came from → its id
   (``customer:<the bridge's message id>``: a replayed inbox entry is one line;
   ``joined:<supervisor>``: one "joined" line however many barge-ins race).
-- ``queue`` sorted set of waiting conversation ids (score = requested_at);
+- ``queue`` sorted set of waiting conversation ids (score = requested_at); ``rank:{skill}:{language}``
+  the same ones per route, best first (handoff/queue/rank_index.py);
   ``live`` sorted set of queued and assigned ones; ``agent:{u}:convs`` set of an agent's ones.
 - ``agent:{u}`` hash: display_name, skills, languages, paused, load, load_ts;
   ``presence`` sorted set username → last time their console was connected.
@@ -25,81 +26,14 @@ from redis.asyncio import Redis
 
 from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
-from handoff.queue.routing import AgentState, QueuedCase, RoutingRules, clamp01, current_load
+from handoff.queue import rank_index, scripts
+from handoff.queue.rank_index import case_of, rank_key, rank_prefix
+from handoff.queue.routing import AgentState, QueuedCase, RoutingRules, standing
 
-# Claim only a conversation still waiting: the state check and the move are one step.
 # Handle times kept per skill and for all skills: enough for a steady median (wait_estimate.py).
 HANDLE_SAMPLES = 50
-
-CLAIM = """
-if redis.call('HGET', KEYS[1], 'state') ~= 'queued' then return 0 end
-if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'assigned', 'agent', ARGV[2], 'agent_display', ARGV[3], 'claimed_at', ARGV[4])
-redis.call('SADD', KEYS[3], ARGV[1])
-redis.call('INCR', KEYS[4])
-return 1
-"""
-# Claim next: the first of the agent's candidates (best first) that is still waiting, in one step,
-# so agents racing for the same conversation each get another one without a retry.
-# KEYS: queue, the agent's conversations, version; ARGV: conv key prefix, agent, display name, now, ids...
-CLAIM_FIRST = """
-for i = 5, #ARGV do
-  local key = ARGV[1] .. ARGV[i]
-  if redis.call('HGET', key, 'state') == 'queued' and redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-    redis.call('HSET', key, 'state', 'assigned', 'agent', ARGV[2], 'agent_display', ARGV[3], 'claimed_at', ARGV[4])
-    redis.call('SADD', KEYS[2], ARGV[i])
-    redis.call('INCR', KEYS[3])
-    return ARGV[i]
-  end
-end
-return false
-"""
-# The customer's latest line on their queue entry, only while the entry exists (never a stub).
-SET_LAST_LINE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'last_message', ARGV[1], 'last_message_at', ARGV[2])
-return 1
-"""
 LAST_LINE_CHARS = 300
-# Back to the queue (agent gone or gave it up), only if still held by that agent.
-RELEASE = """
-if redis.call('HGET', KEYS[1], 'state') ~= 'assigned' then return 0 end
-if redis.call('HGET', KEYS[1], 'agent') ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'queued', 'agent', '', 'agent_display', '', 'claimed_at', '')
-redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'requested_at'), ARGV[1])
-redis.call('SREM', KEYS[3], ARGV[1])
-redis.call('INCR', KEYS[4])
-return 1
-"""
-# End (outcome or back to the bot); ARGV[2] = '' lets a supervisor end anyone's conversation.
-FINISH = """
-local state = redis.call('HGET', KEYS[1], 'state')
-if state ~= 'assigned' and state ~= 'queued' then return 0 end
-local agent = redis.call('HGET', KEYS[1], 'agent') or ''
-if ARGV[2] ~= '' and agent ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'ended', 'ended_at', ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[5], ARGV[1])
-if agent ~= '' then redis.call('SREM', KEYS[3] .. agent .. ':convs', ARGV[1]) end
-redis.call('INCR', KEYS[4])
-return 1
-"""
-
-# A chat line with a source id (the bridge's message id, a supervisor joining): added once however
-# often it comes. ARGV: source id, maxlen, then field, value, ...; returns the line's id (the old one if known).
-ADD_ONCE = """
-local known = redis.call('HGET', KEYS[2], ARGV[1])
-if known then return known end
-local fields = {}
-for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
-redis.call('HSET', KEYS[2], ARGV[1], id)
-redis.call('INCR', KEYS[3])
-return id
-"""
 MAX_LINES = 5000
-# What case_of reads from an entry (claim next's candidates and their order).
-RANKING_FIELDS = ("conversation_id", "state", "skill", "language", "distress", "requested_at", "reason", "bonus")
 # Claims remembered per agent: enough for a long shift.
 CLAIM_HISTORY = 200
 
@@ -109,12 +43,13 @@ class QueueStore:
         self.redis = redis
         self.settings = settings
         self.rules = RoutingRules.from_settings(settings)
-        self._claim = redis.register_script(CLAIM)
-        self._claim_first = redis.register_script(CLAIM_FIRST)
-        self._set_last_line = redis.register_script(SET_LAST_LINE)
-        self._release = redis.register_script(RELEASE)
-        self._finish = redis.register_script(FINISH)
-        self._add_once = redis.register_script(ADD_ONCE)
+        self._claim = redis.register_script(scripts.CLAIM)
+        self._claim_best = redis.register_script(scripts.CLAIM_BEST)
+        self._claim_first = redis.register_script(scripts.CLAIM_FIRST)
+        self._set_last_line = redis.register_script(scripts.SET_LAST_LINE)
+        self._release = redis.register_script(scripts.RELEASE)
+        self._finish = redis.register_script(scripts.FINISH)
+        self._add_once = redis.register_script(scripts.ADD_ONCE)
 
     # --- keys ------------------------------------------------------------------------------------
     def k(self, *parts: str) -> str:
@@ -128,6 +63,10 @@ class QueueStore:
 
     async def version(self) -> int:
         return int(await self.redis.get(self.k("version")) or 0)
+
+    async def ensure_rank_index(self) -> int | None:
+        """Start-up: the ranked index built from the queue if missing or stale (rank_index.ensure)."""
+        return await rank_index.ensure(self.redis, self.settings, self.rules)
 
     # --- conversations ---------------------------------------------------------------------------
     async def enqueue(self, conv: dict, context: dict) -> bool:
@@ -152,6 +91,8 @@ class QueueStore:
                 pipe.hset(key, mapping={**fields, "state": "queued", "agent": "", "agent_display": ""})
                 pipe.zadd(self.k("queue"), {cid: float(conv["requested_at"])})
                 pipe.zadd(self.k("live"), {cid: float(conv["requested_at"])})
+                case = case_of(conv)
+                pipe.zadd(rank_key(self.settings, case.skill, case.language), {cid: standing(case, self.rules)})
             pipe.incr(self.k("version"))
             await pipe.execute()
         return True
@@ -179,19 +120,6 @@ class QueueStore:
             rows = await pipe.execute()
         return [row for row in rows if row]
 
-    async def queued_for_ranking(self) -> list[dict]:
-        """The waiting conversations with only the fields ranking and routing read (RANKING_FIELDS):
-        claim next reads every waiting one, and whole entries cost most of a claim to parse."""
-        ids = await self.queued_ids()
-        if not ids:
-            return []
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for cid in ids:
-                pipe.hmget(self.conv_key(cid), RANKING_FIELDS)
-            rows = await pipe.execute()
-        fields = [zip(RANKING_FIELDS, row, strict=True) for row in rows if row[0] is not None]
-        return [{name: value for name, value in pairs if value is not None} for pairs in fields]
-
     async def queued_cases(self) -> list[QueuedCase]:
         return [case_of(row) for row in await self.many(await self.queued_ids()) if row.get("state") == "queued"]
 
@@ -201,23 +129,44 @@ class QueueStore:
 
     async def claim(self, cid: str, user: AuthUser, now: float | None = None) -> bool:
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
-        return bool(await self._claim(keys=keys, args=[cid, user.username, user.display_name, now or time.time()]))
+        args = [cid, user.username, user.display_name, now or time.time(), rank_prefix(self.settings)]
+        return bool(await self._claim(keys=keys, args=args))
 
-    async def claim_first(self, candidates: list[str], user: AuthUser, now: float | None = None) -> str | None:
-        """Claims the first of `candidates` still waiting; its id, or None if all were taken."""
+    async def claim_best(self, index_keys: list[str], user: AuthUser, now: float | None = None) -> str | None:
+        """Claims the best waiting conversation across these index keys; its id, or None if none waits."""
+        if not index_keys:
+            return None
+        args = [*self._claim_args(user, now), *index_keys]
+        return await self._claim_best(keys=self._claim_keys(user), args=args) or None
+
+    async def claim_first(
+        self, candidates: list[tuple[str, str]], user: AuthUser, now: float | None = None
+    ) -> str | None:
+        """Claims the first of `candidates` (id, its index key) still waiting; its id, or None."""
         if not candidates:
             return None
-        keys = [self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
-        args = [self.conv_key(""), user.username, user.display_name, now or time.time(), *candidates]
-        return await self._claim_first(keys=keys, args=args) or None
+        args = [*self._claim_args(user, now), *(item for pair in candidates for item in pair)]
+        return await self._claim_first(keys=self._claim_keys(user), args=args) or None
+
+    def _claim_keys(self, user: AuthUser) -> list[str]:
+        return [self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
+
+    def _claim_args(self, user: AuthUser, now: float | None) -> list:
+        return [self.conv_key(""), user.username, user.display_name, now or time.time()]
 
     async def release(self, cid: str, username: str) -> bool:
+        row = await self.redis.hgetall(self.conv_key(cid))
+        if not row:
+            return False
+        # The fields the score comes from stay as they are while the conversation is live.
+        score = standing(case_of(row), self.rules)
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent", username, "convs"), self.k("version")]
-        return bool(await self._release(keys=keys, args=[cid, username]))
+        return bool(await self._release(keys=keys, args=[cid, username, rank_prefix(self.settings), score]))
 
     async def finish(self, cid: str, username: str | None, now: float | None = None) -> bool:
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent") + ":", self.k("version"), self.k("live")]
-        return bool(await self._finish(keys=keys, args=[cid, username or "", now or time.time()]))
+        args = [cid, username or "", now or time.time(), rank_prefix(self.settings)]
+        return bool(await self._finish(keys=keys, args=args))
 
     # --- chat lines ------------------------------------------------------------------------------
     async def add_message(
@@ -280,14 +229,15 @@ class QueueStore:
             await self._remember_claim(username, f"{time.time():.3f}:pause")
         await self.bump()
 
-    async def add_load(self, username: str, distress: float, now: float | None = None) -> float:
-        """Adds a claimed conversation's distress to the agent's load, and remembers the claim."""
-        now = now or time.time()
-        agent = await self.agent_state(username, now)
-        load = current_load(agent, now, self.rules) + distress
-        await self.redis.hset(self.k("agent", username), mapping={"load": f"{load:.6f}", "load_ts": f"{now:.3f}"})
-        await self._remember_claim(username, f"{now:.3f}:{distress:.3f}")
-        return load
+    async def record_claim(self, username: str, load: float, distress: float, now: float) -> None:
+        """After a claim, in one round trip: the agent's new load (``load`` = routing.load_after_claim),
+        the claim remembered (handoff/supervision/roster.py), the console seen now."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hset(self.k("agent", username), mapping={"load": f"{load:.6f}", "load_ts": f"{now:.3f}"})
+            pipe.lpush(self.k("agent", username, "claims"), f"{now:.3f}:{distress:.3f}")
+            pipe.ltrim(self.k("agent", username, "claims"), 0, CLAIM_HISTORY - 1)
+            pipe.zadd(self.k("presence"), {username: now})
+            await pipe.execute()
 
     async def _remember_claim(self, username: str, entry: str) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -346,18 +296,6 @@ class QueueStore:
                 pipe.lpush(key, f"{seconds:.1f}")
                 pipe.ltrim(key, 0, HANDLE_SAMPLES - 1)
             await pipe.execute()
-
-
-def case_of(row: dict) -> QueuedCase:
-    return QueuedCase(
-        conversation_id=row["conversation_id"],
-        skill=row.get("skill", "general"),
-        language=row.get("language", "en"),
-        distress=clamp01(row.get("distress")),
-        requested_at=float(row.get("requested_at") or 0),
-        reason=row.get("reason", ""),
-        bonus=float(row.get("bonus") or 0),
-    )
 
 
 def agent_of(username: str, row: dict, seen: float | None, now: float, timeout: float) -> AgentState:

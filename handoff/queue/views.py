@@ -1,15 +1,16 @@
 """What an agent sees of the queue at one moment: the waiting rows, ranked, each with whether this
-agent may take it now. Read by the queue list (GET /api/queue) and by claim next."""
+agent may take it now. Read by the queue list (GET /api/queue); claim next reads the ranked
+index instead (handoff/queue/claim_next.py)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 from handoff.auth.tokens import AuthUser
 from handoff.queue.entries import public_row
 from handoff.queue.routing import AgentState, QueuedCase, offer_refusal, rank
-from handoff.queue.store import QueueStore, case_of
+from handoff.queue.rank_index import case_of
+from handoff.queue.store import QueueStore
 
 
 @dataclass
@@ -25,7 +26,7 @@ async def snapshot(queue: QueueStore, user: AuthUser, now: float) -> QueueSnapsh
     with the skills and languages of their sign-in."""
     me, agents = await _agents(queue, user, now)
     rows = {row["conversation_id"]: row for row in await queue.many(await queue.queued_ids())}
-    return QueueSnapshot(me, agents, rows, _ranked(rows, now, queue))
+    return QueueSnapshot(me, agents, rows, _ranked(rows, queue))
 
 
 async def _agents(queue: QueueStore, user: AuthUser, now: float) -> tuple[AgentState, list[AgentState]]:
@@ -38,45 +39,8 @@ async def _agents(queue: QueueStore, user: AuthUser, now: float) -> tuple[AgentS
     return me, agents
 
 
-def _ranked(rows: dict[str, dict], now: float, queue: QueueStore) -> list[QueuedCase]:
-    return rank([case_of(row) for row in rows.values() if row.get("state") == "queued"], now, queue.rules)
-
-
-class SharedRanking:
-    """Claim next's view of the queue: the waiting conversations ranked, with only the fields
-    ranking reads, and one read shared by every claim that asks while it is under way.
-
-    Reading and parsing every waiting entry is most of a claim's work; 20 agents claiming at once
-    did it 20 times over on the one event loop. A candidate taken since the read is skipped by the
-    atomic claim (store.CLAIM_FIRST), so a shared read never gives a conversation twice. The order
-    does not depend on the time (every waiting case gains the same per minute), so one ranking
-    serves all the requests that share it.
-    """
-
-    def __init__(self, queue: QueueStore) -> None:
-        self.queue = queue
-        self._read: asyncio.Task | None = None
-
-    async def view(self, user: AuthUser, now: float) -> QueueSnapshot:
-        me, agents = await _agents(self.queue, user, now)
-        if self._read is None or self._read.done():
-            self._read = asyncio.create_task(self._load(now), name="read the queue for claim next")
-        # Shielded: a request that goes away does not cancel the read the others wait for.
-        rows, ranked = await asyncio.shield(self._read)
-        return QueueSnapshot(me, agents, rows, ranked)
-
-    async def _load(self, now: float) -> tuple[dict[str, dict], list[QueuedCase]]:
-        rows = {row["conversation_id"]: row for row in await self.queue.queued_for_ranking()}
-        return rows, _ranked(rows, now, self.queue)
-
-
-def claimable(view: QueueSnapshot, now: float, queue: QueueStore) -> list[str]:
-    """The ids this agent may take now, best first: claim next's candidates."""
-    return [
-        case.conversation_id
-        for case in view.ranked
-        if offer_refusal(view.me, case, now, queue.rules, view.agents) is None
-    ]
+def _ranked(rows: dict[str, dict], queue: QueueStore) -> list[QueuedCase]:
+    return rank([case_of(row) for row in rows.values() if row.get("state") == "queued"], queue.rules)
 
 
 def visible_rows(view: QueueSnapshot, user: AuthUser, now: float, queue: QueueStore) -> list[dict]:

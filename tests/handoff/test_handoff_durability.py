@@ -76,14 +76,14 @@ def test_concurrent_claims_give_each_conversation_to_exactly_one_agent(redis_ser
 def _claim_process(redis_url: str, prefix: str, username: str, queue: multiprocessing.Queue) -> None:
     import redis
 
-    from handoff.queue.store import CLAIM
+    from handoff.queue.scripts import CLAIM
 
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     script = client.register_script(CLAIM)
     won = []
     for i in range(CONVERSATIONS):
         keys = [f"{prefix}:conv:proc-{i}", f"{prefix}:queue", f"{prefix}:agent:{username}:convs", f"{prefix}:version"]
-        if script(keys=keys, args=[f"proc-{i}", username, username, time.time()]):
+        if script(keys=keys, args=[f"proc-{i}", username, username, time.time(), f"{prefix}:rank:"]):
             won.append(i)
     queue.put((username, won))
 

@@ -61,7 +61,7 @@ def test_skill_for_reason(reason: str, requested, skill: str) -> None:  # noqa: 
 
 def test_distress_goes_first_but_waiting_lifts_calm_cases() -> None:
     upset, calm, calm_long = case("upset", 0.9), case("calm", 0.0, waited=60), case("calm-long", 0.0, waited=600)
-    assert [c.conversation_id for c in rank([calm, upset, calm_long], NOW, RULES)] == ["calm-long", "upset", "calm"]
+    assert [c.conversation_id for c in rank([calm, upset, calm_long], RULES)] == ["calm-long", "upset", "calm"]
     assert priority(upset, NOW, RULES) == pytest.approx(54.0)
 
 
@@ -93,8 +93,8 @@ def test_paused_and_unskilled_agents_are_refused() -> None:
 
 def test_position_and_wait_count_only_the_same_queue() -> None:
     cases = [case("b1", 0.9, skill="billing"), case("b2", 0.1, skill="billing"), case("t1", 1.0, skill="technical")]
-    assert queue_position(cases[1], cases, NOW, RULES) == 2
-    assert queue_position(cases[2], cases, NOW, RULES) == 1
+    assert queue_position(cases[1], cases, RULES) == 2
+    assert queue_position(cases[2], cases, RULES) == 1
     two_agents = [agent(username="x", online=True), agent(username="y", online=True)]
     assert serving_agents(two_agents, cases[1]) == 2
     paused, german_only = agent(username="p", paused=True), agent(username="g", languages=["de"])
@@ -209,3 +209,33 @@ def test_paused_agent_is_offered_nothing(redis_server, tmp_path, customer_db_url
         return f"{outcome}|{resumed}"
 
     assert asyncio.run(scenario()) == "Nothing in your queues that you can take now.|waiting"
+
+
+@pytest.mark.parametrize(
+    ("load", "paused", "distress", "waited"),
+    [(0.0, False, 0.9, 0), (0.49, False, 0.9, 0), (0.8, False, 0.9, 0), (0.8, False, 0.9, 400), (0.0, True, 0.1, 0)],
+)
+def test_takes_any_means_offer_refusal_refuses_nothing_of_the_agents_routes(load, paused, distress, waited) -> None:  # noqa: ANN001
+    from handoff.queue.routing import takes_any
+
+    agent = AgentState("a", ["billing"], ["en"], load=load, load_ts=NOW, paused=paused)
+    case = QueuedCase("c", "billing", "en", distress, NOW - waited)
+    if takes_any(agent, NOW, RULES):
+        assert offer_refusal(agent, case, NOW, RULES, [agent]) is None
+    else:
+        assert paused or distress >= RULES.heavy_distress  # refused only for what takes_any guards
+
+
+def test_the_order_by_standing_is_the_order_by_priority_at_any_time() -> None:
+    from handoff.queue.routing import standing
+
+    cases = [
+        QueuedCase(f"c{n}", "billing", "en", (n * 7 % 10) / 10, NOW - n * 37, bonus=(n % 3) * 10.0) for n in range(40)
+    ]
+    for now in (NOW, NOW + 600, NOW + 86_400):
+        by_priority = sorted(cases, key=lambda c: (-priority(c, now, RULES), c.requested_at, c.conversation_id))
+        assert [c.conversation_id for c in rank(cases, RULES)] == [c.conversation_id for c in by_priority]
+        assert all(
+            standing(c, RULES) == pytest.approx(RULES.wait_weight_per_minute / 60 * now - priority(c, now, RULES))
+            for c in cases
+        )
