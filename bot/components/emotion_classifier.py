@@ -83,6 +83,12 @@ class EmotionClassifier(TrainedComponent):
             "char_ngrams": True,
             # Weight of the n-gram block relative to the (unit-length) embedding.
             "ngram_weight": 1.5,
+            # Weight of the valence lexicon's two scores (bot/emotion/lexicon.yml, English and
+            # German words with negation); 0 leaves the lexicon out.
+            "lexicon_weight": 2.0,
+            # Log-odds added to `neutral` when predicting: neutral is the common case, so weak
+            # evidence for an emotion does not win (docs/emotion.md, "Decision rule").
+            "neutral_bias": 1.5,
             # Inverse regularisation strength of the logistic regression.
             "regularisation_c": 2.0,
             # Seed of the head's solver, for reproducible training.
