@@ -88,7 +88,7 @@ class EmotionClassifier(TrainedComponent):
             "lexicon_weight": 2.0,
             # Log-odds added to `neutral` when predicting: neutral is the common case, so weak
             # evidence for an emotion does not win (docs/emotion.md, "Decision rule").
-            "neutral_bias": 1.5,
+            "neutral_bias": 0.5,
             # Inverse regularisation strength of the logistic regression.
             "regularisation_c": 2.0,
             # Seed of the head's solver, for reproducible training.

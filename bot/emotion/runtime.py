@@ -52,7 +52,7 @@ DEFAULT_SETTINGS: Dict[str, Any] = {
     "char_ngrams": HeadSettings.char_ngrams,
     "ngram_weight": HeadSettings.ngram_weight,
     "lexicon_weight": 2.0,
-    "neutral_bias": 1.5,
+    "neutral_bias": 0.5,
     "regularisation_c": HeadSettings.regularisation_c,
     "random_seed": HeadSettings.random_seed,
     "model": None,
