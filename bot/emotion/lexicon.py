@@ -20,7 +20,8 @@ import yaml
 SCHEMA = "emotion-lexicon.v1"
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yml"
 # The order of the lexicon features given to the head. Changing it invalidates heads.
-FEATURE_NAMES = ("positive", "negative")
+NEGATIVE_CATEGORIES = ("anger", "fear", "sadness", "confusion")
+FEATURE_NAMES = ("positive", "negative") + NEGATIVE_CATEGORIES
 _TOKEN = re.compile(r"[^\W\d_]+(?:'t)?|n't", re.UNICODE)
 
 
@@ -40,35 +41,42 @@ class WordList:
 @dataclass(frozen=True)
 class Lexicon:
     positive: WordList
-    negative: WordList
+    categories: Tuple[WordList, ...]  # in NEGATIVE_CATEGORIES order
     negations: FrozenSet[str]
     intensifiers: FrozenSet[str]
     negation_window: int = 3
     intensifier_factor: float = 1.5
 
-    def scores(self, text: str) -> Tuple[float, float]:
-        """(positive, negative) valence of `text`, each 0..1 (saturating in the number of hits)."""
+    def scores(self, text: str) -> Tuple[float, ...]:
+        """Positive and negative valence of `text`, then each negative category (`FEATURE_NAMES`).
+
+        Each is 0..1, saturating in the number of hits. A negated negative word ("not bad") counts
+        as mildly positive and leaves its category out; a negated positive one counts as negative.
+        """
         tokens = tokenize(text)
-        positive = negative = 0.0
+        totals = [0.0] * len(FEATURE_NAMES)
         last_negation = -100
         for index, token in enumerate(tokens):
             if token in self.negations:
                 last_negation = index
                 continue
-            polarity = 1.0 if token in self.positive else (-1.0 if token in self.negative else 0.0)
-            if not polarity:
+            category = next((i for i, words in enumerate(self.categories) if token in words), None)
+            if token in self.positive:
+                polarity = 1.0
+            elif category is not None:
+                polarity = -1.0
+            else:
                 continue
             if index and tokens[index - 1] in self.intensifiers:
                 polarity *= self.intensifier_factor
             if index - last_negation <= self.negation_window:
-                polarity = -polarity * 0.8  # "not bad" is milder than "good"
-            if polarity > 0:
-                positive += polarity
-            else:
-                negative -= polarity
-        return saturate(positive), saturate(negative)
+                polarity, category = -polarity * 0.8, None  # "not bad" is milder than "good"
+            totals[0 if polarity > 0 else 1] += abs(polarity)
+            if category is not None and polarity < 0:
+                totals[2 + category] += abs(polarity)
+        return tuple(saturate(value) for value in totals)
 
-    def vectors(self, texts) -> List[Tuple[float, float]]:
+    def vectors(self, texts) -> List[Tuple[float, ...]]:
         return [self.scores(text) for text in texts]
 
 
@@ -95,15 +103,16 @@ def _load_cached(path: str) -> Lexicon:
 def lexicon_from_dict(raw: Mapping, source: str = "<dict>") -> Lexicon:
     if raw.get("schema") != SCHEMA:
         raise LexiconError(f"{source}: schema must be {SCHEMA!r}")
-    for key in ("positive", "negative", "negations", "intensifiers"):
+    for key in ("positive", "negations", "intensifiers") + NEGATIVE_CATEGORIES:
         if not isinstance(raw.get(key), Mapping):
             raise LexiconError(f"{source}: `{key}` must map languages to word lists")
-    overlap = _plain(raw["positive"]) & _plain(raw["negative"])
+    negative = frozenset().union(*(_plain(raw[key]) for key in NEGATIVE_CATEGORIES))
+    overlap = _plain(raw["positive"]) & negative
     if overlap:
         raise LexiconError(f"{source}: words listed as both positive and negative: {sorted(overlap)}")
     return Lexicon(
         positive=_word_list(raw["positive"]),
-        negative=_word_list(raw["negative"]),
+        categories=tuple(_word_list(raw[key]) for key in NEGATIVE_CATEGORIES),
         negations=_plain(raw["negations"]),
         intensifiers=_plain(raw["intensifiers"]),
         negation_window=int(raw.get("negation_window", 3)),
