@@ -22,7 +22,8 @@ LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.yml"
 # The order of the lexicon features given to the head. Changing it invalidates heads.
 NEGATIVE_CATEGORIES = ("anger", "fear", "sadness", "confusion")
 FEATURE_NAMES = ("positive", "negative") + NEGATIVE_CATEGORIES
-_TOKEN = re.compile(r"[^\W\d_]+(?:'t)?|n't", re.UNICODE)
+_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NOT = re.compile(r"n['’]t\b")
 
 
 class LexiconError(ValueError):
@@ -81,7 +82,8 @@ class Lexicon:
 
 
 def tokenize(text: str) -> List[str]:
-    return [token.replace("'t", "").replace("n't", "not") or "not" for token in _TOKEN.findall(text.lower())]
+    """Lower-case words; English "n't" becomes a separate "not" ("isn't" → "is not")."""
+    return _TOKEN.findall(_NOT.sub(" not", text.lower()))
 
 
 def saturate(value: float) -> float:
