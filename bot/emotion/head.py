@@ -6,8 +6,9 @@ and optionally hashed character n-grams (TF-IDF weighted). The n-grams are langu
 learned from our own examples; they carry German inflections, compounds and typos that an English
 sentence encoder reads poorly. The lexicon carries valence for words our examples never used.
 
-`neutral_bias` is added to the neutral label's log-odds at prediction time only: neutral is the
-common case in a customer chat, so weak evidence for an emotion should not win (docs/emotion.md).
+Neutral is the common case in a customer chat, so weak evidence for an emotion should not win
+(docs/emotion.md, "Decision rule"): `neutral_weight` multiplies neutral's balanced class weight in
+training, and `neutral_bias` is added to its log-odds at prediction time.
 
 Persisted without pickle: `head.json` (labels, feature settings, provenance) and `head.npz`
 (weights, n-gram IDF), so a head is portable between Python and scikit-learn versions and safe to
@@ -55,6 +56,8 @@ class HeadSettings:
     lexicon_weight: float = 0.0
     # Added to the log-odds of a label named "neutral" when predicting (not when training).
     neutral_bias: float = 0.0
+    # Multiplies the balanced class weight of "neutral" in training (1: all labels weigh the same).
+    neutral_weight: float = 1.0
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "HeadSettings":
@@ -163,9 +166,13 @@ def train_head(
         raise HeadError(f"need examples of at least two labels, got {sorted(set(labels))}")
     idf = fit_idf(settings, texts) if settings.char_ngrams else None
     features = build_features(settings, embeddings, cue_vectors, texts, idf)
+    counts = {label: list(labels).count(label) for label in present}
+    weights = {label: len(labels) / (len(present) * count) for label, count in counts.items()}
+    if "neutral" in weights:
+        weights["neutral"] *= settings.neutral_weight
     model = LogisticRegression(
         C=settings.regularisation_c,
-        class_weight="balanced",
+        class_weight=weights,
         max_iter=settings.max_iter,
         random_state=settings.random_seed,
     )
