@@ -71,6 +71,12 @@ def test_an_intensifier_strengthens_the_word(intensified, plain):
         "Wir sind gestern nach Hamburg gefahren",
         "I'd like to change my address",
         "the parcel shop is on Main Street",
+        # Words of the other language and compounds that a too-short prefix would catch:
+        "Mein Freund holt das Paket ab",  # not "freu*" (joy)
+        "Das Kind hat einige Fragen",  # not English "kind", not "einig*" (agreement)
+        "Im Flur ist es hell und der Zug ist fast da",  # not English "hell" or "fast"
+        "Ich habe die Frage auf gutefrage gestellt",  # not "gute*"
+        "I'm painting the fence, then buying crypto",  # not "pain*" or "cry*"
     ],
 )
 def test_plain_text_scores_nothing(text):
