@@ -83,6 +83,15 @@ class EmotionClassifier(TrainedComponent):
             "char_ngrams": True,
             # Weight of the n-gram block relative to the (unit-length) embedding.
             "ngram_weight": 1.5,
+            # Weight of the valence lexicon's two scores (bot/emotion/lexicon.yml, English and
+            # German words with negation); 0 leaves the lexicon out.
+            "lexicon_weight": 2.0,
+            # Neutral is the common case, so weak evidence for an emotion should not win
+            # (docs/emotion.md, "Decision rule"): neutral's class weight in training, relative
+            # to the balanced weights of the other labels ...
+            "neutral_weight": 2.0,
+            # ... and log-odds added to `neutral` when predicting (0: none).
+            "neutral_bias": 0.0,
             # Inverse regularisation strength of the logistic regression.
             "regularisation_c": 2.0,
             # Seed of the head's solver, for reproducible training.

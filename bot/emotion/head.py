@@ -1,9 +1,14 @@
 """The trainable part of the default model: a class-balanced multinomial logistic regression.
 
 Features per message: the normalised sentence embedding, the cue vector (`cues.CueReading.vector`)
-scaled by `cue_scale`, and optionally hashed character n-grams (TF-IDF weighted). The n-grams are
-language-neutral and learned from our own examples; they carry German inflections, compounds and
-typos that an English sentence encoder reads poorly.
+scaled by `cue_scale`, the valence lexicon's two scores (`lexicon.py`) scaled by `lexicon_weight`,
+and optionally hashed character n-grams (TF-IDF weighted). The n-grams are language-neutral and
+learned from our own examples; they carry German inflections, compounds and typos that an English
+sentence encoder reads poorly. The lexicon carries valence for words our examples never used.
+
+Neutral is the common case in a customer chat, so weak evidence for an emotion should not win
+(docs/emotion.md, "Decision rule"): `neutral_weight` multiplies neutral's balanced class weight in
+training, and `neutral_bias` is added to its log-odds at prediction time.
 
 Persisted without pickle: `head.json` (labels, feature settings, provenance) and `head.npz`
 (weights, n-gram IDF), so a head is portable between Python and scikit-learn versions and safe to
@@ -20,6 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
+from bot.emotion.lexicon import load_lexicon
 from bot.emotion.text_input import clip_characters
 
 HEAD_JSON = "head.json"
@@ -46,6 +52,12 @@ class HeadSettings:
     regularisation_c: float = 2.0
     max_iter: int = 3000
     random_seed: int = 42
+    # 0 leaves the lexicon out (heads saved before it existed load that way).
+    lexicon_weight: float = 0.0
+    # Added to the log-odds of a label named "neutral" when predicting (not when training).
+    neutral_bias: float = 0.0
+    # Multiplies the balanced class weight of "neutral" in training (1: all labels weigh the same).
+    neutral_weight: float = 1.0
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "HeadSettings":
@@ -66,11 +78,13 @@ class LinearEmotionHead:
 
     def predict_proba(self, embeddings: np.ndarray, cue_vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """Probabilities of shape (len(texts), len(labels)), rows summing to 1."""
-        dense = dense_features(self.settings, embeddings, cue_vectors)
+        dense = dense_features(self.settings, embeddings, cue_vectors, texts)
         width = dense.shape[1]
         logits = (dense @ self.coef[:, :width].T + self.intercept).astype(np.float64)
         if self.settings.char_ngrams:
             logits += np.vstack([self._ngram_logits(text, width) for text in texts])
+        if self.settings.neutral_bias and "neutral" in self.labels:
+            logits[:, self.labels.index("neutral")] += self.settings.neutral_bias
         return softmax(logits)
 
     def _ngram_logits(self, text: str, width: int) -> np.ndarray:
@@ -152,9 +166,13 @@ def train_head(
         raise HeadError(f"need examples of at least two labels, got {sorted(set(labels))}")
     idf = fit_idf(settings, texts) if settings.char_ngrams else None
     features = build_features(settings, embeddings, cue_vectors, texts, idf)
+    counts = {label: list(labels).count(label) for label in present}
+    weights = {label: len(labels) / (len(present) * count) for label, count in counts.items()}
+    if "neutral" in weights:
+        weights["neutral"] *= settings.neutral_weight
     model = LogisticRegression(
         C=settings.regularisation_c,
-        class_weight="balanced",
+        class_weight=weights,
         max_iter=settings.max_iter,
         random_state=settings.random_seed,
     )
@@ -185,7 +203,7 @@ def build_features(
     idf: Optional[np.ndarray],
 ):
     """The full feature matrix for training: dense block, then the n-gram block when enabled."""
-    dense = dense_features(settings, embeddings, cue_vectors)
+    dense = dense_features(settings, embeddings, cue_vectors, texts)
     if not settings.char_ngrams:
         return dense
     from scipy.sparse import csr_matrix, hstack
@@ -193,13 +211,17 @@ def build_features(
     return hstack([csr_matrix(dense), ngram_tfidf(settings, texts, idf) * settings.ngram_weight], format="csr")
 
 
-def dense_features(settings: HeadSettings, embeddings: np.ndarray, cue_vectors: np.ndarray) -> np.ndarray:
-    return np.hstack(
-        [
-            np.asarray(embeddings, dtype=np.float32),
-            np.asarray(cue_vectors, dtype=np.float32).reshape(len(embeddings), -1) * settings.cue_scale,
-        ]
-    )
+def dense_features(
+    settings: HeadSettings, embeddings: np.ndarray, cue_vectors: np.ndarray, texts: Sequence[str]
+) -> np.ndarray:
+    blocks = [
+        np.asarray(embeddings, dtype=np.float32),
+        np.asarray(cue_vectors, dtype=np.float32).reshape(len(embeddings), -1) * settings.cue_scale,
+    ]
+    if settings.lexicon_weight:
+        scores = load_lexicon().vectors(texts)
+        blocks.append(np.asarray(scores, dtype=np.float32).reshape(len(embeddings), -1) * settings.lexicon_weight)
+    return np.hstack(blocks)
 
 
 def char_ngram_counts(text: str, settings: HeadSettings) -> Dict[int, int]:

@@ -22,6 +22,7 @@ from bot.emotion.embedding_store import open_store
 from bot.emotion.encoder import OnnxSentenceEncoder
 from bot.emotion.head import HeadSettings, LinearEmotionHead, train_head
 from bot.emotion.hf_classifier import OnnxTextClassifier
+from bot.emotion.lexicon import LEXICON_FILE
 from bot.emotion.paths import (
     DEFAULT_EMOTION_DATA_DIR,
     DEFAULT_ENCODER_DIR,
@@ -50,6 +51,9 @@ DEFAULT_SETTINGS: Dict[str, Any] = {
     "cue_scale": HeadSettings.cue_scale,
     "char_ngrams": HeadSettings.char_ngrams,
     "ngram_weight": HeadSettings.ngram_weight,
+    "lexicon_weight": 2.0,
+    "neutral_weight": 2.0,
+    "neutral_bias": 0.0,
     "regularisation_c": HeadSettings.regularisation_c,
     "random_seed": HeadSettings.random_seed,
     "model": None,
@@ -232,6 +236,7 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     for key, default in (("taxonomy_file", TAXONOMY_FILE), ("cues_file", CUES_FILE)):
         path = resolve_repo_path(settings[key]) if settings.get(key) else default
         parts.append(_file_digest(path))
+    parts.append(_file_digest(LEXICON_FILE))
     if settings.get("pretrained_head"):
         folder = resolve_repo_path(settings["pretrained_head"])
         parts.extend(_file_digest(folder / name) for name in ("head.json", "head.npz"))

@@ -43,13 +43,14 @@ def regexes() -> dict[str, re.Pattern]:
 
 
 def emotion_examples(language: str) -> dict[str, list[str]]:
-    result = {}
+    # A label may be split over several files (neutral.yml, neutral_everyday.yml, ...).
+    result: dict[str, list[str]] = defaultdict(list)
     for path in sorted((EMOTION_DIR / language).glob("*.yml")):
         data = yaml.safe_load(path.read_text())
         assert data["language"] == language, path
         assert all(isinstance(text, str) and text.strip() for text in data["examples"]), path
-        result[data["label"]] = data["examples"]
-    return result
+        result[data["label"]].extend(data["examples"])
+    return dict(result)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

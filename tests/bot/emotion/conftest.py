@@ -94,3 +94,19 @@ def trained_emotion_classifier(tmp_path_factory, small_emotion_data, encoder_dir
     )
     classifier.train(TrainingData())
     return classifier
+
+
+@pytest.fixture(scope="session")
+def project_predictor(encoder_dir):
+    """The default model as `rasa train` builds it: default settings, head trained on nlu_data/emotion."""
+    from bot.emotion import runtime
+    from bot.emotion.data import load_yaml_dir
+
+    from emotion_test_data import PROJECT_EMOTION_DATA
+
+    settings = runtime.settings_with_defaults({})
+    taxonomy = runtime.taxonomy_for(settings)
+    encoder = runtime.load_encoder(settings)
+    examples = load_yaml_dir(PROJECT_EMOTION_DATA, taxonomy)
+    head = runtime.train_head_on_examples(examples, encoder, taxonomy, runtime.cues_for(settings), settings)
+    return runtime.build_predictor(settings, head, encoder)
