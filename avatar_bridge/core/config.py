@@ -132,7 +132,10 @@ class Settings(BaseSettings):
     )
     # The avatar the page shows (GET /avatar.json): a realistic model shipped with the client
     # (web_client/public/avatars/manifest.json) or `procedural`, the light head built in code.
-    avatar_model: Literal["valid-woman", "valid-man", "procedural"] = "valid-woman"
+    # Its gender also picks the voice (speech/voices.py).
+    avatar_model: Literal["valid-woman", "valid-man", "procedural"] = Field(
+        "valid-woman", validation_alias=AliasChoices("AVATAR_MODEL", "AVATAR_BRIDGE_AVATAR_MODEL", "avatar_model")
+    )
     # Development only: the demo page mints shop customer tokens with it (api/demo_sign_in.py), the
     # same variable the action server checks them with. Unused in production, which never mints.
     shop_token_secret: SecretStr = Field(
@@ -157,10 +160,7 @@ class Settings(BaseSettings):
     piper_voice_de: str | None = None
     # The operator's own voices (.onnx + .onnx.json, pinned by SHA-256; avatar_bridge/speech/manifest.py).
     voice_manifest: Path | None = None
-    # The avatar the web client shows (the same AVATAR_MODEL setting): its gender picks the voice.
-    avatar_model: str | None = Field(
-        None, validation_alias=AliasChoices("AVATAR_MODEL", "AVATAR_BRIDGE_AVATAR_MODEL", "avatar_model")
-    )
+    # The voice's gender; unset: the avatar's (avatar_model above, speech/voices.py).
     avatar_voice_gender: Literal["female", "male"] | None = None
     # Piper runs in separate worker programs (speech_worker/, GPL boundary); each holds its voices.
     piper_workers: int = Field(2, ge=1, le=8)

@@ -11,9 +11,7 @@ setup installs is en_US-joe-medium (male, CC0), so by default
   naming it in AVATAR_BRIDGE_PIPER_VOICE_EN / _DE.
 """
 
-import re
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.speech.manifest import ManifestError, PiperVoiceFiles
@@ -39,15 +37,15 @@ class VoiceChoice:
         return self.piper.voice_id if self.piper is not None else self.espeak_voice
 
 
+# The shipped avatars' genders (web_client/public/avatars/manifest.json); the procedural head is a woman.
+AVATAR_GENDERS = {"valid-woman": FEMALE, "valid-man": MALE, "procedural": FEMALE}
+
+
 def avatar_gender(settings: Settings) -> str:
-    """The configured gender, else the one the avatar file's name says (VALID's "White_F_1_Busi.glb"
-    is a woman, "..._M_..." a man), else female: the default avatar is a woman."""
+    """The configured voice gender, else the avatar's."""
     if settings.avatar_voice_gender:
         return settings.avatar_voice_gender
-    name = PurePath(settings.avatar_model or "").name.lower()
-    if re.search(r"(^|[_\-.])(m|male|man)([_\-.]|$)", name):
-        return MALE
-    return FEMALE
+    return AVATAR_GENDERS.get(settings.avatar_model, FEMALE)
 
 
 def choose_voices(settings: Settings, manifest: dict[str, PiperVoiceFiles | None]) -> dict[str, VoiceChoice]:

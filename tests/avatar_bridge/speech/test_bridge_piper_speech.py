@@ -26,7 +26,7 @@ def speech(tmp_path_factory):
         speech_cache_dir=tmp_path_factory.mktemp("speech"),
         speech_workers=1,
         piper_workers=1,
-        avatar_model="White_M_1_Busi.glb",
+        avatar_model="valid-man",
     )
     service = SpeechService.create(settings)
     loop.run_until_complete(service.warm_up())

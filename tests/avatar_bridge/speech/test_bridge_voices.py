@@ -44,9 +44,9 @@ def test_a_tampered_voice_file_is_refused(tmp_path, manifest):
     "settings, gender",
     [
         ({}, "female"),  # the default avatar is a woman
-        ({"avatar_model": "avatars/White_F_1_Busi.glb"}, "female"),
-        ({"avatar_model": "avatars/White_M_1_Busi.glb"}, "male"),
-        ({"avatar_model": "White_M_1_Busi.glb", "avatar_voice_gender": "female"}, "female"),
+        ({"avatar_model": "valid-woman"}, "female"),
+        ({"avatar_model": "valid-man"}, "male"),
+        ({"avatar_model": "valid-man", "avatar_voice_gender": "female"}, "female"),
     ],
 )
 def test_the_voice_gender_follows_the_avatar(settings, gender):
@@ -54,7 +54,7 @@ def test_the_voice_gender_follows_the_avatar(settings, gender):
 
 
 def test_man_avatar_speaks_english_with_piper_and_german_with_espeak(manifest):
-    voices = choose_voices(Settings(avatar_model="White_M_1_Busi.glb"), manifest)
+    voices = choose_voices(Settings(avatar_model="valid-man"), manifest)
     assert (voices["en"].engine, voices["en"].name) == ("piper", JOE)
     assert (voices["de"].engine, voices["de"].name) == ("espeak", "de")
 
@@ -67,7 +67,7 @@ def test_woman_avatar_gets_espeaks_female_voice_not_a_mans(manifest):
 def test_an_operator_named_voice_wins_and_none_switches_piper_off(manifest):
     voices = choose_voices(Settings(piper_voice_en=JOE), manifest)
     assert voices["en"].engine == "piper" and voices["en"].espeak_voice == "en+f3"
-    male = Settings(avatar_model="White_M_1_Busi.glb")
+    male = Settings(avatar_model="valid-man")
     assert choose_voices(male.model_copy(update={"piper_voice_en": "none"}), manifest)["en"].engine == "espeak"
     assert choose_voices(male.model_copy(update={"speech_engine": "espeak"}), manifest)["en"].engine == "espeak"
 
