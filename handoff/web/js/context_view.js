@@ -25,7 +25,11 @@ const TITLE_KEYS = ["order_number", "invoice_number", "return_number", "name", "
 const HEADLINE_KEYS = ["total", "amount"];
 const WORDS = { order_number: "Order", invoice_number: "Invoice", return_number: "Return" };
 
+// Field names whose words alone would read wrong.
+const LABELS = { four_as: "Four A's", csat: "CSAT", sku: "SKU", eta: "Expected" };
+
 function label(key) {
+  if (LABELS[key]) return LABELS[key];
   const words = key.replaceAll("_", " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

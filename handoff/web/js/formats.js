@@ -78,7 +78,7 @@ export function formatField(key, value, record = {}) {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (MONEY_KEYS.has(key)) return formatMoney(value, record.currency);
-  if (key === "status" || key.endsWith("_status")) return statusLabel(value);
+  if (key === "status" || key.endsWith("_status") || key.endsWith("intent") || key.endsWith("reason") || key === "skill") return statusLabel(value);
   const when = formatWhen(value);
   if (when) return when;
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(2);

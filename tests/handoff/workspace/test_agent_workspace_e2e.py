@@ -161,6 +161,8 @@ def test_dates_amounts_statuses_and_the_emotion_chart_read_as_people_read_them(w
         found = ISO_DATE.search(text)
         assert not found, text[max(0, found.start() - 200) : found.end() + 50]
         assert "in_transit" not in text and "_" not in page.locator("#context .status").all_inner_texts().__str__()
+        context_text = page.locator("#context").inner_text()
+        assert "billing_double_charge" not in context_text and "Four as" not in context_text  # codes read as words
         assert re.search(r"[€£$]\d+\.\d{2}", page.locator("#context").inner_text())  # the order total
         chart = page.locator("#context svg.emotion-chart[role='img']")
         assert chart.count() == 1 and chart.locator("rect.chart-bar").count() == 5
