@@ -7,17 +7,12 @@ results/web_client/ so a failure can be inspected.
 
 from __future__ import annotations
 
-import io
-import os
-from pathlib import Path
-
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.screens import MAX_MEAN_DIFFERENCE, difference
+from tests.web_client.references import MAX_CHANGED_SHARE, REFERENCE_DIR, assert_matches_reference
 
-REFERENCE_DIR = Path(__file__).parent / "reference"
-OUTPUT_DIR = ROOT / "results" / "web_client"
 EXPRESSIONS = [
     "neutral",
     "attentive",
@@ -32,18 +27,6 @@ EXPRESSIONS = [
     "surprised",
     "thinking",
 ]
-# Software rendering is deterministic on one machine, but GPUs/drivers and Chromium versions shift
-# edges by a pixel: allow a small mean difference and few strongly differing pixels.
-MAX_MEAN_DIFFERENCE = 3.0  # per channel, 0..255
-MAX_CHANGED_SHARE = 0.01  # pixels differing by more than 48 in any channel
-
-
-def difference(actual: Image.Image, reference: Image.Image) -> tuple[float, float]:
-    diff = ImageChops.difference(actual.convert("RGB"), reference.convert("RGB"))
-    mean = sum(ImageStat.Stat(diff).mean) / 3
-    strong = diff.convert("L").point(lambda value: 255 if value > 48 else 0)
-    changed = ImageStat.Stat(strong).mean[0] / 255
-    return mean, changed
 
 
 @pytest.fixture(scope="module")
@@ -72,21 +55,8 @@ def test_expression_matches_reference(stage, bridge_url, model, name):
     )
     stage.wait_for_timeout(200)  # a few frames with the model in place
     assert stage.evaluate("window.__avatarDebug.avatar().expression") == name
-    actual = Image.open(io.BytesIO(stage.locator(".avatar-host").screenshot()))
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    file_name = f"{name}.png" if model == "procedural" else f"{model}-{name}.png"
-    actual.save(OUTPUT_DIR / file_name)
-    reference_path = REFERENCE_DIR / file_name
-    if os.environ.get("UPDATE_REFERENCES") == "1":
-        actual.save(reference_path)
-        return
-    assert reference_path.exists(), f"no reference for {name}: run with UPDATE_REFERENCES=1 and review it"
-    reference = Image.open(reference_path)
-    assert actual.size == reference.size
-    mean, changed = difference(actual, reference)
-    assert mean <= MAX_MEAN_DIFFERENCE and changed <= MAX_CHANGED_SHARE, (
-        f"{name}: mean difference {mean:.2f}, {changed:.2%} pixels changed (see {OUTPUT_DIR})"
-    )
+    file_name = name if model == "procedural" else f"{model}-{name}"
+    assert_matches_reference(stage.locator(".avatar-host").screenshot(), file_name)
 
 
 @pytest.mark.parametrize("prefix", ["", "valid-woman-"])
