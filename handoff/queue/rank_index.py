@@ -98,15 +98,19 @@ def case_of(row: dict) -> QueuedCase:
     )
 
 
-async def ranking_rows(redis: Redis, settings: HandoffSettings, ids: list[str]) -> dict[str, dict]:
-    """The RANKING_FIELDS of these entries (missing entries left out), by id."""
+async def ranking_rows(
+    redis: Redis, settings: HandoffSettings, ids: list[str], extra: tuple[str, ...] = ()
+) -> dict[str, dict]:
+    """The RANKING_FIELDS and `extra` fields of these entries (missing entries left out), by id:
+    a fraction of each entry (no chat line, no customer), for the steps that read the whole queue."""
     if not ids:
         return {}
+    names = RANKING_FIELDS + extra
     async with redis.pipeline(transaction=False) as pipe:
         for cid in ids:
-            pipe.hmget(settings.key("conv", cid), RANKING_FIELDS)
+            pipe.hmget(settings.key("conv", cid), names)
         rows = await pipe.execute()
-    fields = [zip(RANKING_FIELDS, row, strict=True) for row in rows if row[0] is not None]
+    fields = [zip(names, row, strict=True) for row in rows if row[0] is not None]
     found = [{name: value for name, value in pairs if value is not None} for pairs in fields]
     return {row["conversation_id"]: row for row in found}
 
