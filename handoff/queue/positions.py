@@ -18,12 +18,15 @@ from redis.exceptions import RedisError
 
 from handoff.core.config import HandoffSettings
 from handoff.queue.routing import AgentState, QueuedCase, queue_position, rank, serving_agents
-from handoff.queue.rank_index import case_of
+from handoff.queue.rank_index import case_of, ranking_rows
 from handoff.queue.store import QueueStore
 from handoff.queue.wait_estimate import WaitEstimate, WaitPolicy, estimate_wait
 from handoff.relay.deliveries import Deliveries
 
 logger = logging.getLogger(__name__)
+
+# The entry fields that hold what a waiting customer was last told (`_remember`).
+TOLD_FIELDS = ("position", "wait_range")
 
 
 class CoalescedRefresh:
@@ -107,7 +110,9 @@ class PositionNotices:
         """Sends each waiting customer their position and wait when either changed (one ranking
         per queue); the wait is a range, so the same position keeps the same words."""
         now = time.time()
-        rows = [row for row in await self.queue.many(await self.queue.queued_ids()) if row.get("state") == "queued"]
+        # What ranking needs and what each was told: HMGET, not the whole entries (every claim asks).
+        found = await ranking_rows(self.queue.redis, self.settings, await self.queue.queued_ids(), TOLD_FIELDS)
+        rows = [row for row in found.values() if row.get("state") == "queued"]
         if not rows:
             return
         agents = await self.queue.agent_states(now)

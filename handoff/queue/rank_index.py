@@ -1,18 +1,23 @@
 """The ranked index of the waiting conversations, so that claim next reads a handful of entries
 however long the queue is (docs/handoff.md "Routing and fair load").
 
-Keys (prefix ``handoff``):
-- ``rank:{skill}:{language}`` sorted set per route: every waiting conversation of that skill and
-  language, scored by its standing (routing.standing), lowest (best) first.
-- ``rank_index`` the weights the scores were computed with (`signature`).
+Keys (prefix ``handoff``), per route (a skill and a language):
+- ``rank:{skill}:{language}`` sorted set: every waiting conversation of the route, scored by its
+  standing (routing.standing), lowest (best) first. Claim next for an agent who may take any case.
+- ``rank_light:{skill}:{language}`` the route's light ones (distress below heavy_distress), scored
+  the same: claim next for a loaded agent, who may take only those...
+- ``rank_heavy:{skill}:{language}`` ...and the heavy ones that have waited heavy_override_seconds,
+  when no agent present for the route has less load: the route's heavy ones, scored by arrival
+  (requested_at), so the overdue ones are a prefix.
+- ``rank_index`` the rules the index was built with (`signature`).
 
 Why a stored score stays right: priority = distress_weight × distress + wait_weight × minutes
 waited + bonus, and every waiting case gains the same wait_weight per minute, so the order between
 two cases never changes while they wait. Standing is that priority with the shared part taken out
-(wait_weight × now), a number fixed at arrival. It changes only with the weights, which come from
-the settings: at start-up `ensure` rebuilds the index when the weights differ from those it was
-built with, when it is missing (data from before the index) or when it does not hold exactly the
-waiting conversations.
+(wait_weight × now), a number fixed at arrival. It changes only with the weights, and heaviness
+with heavy_distress, all from the settings: at start-up `ensure` rebuilds the index when they differ
+from those it was built with, when it is missing (data from before the index or from before its
+light and heavy keys) or when it does not hold exactly the waiting conversations.
 
 The steps that move a conversation in or out of the queue (store.py, scripts.py) move it in or out
 of the index in the same atomic step.
@@ -20,7 +25,6 @@ of the index in the same atomic step.
 
 from __future__ import annotations
 
-import heapq
 import logging
 from itertools import product
 
@@ -28,7 +32,7 @@ from redis.asyncio import Redis
 from redis.exceptions import WatchError
 
 from handoff.core.config import HandoffSettings
-from handoff.queue.routing import QueuedCase, RoutingRules, clamp01, standing
+from handoff.queue.routing import QueuedCase, RoutingRules, clamp01, is_heavy, standing
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +50,40 @@ def rank_key(settings: HandoffSettings, skill: str, language: str) -> str:
     return f"{rank_prefix(settings)}{skill}:{language}"
 
 
+def light_key(settings: HandoffSettings, skill: str, language: str) -> str:
+    return settings.key("rank_light", f"{skill}:{language}")
+
+
+def heavy_key(settings: HandoffSettings, skill: str, language: str) -> str:
+    return settings.key("rank_heavy", f"{skill}:{language}")
+
+
+def index_prefixes(settings: HandoffSettings) -> list[str]:
+    """The three kinds of index key without their route, as the Lua scripts take them."""
+    return [rank_prefix(settings), settings.key("rank_light", ""), settings.key("rank_heavy", "")]
+
+
+def index_entries(settings: HandoffSettings, case: QueuedCase, rules: RoutingRules) -> dict[str, float]:
+    """Where a waiting case goes in the index: index key → its score there."""
+    score = standing(case, rules)
+    if is_heavy(case, rules):
+        return {
+            rank_key(settings, case.skill, case.language): score,
+            heavy_key(settings, case.skill, case.language): case.requested_at,
+        }
+    return {rank_key(settings, case.skill, case.language): score, light_key(settings, case.skill, case.language): score}
+
+
 def route_keys(settings: HandoffSettings, skills: list[str], languages: list[str]) -> list[str]:
     """The index keys of the routes an agent with these skills and languages serves."""
     return [rank_key(settings, skill, language) for skill, language in product(skills, languages)]
 
 
 def signature(rules: RoutingRules) -> str:
-    return f"v1 distress_weight={rules.distress_weight!r} wait_weight_per_minute={rules.wait_weight_per_minute!r}"
+    return (
+        f"v2 distress_weight={rules.distress_weight!r} wait_weight_per_minute={rules.wait_weight_per_minute!r}"
+        f" heavy_distress={rules.heavy_distress!r}"
+    )
 
 
 def case_of(row: dict) -> QueuedCase:
@@ -67,30 +98,21 @@ def case_of(row: dict) -> QueuedCase:
     )
 
 
-async def ranking_rows(redis: Redis, settings: HandoffSettings, ids: list[str]) -> dict[str, dict]:
-    """The RANKING_FIELDS of these entries (missing entries left out), by id."""
+async def ranking_rows(
+    redis: Redis, settings: HandoffSettings, ids: list[str], extra: tuple[str, ...] = ()
+) -> dict[str, dict]:
+    """The RANKING_FIELDS and `extra` fields of these entries (missing entries left out), by id:
+    a fraction of each entry (no chat line, no customer), for the steps that read the whole queue."""
     if not ids:
         return {}
+    names = RANKING_FIELDS + extra
     async with redis.pipeline(transaction=False) as pipe:
         for cid in ids:
-            pipe.hmget(settings.key("conv", cid), RANKING_FIELDS)
+            pipe.hmget(settings.key("conv", cid), names)
         rows = await pipe.execute()
-    fields = [zip(RANKING_FIELDS, row, strict=True) for row in rows if row[0] is not None]
+    fields = [zip(names, row, strict=True) for row in rows if row[0] is not None]
     found = [{name: value for name, value in pairs if value is not None} for pairs in fields]
     return {row["conversation_id"]: row for row in found}
-
-
-async def heads(redis: Redis, keys: list[str], limit: int) -> tuple[list[tuple[str, str]], bool]:
-    """The first `limit` waiting conversations across these index keys, best first, as (id, index
-    key); and whether any key holds more. The first `limit` of the merge are exactly the first
-    `limit` of all of them: no key can put more than `limit` there."""
-    async with redis.pipeline(transaction=False) as pipe:
-        for key in keys:
-            pipe.zrange(key, 0, limit - 1, withscores=True)
-        pages = await pipe.execute()
-    merged = heapq.merge(*([(score, cid, key) for cid, score in page] for key, page in zip(keys, pages, strict=True)))
-    first = [(cid, key) for _score, cid, key in merged][:limit]
-    return first, any(len(page) >= limit for page in pages)
 
 
 async def ensure(redis: Redis, settings: HandoffSettings, rules: RoutingRules) -> int | None:
@@ -111,11 +133,15 @@ async def _ensure_once(redis: Redis, settings: HandoffSettings, rules: RoutingRu
         # Every queue step changes `queue`: a rebuild that raced one is thrown away and redone.
         await pipe.watch(queue, meta)
         waiting = set(await pipe.zrange(queue, 0, -1))
-        index_keys = [key async for key in redis.scan_iter(match=f"{rank_prefix(settings)}*")]
-        indexed: set[str] = set()
-        for key in index_keys:
-            indexed.update(await redis.zrange(key, 0, -1))
-        if await pipe.get(meta) == signature(rules) and indexed == waiting:
+        index_keys: list[str] = []
+        members: list[list[str]] = []  # of each kind of key: the whole index, light, heavy
+        for prefix in index_prefixes(settings):
+            keys = [key async for key in redis.scan_iter(match=f"{prefix}*")]
+            index_keys += keys
+            members.append([cid for key in keys for cid in await redis.zrange(key, 0, -1)])
+        whole, light, heavy = (sorted(found) for found in members)
+        expected = sorted(waiting)
+        if await pipe.get(meta) == signature(rules) and whole == expected and sorted(light + heavy) == expected:
             await pipe.unwatch()
             return None
         rows = await ranking_rows(redis, settings, sorted(waiting))
@@ -124,7 +150,8 @@ async def _ensure_once(redis: Redis, settings: HandoffSettings, rules: RoutingRu
         if index_keys:
             pipe.delete(*index_keys)
         for case in cases:
-            pipe.zadd(rank_key(settings, case.skill, case.language), {case.conversation_id: standing(case, rules)})
+            for key, score in index_entries(settings, case, rules).items():
+                pipe.zadd(key, {case.conversation_id: score})
         pipe.set(meta, signature(rules))
         await pipe.execute()
     logger.info("ranked queue index rebuilt: %d waiting conversations", len(cases))

@@ -114,6 +114,21 @@ def eligible(agent: AgentState, case: QueuedCase) -> bool:
     return case.skill in agent.skills and case.language in agent.languages
 
 
+def overdue(case: QueuedCase, now: float, rules: RoutingRules) -> bool:
+    """Whether a heavy case has waited long enough to go to a loaded agent (`least_loaded`)."""
+    return now - case.requested_at >= rules.heavy_override_seconds
+
+
+def least_loaded(
+    agent: AgentState, skill: str, language: str, now: float, rules: RoutingRules, others: list[AgentState]
+) -> bool:
+    """Whether no agent present who serves this skill and language carries less load than `agent`."""
+    load = current_load(agent, now, rules)
+    route = QueuedCase("", skill, language, 0.0, 0.0)
+    candidates = [a for a in others if a.online and not a.paused and eligible(a, route)]
+    return all(load <= current_load(other, now, rules) + 1e-9 for other in candidates)
+
+
 def offer_refusal(
     agent: AgentState, case: QueuedCase, now: float, rules: RoutingRules, others: list[AgentState] = ()
 ) -> str | None:  # type: ignore[assignment]
@@ -127,11 +142,8 @@ def offer_refusal(
     load = current_load(agent, now, rules)
     if load < rules.load_threshold:
         return None
-    if now - case.requested_at >= rules.heavy_override_seconds:
-        # Waited long enough: the least-loaded eligible agent present may take it.
-        candidates = [a for a in others if a.online and not a.paused and eligible(a, case)]
-        if all(load <= current_load(other, now, rules) + 1e-9 for other in candidates):
-            return None
+    if overdue(case, now, rules) and least_loaded(agent, case.skill, case.language, now, rules, others):
+        return None  # waited long enough: the least-loaded eligible agent present may take it
     return f"your emotional load ({load:.2f}) is above {rules.load_threshold:.2f}: take a lighter case first"
 
 

@@ -12,7 +12,8 @@ Keys (prefix ``handoff``):
   (``customer:<the bridge's message id>``: a replayed inbox entry is one line;
   ``joined:<supervisor>``: one "joined" line however many barge-ins race).
 - ``queue`` sorted set of waiting conversation ids (score = requested_at); ``rank:{skill}:{language}``
-  the same ones per route, best first (handoff/queue/rank_index.py);
+  the same ones per route, best first, and ``rank_light:`` / ``rank_heavy:`` split by heaviness
+  (handoff/queue/rank_index.py);
   ``live`` sorted set of queued and assigned ones; ``agent:{u}:convs`` set of an agent's ones.
 - ``agent:{u}`` hash: display_name, skills, languages, paused, load, load_ts;
   ``presence`` sorted set username → last time their console was connected.
@@ -27,8 +28,8 @@ from redis.asyncio import Redis
 from handoff.auth.tokens import AuthUser
 from handoff.core.config import HandoffSettings
 from handoff.queue import rank_index, scripts
-from handoff.queue.rank_index import case_of, rank_key, rank_prefix
-from handoff.queue.routing import AgentState, QueuedCase, RoutingRules, standing
+from handoff.queue.rank_index import case_of, heavy_key, index_entries, index_prefixes, light_key, rank_key
+from handoff.queue.routing import AgentState, QueuedCase, RoutingRules
 
 # Handle times kept per skill and for all skills: enough for a steady median (wait_estimate.py).
 HANDLE_SAMPLES = 50
@@ -45,7 +46,7 @@ class QueueStore:
         self.rules = RoutingRules.from_settings(settings)
         self._claim = redis.register_script(scripts.CLAIM)
         self._claim_best = redis.register_script(scripts.CLAIM_BEST)
-        self._claim_first = redis.register_script(scripts.CLAIM_FIRST)
+        self._claim_lighter = redis.register_script(scripts.CLAIM_LIGHTER)
         self._set_last_line = redis.register_script(scripts.SET_LAST_LINE)
         self._release = redis.register_script(scripts.RELEASE)
         self._finish = redis.register_script(scripts.FINISH)
@@ -91,8 +92,8 @@ class QueueStore:
                 pipe.hset(key, mapping={**fields, "state": "queued", "agent": "", "agent_display": ""})
                 pipe.zadd(self.k("queue"), {cid: float(conv["requested_at"])})
                 pipe.zadd(self.k("live"), {cid: float(conv["requested_at"])})
-                case = case_of(conv)
-                pipe.zadd(rank_key(self.settings, case.skill, case.language), {cid: standing(case, self.rules)})
+                for index, score in index_entries(self.settings, case_of(conv), self.rules).items():
+                    pipe.zadd(index, {cid: score})
             pipe.incr(self.k("version"))
             await pipe.execute()
         return True
@@ -129,7 +130,7 @@ class QueueStore:
 
     async def claim(self, cid: str, user: AuthUser, now: float | None = None) -> bool:
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
-        args = [cid, user.username, user.display_name, now or time.time(), rank_prefix(self.settings)]
+        args = [cid, user.username, user.display_name, now or time.time(), *index_prefixes(self.settings)]
         return bool(await self._claim(keys=keys, args=args))
 
     async def claim_best(self, index_keys: list[str], user: AuthUser, now: float | None = None) -> str | None:
@@ -139,33 +140,54 @@ class QueueStore:
         args = [*self._claim_args(user, now), *index_keys]
         return await self._claim_best(keys=self._claim_keys(user), args=args) or None
 
-    async def claim_first(
-        self, candidates: list[tuple[str, str]], user: AuthUser, now: float | None = None
+    async def claim_lighter(
+        self, routes: list[tuple[str, str]], overdue: set[tuple[str, str]], user: AuthUser, now: float
     ) -> str | None:
-        """Claims the first of `candidates` (id, its index key) still waiting; its id, or None."""
-        if not candidates:
+        """Claims the best light case of these routes (skill, language), or heavy case requested
+        heavy_override_seconds before `now` on the `overdue` routes (scripts.CLAIM_LIGHTER); its id,
+        or None if none waits."""
+        if not routes:
             return None
-        args = [*self._claim_args(user, now), *(item for pair in candidates for item in pair)]
-        return await self._claim_first(keys=self._claim_keys(user), args=args) or None
+        cutoff = now - self.rules.heavy_override_seconds
+        per_route = [
+            (
+                light_key(self.settings, *route),
+                heavy_key(self.settings, *route) if route in overdue else "",
+                rank_key(self.settings, *route),
+            )
+            for route in routes
+        ]
+        args = [*self._claim_args(user, now), cutoff, *(key for keys in per_route for key in keys)]
+        return await self._claim_lighter(keys=self._claim_keys(user), args=args) or None
+
+    async def overdue_heavy(self, routes: list[tuple[str, str]], now: float) -> list[tuple[str, str]]:
+        """The routes with a heavy case waiting since heavy_override_seconds before `now` or longer."""
+        cutoff = now - self.rules.heavy_override_seconds
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for route in routes:
+                pipe.zcount(heavy_key(self.settings, *route), "-inf", cutoff)
+            counts = await pipe.execute()
+        return [route for route, count in zip(routes, counts, strict=True) if count]
 
     def _claim_keys(self, user: AuthUser) -> list[str]:
         return [self.k("queue"), self.k("agent", user.username, "convs"), self.k("version")]
 
     def _claim_args(self, user: AuthUser, now: float | None) -> list:
-        return [self.conv_key(""), user.username, user.display_name, now or time.time()]
+        return [self.conv_key(""), user.username, user.display_name, now or time.time(), *index_prefixes(self.settings)]
 
     async def release(self, cid: str, username: str) -> bool:
         row = await self.redis.hgetall(self.conv_key(cid))
         if not row:
             return False
-        # The fields the score comes from stay as they are while the conversation is live.
-        score = standing(case_of(row), self.rules)
+        # The fields the scores come from stay as they are while the conversation is live.
+        entries = index_entries(self.settings, case_of(row), self.rules)
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent", username, "convs"), self.k("version")]
-        return bool(await self._release(keys=keys, args=[cid, username, rank_prefix(self.settings), score]))
+        args = [cid, username, *(item for pair in entries.items() for item in pair)]
+        return bool(await self._release(keys=keys, args=args))
 
     async def finish(self, cid: str, username: str | None, now: float | None = None) -> bool:
         keys = [self.conv_key(cid), self.k("queue"), self.k("agent") + ":", self.k("version"), self.k("live")]
-        args = [cid, username or "", now or time.time(), rank_prefix(self.settings)]
+        args = [cid, username or "", now or time.time(), *index_prefixes(self.settings)]
         return bool(await self._finish(keys=keys, args=args))
 
     # --- chat lines ------------------------------------------------------------------------------

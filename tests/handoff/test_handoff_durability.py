@@ -83,7 +83,8 @@ def _claim_process(redis_url: str, prefix: str, username: str, queue: multiproce
     won = []
     for i in range(CONVERSATIONS):
         keys = [f"{prefix}:conv:proc-{i}", f"{prefix}:queue", f"{prefix}:agent:{username}:convs", f"{prefix}:version"]
-        if script(keys=keys, args=[f"proc-{i}", username, username, time.time(), f"{prefix}:rank:"]):
+        prefixes = [f"{prefix}:rank:", f"{prefix}:rank_light:", f"{prefix}:rank_heavy:"]
+        if script(keys=keys, args=[f"proc-{i}", username, username, time.time(), *prefixes]):
             won.append(i)
     queue.put((username, won))
 

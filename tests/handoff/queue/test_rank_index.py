@@ -12,8 +12,8 @@ from handoff.app import create_app
 from handoff.auth.tokens import AuthUser
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from handoff.core.redis import async_redis
-from handoff.queue.rank_index import case_of, rank_prefix
-from handoff.queue.routing import rank, standing
+from handoff.queue.rank_index import case_of, index_entries, index_prefixes, rank_prefix
+from handoff.queue.routing import rank
 from handoff.queue.service import HandoffError, HandoffService
 from handoff.queue.store import QueueStore
 from tests.handoff.conftest import handoff_record, make_settings
@@ -23,18 +23,22 @@ MIA = AuthUser("mia", "Mia", "agent", ["billing", "technical", "general"], ["en"
 
 
 async def assert_index_matches(store: QueueStore) -> None:
-    """Every index key holds the waiting conversations of its route, scored by their standing."""
+    """Every index key holds the waiting conversations of its route, in order: the whole index and
+    the light keys scored by standing (in routing.rank's order), the heavy keys by arrival."""
     waiting = [row for row in await store.many(await store.queued_ids()) if row.get("state") == "queued"]
-    routes: dict[str, list] = {}
-    for row in waiting:
-        case = case_of(row)
-        routes.setdefault(f"{rank_prefix(store.settings)}{case.skill}:{case.language}", []).append(case)
-    keys = [key async for key in store.redis.scan_iter(match=f"{rank_prefix(store.settings)}*")]
-    assert sorted([key for key in keys if await store.redis.zcard(key)]) == sorted(routes)
-    for key, cases in routes.items():
-        indexed = await store.redis.zrange(key, 0, -1, withscores=True)
-        assert [cid for cid, _score in indexed] == [case.conversation_id for case in rank(cases, store.rules)]
-        assert [score for _cid, score in indexed] == [standing(case, store.rules) for case in rank(cases, store.rules)]
+    expected: dict[str, list[tuple[str, float]]] = {}
+    for case in rank([case_of(row) for row in waiting], store.rules):
+        for key, score in index_entries(store.settings, case, store.rules).items():
+            expected.setdefault(key, []).append((case.conversation_id, score))
+    for key, entries in expected.items():
+        if key.startswith(index_prefixes(store.settings)[2]):
+            entries.sort(key=lambda entry: (entry[1], entry[0]))  # heavy: by arrival, then id
+    indexed = {}
+    for prefix in index_prefixes(store.settings):
+        async for key in store.redis.scan_iter(match=f"{prefix}*"):
+            if entries := await store.redis.zrange(key, 0, -1, withscores=True):
+                indexed[key] = [(cid, score) for cid, score in entries]
+    assert indexed == expected
 
 
 def run(settings, scenario) -> object:  # noqa: ANN001
@@ -154,4 +158,31 @@ def test_the_index_is_built_at_start_up_from_data_without_it(redis_server, tmp_p
         return rebuilt
 
     assert run(settings, check) == [None, 30, None]
+    plain.close()
+
+
+def test_an_index_without_light_and_heavy_keys_is_rebuilt_at_start_up(redis_server, tmp_path, customer_db_url) -> None:  # noqa: ANN001
+    settings = make_settings(redis_server.url, tmp_path / "h.db", customer_db_url)
+    asyncio.run(seed_waiting(settings, varied_cases(30, "v1")))
+    plain = redis_server.client()
+    # What the first version of the index left: the whole index per route, its own signature.
+    light, heavy = index_prefixes(settings)[1:]
+    for key in [*plain.scan_iter(match=f"{light}*"), *plain.scan_iter(match=f"{heavy}*")]:
+        plain.delete(key)
+    plain.set(settings.key("rank_index"), "v1 distress_weight=60.0 wait_weight_per_minute=10.0")
+    with TestClient(create_app(settings, run_workers=False)):
+        pass  # the start-up rebuilds it
+
+    async def check(service: HandoffService) -> int | None:
+        await assert_index_matches(service.queue)
+        return await service.queue.ensure_rank_index()  # right now: left alone
+
+    assert run(settings, check) is None
+    # A changed heavy_distress splits the cases differently: rebuilt with it.
+    resplit = settings.model_copy(update={"heavy_distress": 0.45})
+
+    async def again(service: HandoffService) -> int | None:
+        return await QueueStore(service.queue.redis, resplit).ensure_rank_index()
+
+    assert run(settings, again) == 30
     plain.close()
