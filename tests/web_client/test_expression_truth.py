@@ -78,6 +78,7 @@ def test_a_bad_avatar_file_falls_back_to_the_procedural_head_with_a_clear_error(
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         with static_server(tmp_path) as shop:
             page.goto(f"{shop}/shop.html?lang=en&avatar=glb&avatar_url=/broken.glb")
+            page.locator(".launcher").click()  # the embedded widget starts closed
             page.wait_for_function(
                 "window.__avatarDebug && window.__avatarDebug.avatar().loadError !== null", timeout=30_000
             )

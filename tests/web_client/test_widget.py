@@ -101,8 +101,15 @@ def test_the_launcher_opens_and_closes_the_chat_and_keeps_the_conversation(chrom
         )
         # A reply that arrives while the chat is closed is counted on the launcher.
         launcher.click()
-        send(page, "Where is my order 40010002?")
-        page.locator(".minimise").click()
+        # Sent and minimised in one task, so the reply cannot arrive while the chat is still open.
+        page.evaluate(
+            """() => {
+              const root = document.querySelector('#avatar-assistant').shadowRoot;
+              root.querySelector('#assistant-input').value = 'Where is my order 40010002?';
+              root.querySelector('form.composer').requestSubmit();
+              root.querySelector('.minimise').click();
+            }"""
+        )
         page.locator(".unread-badge").wait_for(timeout=REPLY_TIMEOUT_MS)
         assert "new" in launcher.get_attribute("aria-label")
         launcher.click()
