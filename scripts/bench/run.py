@@ -102,61 +102,38 @@ def services_for(parts: list[str], settings: LauncherSettings) -> list[ServiceSp
     return specs
 
 
-def web_client_section(settings: LauncherSettings) -> str:
-    """Avatar frame time in headless Chromium and the widget's size (scripts/bench/web_client.py)."""
+def script_section(heading: str, script: str, *args: str, python: str = ".venv/bin/python") -> str:
+    """The Markdown section a benchmark script prints, or one saying that it failed."""
     result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/web_client.py"), "--bridge", settings.bridge_url],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        [str(ROOT / python), str(ROOT / script), *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        return f"## Web client\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
+        return f"{heading}\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
     return result.stdout.strip() + "\n"
+
+
+def web_client_section(settings: LauncherSettings) -> str:
+    """Avatar frame time in headless Chromium and the widget's size."""
+    return script_section("## Web client", "scripts/bench/web_client.py", "--bridge", settings.bridge_url)
 
 
 def speech_section() -> str:
-    """Piper against espeak-ng through the bridge's speech service (scripts/bench/speech_engines.py);
-    needs no running system."""
-    result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/speech_engines.py")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        return f"## Speech synthesis\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
-    return result.stdout.strip() + "\n"
+    """Piper against espeak-ng through the bridge's speech service; needs no running system."""
+    return script_section("## Speech synthesis", "scripts/bench/speech_engines.py")
 
 
 def speech_in_section() -> str:
-    """Whisper through the bridge's recogniser pool (scripts/bench/speech_recognition.py); needs no running system."""
-    result = subprocess.run(
-        [str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/bench/speech_recognition.py")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        return f"## Speech recognition\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n"
-    return result.stdout.strip() + "\n"
+    """Whisper through the bridge's recogniser pool; needs no running system."""
+    return script_section("## Speech recognition", "scripts/bench/speech_recognition.py")
 
 
 def extra_sections() -> list[str]:
     """Sections that other parts of the system print (each script prints Markdown)."""
     sections = []
-    emotion_bench = ROOT / "scripts" / "emotion" / "bench.py"
-    if emotion_bench.exists():
-        result = subprocess.run(
-            [str(ROOT / ".venv-rasa/bin/python"), str(emotion_bench)], cwd=ROOT, capture_output=True, text=True
+    if (ROOT / "scripts" / "emotion" / "bench.py").exists():
+        sections.append(
+            script_section("## Emotion classifier", "scripts/emotion/bench.py", python=".venv-rasa/bin/python")
         )
-        if result.returncode == 0:
-            sections.append(result.stdout.strip() + "\n")
-        else:
-            sections.append(f"## Emotion classifier\n\nThe benchmark failed:\n\n```\n{result.stderr[-2000:]}\n```\n")
     return sections
 
 
