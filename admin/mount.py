@@ -3,11 +3,11 @@
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from admin.api import dashboard, escalation, incidents, intents, pages, tone, training
+from admin.api import avatar, dashboard, escalation, incidents, intents, pages, tone, training
 from admin.api.pages import WEB
 from admin.host import AdminHost
 
-ROUTERS = (pages, intents, training, escalation, tone, incidents, dashboard)
+ROUTERS = (pages, intents, training, escalation, tone, avatar, incidents, dashboard)
 
 
 def mount_admin(app: FastAPI, host: AdminHost) -> None:

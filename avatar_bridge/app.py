@@ -6,7 +6,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.responses import Response
 
-from avatar_bridge.api import audio, health, nlg, tone, web_client, websocket, avatar_model, widget_config
+from avatar_bridge.api import (
+    audio,
+    avatar_choice,
+    avatar_model,
+    health,
+    nlg,
+    tone,
+    web_client,
+    websocket,
+    widget_config,
+)
 from avatar_bridge.core.config import Settings
 from avatar_bridge.core.guard import guard_config
 from avatar_bridge.core.metrics import BridgeMetrics
@@ -28,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await services.stop()
 
     app = FastAPI(title="Avatar bridge", version="1", lifespan=lifespan)
-    for module in (health, nlg, audio, websocket, web_client, widget_config, avatar_model, tone):
+    # avatar_choice before tone: /internal/tone/avatar is not one of tone's /internal/tone/{document}.
+    for module in (health, nlg, audio, websocket, web_client, widget_config, avatar_model, avatar_choice, tone):
         app.include_router(module.router)
     app.state.metrics = metrics
     # Rate limits, body size, security headers (docs/operations.md "Hardening").

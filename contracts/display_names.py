@@ -1,4 +1,4 @@
-"""Readable names for intent and reason codes (contracts/display_names.yml), one table for every
+"""Readable names for intent, reason and avatar codes (contracts/display_names.yml), one table for every
 screen that shows them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 PATH = Path(__file__).with_name("display_names.yml")
-KINDS = ("intents", "reasons")
+KINDS = ("intents", "reasons", "avatars")
 
 
 @cache
@@ -24,7 +24,7 @@ def humanise(code: str) -> str:
 
 
 def display_name(kind: str, code: str | None) -> str:
-    """The readable name of an intent or reason code (`kind`: "intents" or "reasons")."""
+    """The readable name of an intent, reason or avatar code (`kind`: one of KINDS)."""
     if not code:
         return "–"
     return _table()[kind].get(code) or humanise(code)

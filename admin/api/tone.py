@@ -25,7 +25,7 @@ def _checked(document_id: str) -> str:
     return document_id
 
 
-async def _relay(call):  # noqa: ANN001, ANN202 - one place that turns bridge failures into answers
+async def relay_to_bridge(call):  # noqa: ANN001, ANN202 - one place that turns bridge failures into answers
     try:
         return await call
     except ToneNotFound as error:
@@ -36,14 +36,14 @@ async def _relay(call):  # noqa: ANN001, ANN202 - one place that turns bridge fa
 
 @router.get("")
 async def list_files(_user: AdminUser, admin: Admin) -> dict:
-    answer = await _relay(admin.tone.documents())
+    answer = await relay_to_bridge(admin.tone.documents())
     return {"files": answer["documents"], "applies": answer["applies"]}
 
 
 @router.get("/expression-form")
 async def read_expression_form(_user: AdminUser, admin: Admin) -> dict:
     """The expression table as values for the form (the bridge's /internal/tone/expression-table/form)."""
-    return await _relay(admin.tone.table_form())
+    return await relay_to_bridge(admin.tone.table_form())
 
 
 @router.put("/expression-form", response_model=None)
@@ -52,7 +52,7 @@ async def save_expression_form(body: dict, _user: AdminUser, admin: Admin) -> di
     if len(str(body)) > 200_000:
         raise HTTPException(413, "The form is too large.")
     try:
-        return await _relay(admin.tone.save_table_form(body))
+        return await relay_to_bridge(admin.tone.save_table_form(body))
     except ToneRejected as error:
         return problems_response(422, "Nothing was saved.", error.problems)
 
@@ -69,12 +69,12 @@ async def face_preview(_user: AdminUser, admin: Admin) -> dict:
 
 @router.get("/{file_id}")
 async def read_file(file_id: str, _user: AdminUser, admin: Admin) -> dict:
-    return await _relay(admin.tone.read(_checked(file_id)))
+    return await relay_to_bridge(admin.tone.read(_checked(file_id)))
 
 
 @router.put("/{file_id}", response_model=None)
 async def save_file(file_id: str, body: ToneBody, _user: AdminUser, admin: Admin) -> dict | JSONResponse:
     try:
-        return await _relay(admin.tone.replace(_checked(file_id), body.text))
+        return await relay_to_bridge(admin.tone.replace(_checked(file_id), body.text))
     except ToneRejected as error:
         return problems_response(422, "The file was not saved.", error.problems)

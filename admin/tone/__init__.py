@@ -1,4 +1,4 @@
-"""The avatar's expression table and locale playbooks, edited through the avatar bridge's internal
+"""The avatar's expression table, locale playbooks and the avatar shown, edited through the avatar bridge's internal
 interface (/internal/tone, avatar_bridge/api/tone.py): the bridge owns these files, checks a
 replacement with its own loaders and applies it live. The console only carries text to and fro.
 """
@@ -54,6 +54,12 @@ class BridgeTone:
 
     async def save_table_form(self, form: dict) -> dict:
         return await self._call("PUT", "/expression-table/form", json=form)
+
+    async def avatar(self) -> dict:
+        return await self._call("GET", "/avatar")
+
+    async def choose_avatar(self, avatar: str, changed_by: str) -> dict:
+        return await self._call("PUT", "/avatar", json={"avatar": avatar, "changed_by": changed_by})
 
     async def aclose(self) -> None:
         await self._http.aclose()

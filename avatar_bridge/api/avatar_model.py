@@ -1,4 +1,5 @@
-"""The avatar the page shows: `GET /avatar.json` (the deployment's choice, docs/protocol.md "Avatar")
+"""The avatar the page shows: `GET /avatar.json` (the admin's choice, else the deployment's;
+docs/protocol.md "Avatar")
 and `GET /avatars/{file}` (the shipped models, from the built web client)."""
 
 import asyncio
@@ -6,7 +7,7 @@ import asyncio
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import FileResponse, JSONResponse
 
-from avatar_bridge.api.deps import SettingsDep
+from avatar_bridge.api.deps import ServicesDep, SettingsDep
 from avatar_bridge.api.web_client import NOT_BUILT
 from avatar_bridge.avatars.catalogue import Catalogue, CatalogueError
 
@@ -23,9 +24,11 @@ async def _catalogue(settings: SettingsDep) -> Catalogue:
 
 
 @router.get("/avatar.json", include_in_schema=False)
-async def avatar_config(settings: SettingsDep) -> JSONResponse:
+async def avatar_config(services: ServicesDep) -> JSONResponse:
+    settings = services.settings
     catalogue = await _catalogue(settings)
-    config = catalogue.page_config(settings.avatar_model, test_hooks=not settings.production)
+    # Read per request: a choice made in the admin console reaches the next page load.
+    config = catalogue.page_config(services.avatar.current.avatar, test_hooks=not settings.production)
     return JSONResponse(config, headers={**SHARED, "Cache-Control": "no-cache"})
 
 

@@ -110,7 +110,8 @@ class Settings(BaseSettings):
     expression_table_path: Path = PACKAGE_DIR / "expression" / "table.yml"
     # Per-sentence reply kinds, so the face follows each sentence (avatar_bridge/expression/sentences.py).
     sentence_kinds_path: Path = PACKAGE_DIR / "expression" / "sentence_kinds.yml"
-    # How often each instance looks for tone files changed elsewhere (avatar_bridge/tone/live.py).
+    # How often each instance looks for tone files and the avatar choice changed elsewhere
+    # (avatar_bridge/tone/live.py).
     tone_watch_s: float = Field(2.0, gt=0)
     # Below this model confidence the customer's emotion is treated as neutral.
     emotion_min_confidence: float = Field(0.45, ge=0, le=1)
@@ -130,12 +131,16 @@ class Settings(BaseSettings):
     widget_greeting_de: Greeting | None = Field(
         None, validation_alias=AliasChoices("WIDGET_GREETING_DE", "widget_greeting_de")
     )
-    # The avatar the page shows (GET /avatar.json): a realistic model shipped with the client
-    # (web_client/public/avatars/manifest.json) or `procedural`, the light head built in code.
-    # Its gender also picks the voice (speech/voices.py).
+    # The avatar the page shows (GET /avatar.json) until an admin chooses another one in the console:
+    # a realistic model shipped with the client (web_client/public/avatars/manifest.json) or
+    # `procedural`, the light head built in code (the ids: contracts/avatars.yml). Its gender also
+    # picks the voice (speech/voices.py).
     avatar_model: Literal["valid-woman", "valid-man", "procedural"] = Field(
         "valid-woman", validation_alias=AliasChoices("AVATAR_MODEL", "AVATAR_BRIDGE_AVATAR_MODEL", "avatar_model")
     )
+    # Where the admin console's avatar choice is kept (avatar_bridge/tone/avatar_choice.py); every
+    # instance reads it (share the folder between instances). No file: avatar_model above.
+    avatar_choice_path: Path = REPOSITORY_ROOT / "var" / "avatar_bridge" / "settings" / "avatar.yml"
     # Development only: the demo page mints shop customer tokens with it (api/demo_sign_in.py), the
     # same variable the action server checks them with. Unused in production, which never mints.
     shop_token_secret: SecretStr = Field(
@@ -160,7 +165,7 @@ class Settings(BaseSettings):
     piper_voice_de: str | None = None
     # The operator's own voices (.onnx + .onnx.json, pinned by SHA-256; avatar_bridge/speech/manifest.py).
     voice_manifest: Path | None = None
-    # The voice's gender; unset: the avatar's (avatar_model above, speech/voices.py).
+    # The voice's gender; unset: the shown avatar's (the admin's choice, else avatar_model above).
     avatar_voice_gender: Literal["female", "male"] | None = None
     # Piper runs in separate worker programs (speech_worker/, GPL boundary); each holds its voices.
     piper_workers: int = Field(2, ge=1, le=8)

@@ -27,7 +27,8 @@ from avatar_bridge.sessions.hub import SessionHub
 from avatar_bridge.sessions.store import SessionStore
 from avatar_bridge.sessions.turns import TurnRunner
 from avatar_bridge.tone.documents import ToneFiles
-from avatar_bridge.tone.live import LiveTone
+from avatar_bridge.tone.avatar_choice import LiveAvatar
+from avatar_bridge.tone.live import LiveTone, watch_for_changes
 from avatar_bridge.speech.service import SpeechService
 from avatar_bridge.speech_in.recogniser import SpeechRecogniser
 from avatar_bridge.wording.acknowledger import Acknowledger
@@ -51,6 +52,7 @@ class BridgeServices:
     nlg: NlgComposer
     speech: SpeechService | None
     tone: LiveTone
+    avatar: LiveAvatar
     recogniser: SpeechRecogniser | None = None
     background: set[asyncio.Task] = field(default_factory=set)
 
@@ -61,6 +63,7 @@ class BridgeServices:
         tone_files = ToneFiles(settings.expression_table_path, settings.playbook_dir, settings.reply_kinds_path)
         planner, playbooks = tone_files.load(schemas)
         tone = LiveTone(tone_files, schemas, planner, playbooks)
+        avatar = LiveAvatar(settings.avatar_choice_path, settings.avatar_model)
         responses = DomainResponses(settings.response_paths)
         responses.reload_if_changed()
         codec = ProtocolCodec(schemas, settings.max_frame_bytes, settings.max_text_chars)
@@ -75,7 +78,7 @@ class BridgeServices:
         rasa = RasaClient(
             settings.rasa_base, http, RasaJwt(settings.rasa_jwt_secret.get_secret_value(), "avatar-bridge")
         )
-        speech = SpeechService.create(settings) if settings.speech_enabled else None
+        speech = SpeechService.create(settings, lambda: avatar.current.avatar) if settings.speech_enabled else None
 
         store = SessionStore(redis, settings)
         hub = SessionHub(store, hub_codec, settings, inline_audio=speech.audio_base64 if speech else _no_audio)
@@ -114,12 +117,13 @@ class BridgeServices:
             if settings.speech_in_enabled
             else None
         )
-        services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech, tone, recogniser)
+        services = cls(settings, redis, http, schemas, codec, rasa, hub, nlg, speech, tone, avatar, recogniser)
 
         services.spawn(DeliveryListener(redis, hub, schemas, settings).run(), "deliveries")
         services.spawn(FrameNotices(redis, hub, settings).run(), "frame-notices")
         services.spawn(keep_alive(hub), "instance-heartbeat")
         services.spawn(tone.watch(settings.tone_watch_s), "tone-watch")
+        services.spawn(watch_for_changes(avatar, settings.tone_watch_s, "the avatar choice"), "avatar-watch")
         if speech is not None:
             services.spawn(speech.warm_up(), "speech-warm-up")
         if recogniser is not None and settings.speech_in_warm_up:

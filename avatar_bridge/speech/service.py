@@ -1,6 +1,7 @@
 """The speech service the turn pipeline calls: text in, audio URL + visemes + words out.
 
-Each language has a voice (speech/voices.py): Piper, run in separate worker programs
+Each language has a voice for each avatar (speech/voices.py); the avatar shown now (the admin's
+choice, tone/avatar_choice.py) picks the set a new sentence is spoken with. Piper runs in separate worker programs
 (speech/piper_client.py), or espeak-ng, run in a process pool. Synthesis never runs on the event
 loop; results are cached on disk by text and voice settings, and identical requests in flight
 share one synthesis. A reply is spoken sentence by sentence (`speak_sentences`), so the first
@@ -28,6 +29,7 @@ from avatar_bridge.speech.piper_timeline import events_from_alignment, piper_req
 from avatar_bridge.speech.sentences import split_sentences
 from avatar_bridge.speech.timeline import viseme_timeline, word_timeline
 from avatar_bridge.speech.voices import VoiceChoice, choose_voices
+from contracts.avatars import avatar_ids
 
 logger = logging.getLogger(__name__)
 # Bump when the normaliser or the timelines change, so old cache entries are not reused.
@@ -62,27 +64,45 @@ class SpeechService:
         cache: SpeechCache,
         make_pool: Callable[[], Executor],
         voices: dict[str, VoiceChoice] | None = None,
+        voices_by_avatar: dict[str, dict[str, VoiceChoice]] | None = None,
+        avatar_now: Callable[[], str] | None = None,
     ) -> None:
         self._settings = settings
         self._cache = cache
         self._make_pool = make_pool
         self._pool = make_pool()
-        self.voices = voices or choose_voices(settings.model_copy(update={"speech_engine": "espeak"}), {})
+        default = voices or choose_voices(settings.model_copy(update={"speech_engine": "espeak"}), {})
+        # Without a live avatar (tests, tools) the one set `voices` speaks for every avatar.
+        self._voices_by_avatar = voices_by_avatar or {settings.avatar_model: default}
+        self._avatar_now = avatar_now or (lambda: settings.avatar_model)
+        self._default_voices = self._voices_by_avatar.get(settings.avatar_model, default)
         self._piper: PiperWorkers | None = None
-        if any(choice.engine == "piper" for choice in self.voices.values()):
+        if any(choice.engine == "piper" for voices in self._voices_by_avatar.values() for choice in voices.values()):
             self._piper = PiperWorkers(settings.piper_workers, settings.piper_timeout_s)
         self._piper_started: asyncio.Future | None = None
         self._normalisers = {language: Normaliser(Lexicon.load(language)) for language in LANGUAGES}
         self._in_flight: dict[str, asyncio.Future] = {}
 
     @classmethod
-    def create(cls, settings: Settings) -> "SpeechService":
-        """Chooses and verifies the voices (a voice file that fails its checksum stops the start)."""
-        voices = choose_voices(settings, load_manifest(settings.voice_manifest))
-        for choice in voices.values():
-            if choice.piper is not None:
-                choice.piper.verify()
-            logger.info("voice for %s: %s %s (%s)", choice.language, choice.engine, choice.name, choice.reason)
+    def create(cls, settings: Settings, avatar_now: Callable[[], str] | None = None) -> "SpeechService":
+        """Chooses and verifies the voices of every shipped avatar, so that an admin's later choice
+        cannot meet a broken voice file (a file that fails its checksum stops the start)."""
+        manifest = load_manifest(settings.voice_manifest)
+        voices_by_avatar = {avatar: choose_voices(settings, manifest, avatar) for avatar in avatar_ids()}
+        verified = set()
+        for avatar, voices in voices_by_avatar.items():
+            for choice in voices.values():
+                if choice.piper is not None and choice.piper.voice_id not in verified:
+                    choice.piper.verify()
+                    verified.add(choice.piper.voice_id)
+                logger.info(
+                    "voice for %s with %s: %s %s (%s)",
+                    choice.language,
+                    avatar,
+                    choice.engine,
+                    choice.name,
+                    choice.reason,
+                )
         cache = SpeechCache(settings.speech_cache_dir, settings.speech_cache_max_entries, settings.audio_secret())
         cache.prepare()
 
@@ -94,11 +114,17 @@ class SpeechService:
                 initializer=engine.initialise_worker,
             )
 
-        return cls(settings, cache, make_pool, voices)
+        return cls(settings, cache, make_pool, voices_by_avatar[settings.avatar_model], voices_by_avatar, avatar_now)
+
+    @property
+    def voices(self) -> dict[str, VoiceChoice]:
+        """The voices of the avatar shown now (each language)."""
+        return self._voices_by_avatar.get(self._avatar_now(), self._default_voices)
 
     async def warm_up(self) -> None:
         """Start every worker and load the voices before the first customer waits for them."""
-        await self._start_piper()
+        if any(choice.engine == "piper" for choice in self.voices.values()):
+            await self._start_piper()
         loop = asyncio.get_running_loop()
         warmups = [
             loop.run_in_executor(self._pool, engine.synthesise, "ok", self.voice_settings(language, Prosody()))
@@ -125,6 +151,7 @@ class SpeechService:
         if self._piper is None:
             return False
         if self._piper_started is None:
+            # The voices of the avatar shown now; another avatar's voice loads on its first sentence.
             files = [choice.piper for choice in self.voices.values() if choice.piper is not None]
             self._piper_started = asyncio.ensure_future(self._piper.start(files))
         try:
@@ -137,10 +164,12 @@ class SpeechService:
     def normaliser(self, language: str) -> Normaliser:
         return self._normalisers[language if language in self._normalisers else "en"]
 
-    def voice_settings(self, language: str, prosody: Prosody) -> engine.VoiceSettings:
+    def voice_settings(
+        self, language: str, prosody: Prosody, choice: VoiceChoice | None = None
+    ) -> engine.VoiceSettings:
         settings = self._settings
         return engine.VoiceSettings(
-            voice=self.voice(language).espeak_voice,
+            voice=(choice or self.voice(language)).espeak_voice,
             rate_wpm=max(80, min(450, round(settings.base_rate_wpm * prosody.rate))),
             pitch=max(0, min(100, settings.base_pitch + prosody.pitch)),
             volume=max(0.0, min(1.0, prosody.volume)),
@@ -164,19 +193,21 @@ class SpeechService:
 
     async def speak(self, text: str, language: str, prosody: Prosody) -> SpeechResult | None:
         """Speech for one piece of text with the language's voice; None when there is nothing to say."""
-        choice = self.voice(language)
+        choice = self.voice(language)  # read once: the avatar may change while this sentence is made
         if choice.engine == "piper" and await self._start_piper():
             assert choice.piper is not None
             request = piper_request("", prosody.rate, prosody.pitch, prosody.volume)
             voice_key: dict = {"engine": "piper", "voice": choice.piper.voice_id, **asdict(request)}
         else:
-            voice_key = {"engine": "espeak", **asdict(self.voice_settings(language, prosody))}
+            voice_key = {"engine": "espeak", **asdict(self.voice_settings(language, prosody, choice))}
         key = self._cache.key(text=text, language=language, voice=voice_key, version=TIMELINE_VERSION)
         cached = await asyncio.to_thread(self._cache.get, key)
         if cached is None:
             running = self._in_flight.get(key)
             if running is None:
-                running = asyncio.ensure_future(self._synthesise(key, text, language, prosody, voice_key["engine"]))
+                running = asyncio.ensure_future(
+                    self._synthesise(key, text, language, prosody, choice, voice_key["engine"])
+                )
                 self._in_flight[key] = running
                 running.add_done_callback(lambda _: self._in_flight.pop(key, None))
             cached = await asyncio.shield(running)
@@ -194,19 +225,19 @@ class SpeechService:
         )
 
     async def _synthesise(
-        self, key: str, text: str, language: str, prosody: Prosody, engine_name: str
+        self, key: str, text: str, language: str, prosody: Prosody, choice: VoiceChoice, engine_name: str
     ) -> CachedSpeech | None:
         normalised = self.normaliser(language).normalise(text)
         if not normalised.spoken.strip():
             return None
         if engine_name == "piper":
             try:
-                return await self._synthesise_piper(key, normalised, language, prosody)
+                return await self._synthesise_piper(key, normalised, prosody, choice)
             except (PiperFailed, OSError, TimeoutError, ValueError, KeyError) as error:
                 # Degrade, never fail: this sentence in espeak-ng's voice, cached under its own key.
                 logger.warning("Piper failed (%s); this sentence is spoken with espeak-ng", type(error).__name__)
-                return await self.speak_with_espeak(text, language, prosody)
-        voice = self.voice_settings(language, prosody)
+                return await self.speak_with_espeak(text, language, prosody, choice)
+        voice = self.voice_settings(language, prosody, choice)
         loop = asyncio.get_running_loop()
         pool = self._pool
         try:
@@ -234,15 +265,17 @@ class SpeechService:
         }
         return await asyncio.to_thread(self._cache.put, key, result.wav, timeline)
 
-    async def speak_with_espeak(self, text: str, language: str, prosody: Prosody) -> CachedSpeech | None:
-        voice = self.voice_settings(language, prosody)
+    async def speak_with_espeak(
+        self, text: str, language: str, prosody: Prosody, choice: VoiceChoice | None = None
+    ) -> CachedSpeech | None:
+        choice = choice or self.voice(language)
+        voice = self.voice_settings(language, prosody, choice)
         voice_key = {"engine": "espeak", **asdict(voice)}
         key = self._cache.key(text=text, language=language, voice=voice_key, version=TIMELINE_VERSION)
         cached = await asyncio.to_thread(self._cache.get, key)
-        return cached or await self._synthesise(key, text, language, prosody, "espeak")
+        return cached or await self._synthesise(key, text, language, prosody, choice, "espeak")
 
-    async def _synthesise_piper(self, key: str, normalised, language: str, prosody: Prosody) -> CachedSpeech:
-        choice = self.voice(language)
+    async def _synthesise_piper(self, key: str, normalised, prosody: Prosody, choice: VoiceChoice) -> CachedSpeech:
         assert self._piper is not None and choice.piper is not None
         request = piper_request(normalised.spoken, prosody.rate, prosody.pitch, prosody.volume)
         audio = await self._piper.synthesise(choice.piper, request)

@@ -1,7 +1,10 @@
 """Which voice speaks each language: a Piper voice where one fits, espeak-ng otherwise.
 
-The voice follows the avatar: a man's voice for the man avatar, a woman's for the woman, unless
-the operator names a voice explicitly (docs/operations.md "Voices"). The only Piper voice that
+The voice follows the avatar shown (the admin console's choice, else AVATAR_MODEL): a man's voice
+for the man avatar, a woman's for the woman. What decides, first match wins (docs/operations.md
+"Voices"): a Piper voice the operator names per language (AVATAR_BRIDGE_PIPER_VOICE_EN / _DE, or
+"none" for espeak-ng), then a gender the operator pins (AVATAR_BRIDGE_AVATAR_VOICE_GENDER), then the
+avatar's gender (contracts/avatars.yml). The only Piper voice that
 setup installs is en_US-joe-medium (male, CC0), so by default
 
 - the man avatar speaks English with Piper joe and German with espeak-ng's German voice;
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.speech.manifest import ManifestError, PiperVoiceFiles
+from contracts.avatars import avatar_gender as shipped_avatar_gender
 
 LANGUAGES = ("en", "de")
 FEMALE, MALE = "female", "male"
@@ -37,20 +41,19 @@ class VoiceChoice:
         return self.piper.voice_id if self.piper is not None else self.espeak_voice
 
 
-# The shipped avatars' genders (web_client/public/avatars/manifest.json); the procedural head is a woman.
-AVATAR_GENDERS = {"valid-woman": FEMALE, "valid-man": MALE, "procedural": FEMALE}
-
-
-def avatar_gender(settings: Settings) -> str:
-    """The configured voice gender, else the avatar's."""
+def avatar_gender(settings: Settings, avatar: str | None = None) -> str:
+    """The configured voice gender, else the gender of `avatar` (default: the deployment's avatar)."""
     if settings.avatar_voice_gender:
         return settings.avatar_voice_gender
-    return AVATAR_GENDERS.get(settings.avatar_model, FEMALE)
+    return shipped_avatar_gender(avatar or settings.avatar_model)
 
 
-def choose_voices(settings: Settings, manifest: dict[str, PiperVoiceFiles | None]) -> dict[str, VoiceChoice]:
-    """One choice per language; raises ManifestError for a named voice that is not installed."""
-    gender = avatar_gender(settings)
+def choose_voices(
+    settings: Settings, manifest: dict[str, PiperVoiceFiles | None], avatar: str | None = None
+) -> dict[str, VoiceChoice]:
+    """One choice per language for `avatar` (default: the deployment's); raises ManifestError for a
+    named voice that is not installed."""
+    gender = avatar_gender(settings, avatar)
     choices = {}
     for language in LANGUAGES:
         base = settings.voice_de if language == "de" else settings.voice_en

@@ -9,6 +9,7 @@ applies it at once.
 
 import asyncio
 import logging
+from typing import Protocol
 
 from avatar_bridge.expression.planner import ExpressionPlanner
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
@@ -50,10 +51,21 @@ class LiveTone:
         return self.files.fingerprint() != self._seen
 
     async def watch(self, interval_s: float) -> None:
-        while True:
-            await asyncio.sleep(interval_s)
-            try:
-                if self.changed_on_disk():
-                    self.reload()
-            except OSError as error:  # a file replaced mid-check: look again next time
-                logger.warning("tone files could not be checked: %s", error)
+        await watch_for_changes(self, interval_s, "tone files")
+
+
+class Watched(Protocol):
+    def changed_on_disk(self) -> bool: ...
+
+    def reload(self) -> bool: ...
+
+
+async def watch_for_changes(live: Watched, interval_s: float, what: str) -> None:
+    """Applies a change stored by another instance or an operator (the tone files, the avatar choice)."""
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            if live.changed_on_disk():
+                live.reload()
+        except OSError as error:  # a file replaced mid-check: look again next time
+            logger.warning("%s could not be checked: %s", what, error)

@@ -105,6 +105,7 @@ def tone_bridge(redis_server: RedisServer, data_root: Path, tmp_path: Path) -> I
         expression_table_path=data_root / "avatar_bridge/expression/table.yml",
         playbook_dir=data_root / "avatar_bridge/wording/playbooks",
         tone_watch_s=0.2,
+        avatar_choice_path=tmp_path / "bridge-settings" / "avatar.yml",
     )
     server = ThreadedServer(create_bridge(settings), port)
     server.start()

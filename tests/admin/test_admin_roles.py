@@ -29,6 +29,8 @@ ADMIN_CALLS = {
     ("GET", "/api/admin/tone/expression-form"): (None, 200),
     ("PUT", "/api/admin/tone/expression-form"): ({"defaults": "not a rule"}, 422),
     ("GET", "/api/admin/tone/face-preview"): (None, 200),
+    ("GET", "/api/admin/avatar"): (None, 200),
+    ("PUT", "/api/admin/avatar"): ({"avatar": "no-such-avatar"}, 422),
     ("GET", "/api/admin/tone/{file_id}"): (None, 404),
     ("PUT", "/api/admin/tone/{file_id}"): ({"text": "a: 1"}, 404),
     ("GET", "/api/admin/dashboard"): (None, 200),

@@ -1,11 +1,14 @@
-"""Voice choice per language and avatar, and the checksum manifest of every model file."""
+"""Voice choice per language and avatar (the deployment's or the admin's choice), and the checksum
+manifest of every model file."""
 
+import asyncio
 import json
 import shutil
 
 import pytest
 
 from avatar_bridge.core.config import Settings
+from avatar_bridge.speech.service import Prosody, SpeechService
 from avatar_bridge.speech.manifest import BUILT_IN_MANIFEST, ManifestError, load_manifest, sha256_of
 from avatar_bridge.speech.voices import avatar_gender, choose_voices
 
@@ -89,3 +92,46 @@ def test_the_bridge_never_imports_piper():
         if any(line.strip().startswith(("import piper", "from piper")) for line in path.read_text("utf-8").splitlines())
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    "settings, avatar, gender",
+    [
+        ({}, "valid-man", "male"),  # the admin's choice decides over AVATAR_MODEL
+        ({"avatar_model": "valid-man"}, "procedural", "female"),
+        ({"avatar_model": "valid-man"}, None, "male"),  # no choice: the deployment's avatar
+        ({"avatar_voice_gender": "female"}, "valid-man", "female"),  # a pinned gender wins
+    ],
+)
+def test_the_voice_gender_follows_the_chosen_avatar_unless_pinned(settings, avatar, gender):
+    assert avatar_gender(Settings(**settings), avatar) == gender
+
+
+def test_an_operator_named_voice_wins_over_the_chosen_avatar(manifest):
+    woman = choose_voices(Settings(), manifest, "valid-woman")
+    man = choose_voices(Settings(), manifest, "valid-man")
+    assert (woman["en"].engine, man["en"].name) == ("espeak", JOE)
+    pinned = Settings(piper_voice_en="none")
+    assert choose_voices(pinned, manifest, "valid-man")["en"].engine == "espeak"
+    named = Settings(piper_voice_en=JOE)
+    assert choose_voices(named, manifest, "valid-woman")["en"].name == JOE
+
+
+def test_the_speech_service_speaks_with_the_voice_of_the_avatar_shown_now(tmp_path):
+    """Each sentence takes the voice of the avatar shown when it is spoken (tone/avatar_choice.py)."""
+    shown = ["valid-woman"]
+    settings = Settings(speech_cache_dir=tmp_path, speech_workers=1, speech_engine="espeak")
+
+    async def scenario():
+        service = SpeechService.create(settings, lambda: shown[0])
+        try:
+            before = await service.speak("Guten Tag.", "de", Prosody())
+            shown[0] = "valid-man"
+            after = await service.speak("Guten Tag.", "de", Prosody())
+            return before, after, service.voice("en").gender
+        finally:
+            service.close()
+
+    before, after, gender = asyncio.run(scenario())
+    assert (before.voice["name"], after.voice["name"], gender) == ("de+f3", "de", "male")
+    assert before.key != after.key  # cached apart: no woman's audio for the man
