@@ -1,6 +1,7 @@
-// Expression & tone: the face-and-voice form (tone_form.js), and the YAML files for advanced edits,
-// checked by the bridge's own loaders.
+// Expression & tone: the avatar shown (avatar_form.js), the face-and-voice form (tone_form.js), and
+// the YAML files for advanced edits, checked by the bridge's own loaders.
 import { api, el } from "/static/js/api.js";
+import { showAvatarForm } from "./avatar_form.js";
 import { showFaceForm } from "./tone_form.js";
 import { reportError, showProblems } from "./ui.js";
 
@@ -30,6 +31,7 @@ async function save() {
 
 export async function showTone() {
   const { files, applies } = await api("/api/admin/tone");
+  await showAvatarForm(!wired); // first: the face preview then opens with the avatar shown
   await showFaceForm(!wired);
   if (!wired) {
     wired = true;

@@ -6,7 +6,21 @@ import { showProblems } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 let form = null;
-let preview = null; // { frame, origin } once the bridge's face preview is framed
+let preview = null; // { frame, origin, url } once the bridge's face preview is framed
+let previewModel = null; // the avatar the preview shows (avatar_form.js); null: the bridge's choice
+
+function framePreview() {
+  const model = previewModel ? `&avatar=${encodeURIComponent(previewModel)}` : "";
+  preview.frame.src = `${preview.url}&pose=neutral&intensity=0.4${model}`;
+  $("face-preview-caption").textContent = "Pick a row to see its face.";
+}
+
+/** Shows another avatar in the preview (a new page load of the bridge's preview). */
+export function previewAvatar(model) {
+  if (model === previewModel) return;
+  previewModel = model;
+  if (preview) framePreview();
+}
 
 /** Shows a row's expression at its intensity in the framed preview (preview/facePreview.js). */
 function showInPreview(index) {
@@ -22,9 +36,8 @@ function showInPreview(index) {
 async function setUpPreview() {
   const where = await api("/api/admin/tone/face-preview");
   if (!where.url) return;
-  const frame = $("face-preview");
-  frame.src = `${where.url}&pose=neutral&intensity=0.4`;
-  preview = { frame, origin: where.origin };
+  preview = { frame: $("face-preview"), origin: where.origin, url: where.url };
+  framePreview();
   $("face-preview-panel").hidden = false;
   // A change or a focus anywhere in a row shows that row's face.
   for (const kind of ["input", "change", "focusin"]) {

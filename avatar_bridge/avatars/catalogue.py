@@ -1,9 +1,9 @@
 """The realistic avatars the web client ships (web_client/public/avatars/manifest.json, copied into
 the build) and which one this deployment shows.
 
-The page asks `GET /avatar.json` for the choice; the choice itself is the setting
-``AVATAR_BRIDGE_AVATAR_MODEL`` (`valid-woman`, `valid-man` or `procedural`, the light head built
-in code). The admin console may later write the same setting; nothing else decides it.
+The page asks `GET /avatar.json` for the choice: the avatar an admin chose in the console
+(tone/avatar_choice.py), else the setting ``AVATAR_BRIDGE_AVATAR_MODEL`` (`valid-woman`,
+`valid-man` or `procedural`, the light head built in code; the ids: contracts/avatars.yml).
 """
 
 from __future__ import annotations

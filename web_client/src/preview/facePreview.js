@@ -27,6 +27,8 @@ export async function mountFacePreview(container, { bridgeOrigin, params, window
   const config = await fetchAvatarConfig(bridgeOrigin);
   // A still face, also under software WebGL: one frame at a time is enough for a preview.
   const choice = { ...chooseAvatar(params, config, bridgeOrigin, win.location), allowSoftware: true };
+  // Which model the preview shows (its file name), for the console's tests and for people reading the page.
+  host.dataset.model = choice.url ? new URL(choice.url).pathname.split('/').pop() : 'procedural';
   const avatar = await createAvatar(host, { ...choice, reducedMotion: true });
   await avatar.ready;
 
