@@ -149,6 +149,8 @@ def avatar_bridge_spec(settings: LauncherSettings) -> ServiceSpec:
             "AVATAR_BRIDGE_REDIS_URL": settings.redis_url,
             "AVATAR_BRIDGE_NLG_TOKEN": settings.nlg_token,
             "AVATAR_BRIDGE_SPEECH_CACHE_DIR": str(settings.var_dir / "avatar_bridge" / "speech"),
+            # The avatar chosen in the admin console (kept with the rest of this system's state).
+            "AVATAR_BRIDGE_AVATAR_CHOICE_PATH": str(settings.var_dir / "avatar_bridge" / "settings" / "avatar.yml"),
             **_secret_env(settings, "AVATAR_BRIDGE_"),
         },
         # /readyz waits for Rasa, which starts after the bridge (Rasa renders replies through it).

@@ -73,12 +73,15 @@ def speech_cache_dir(tmp_path_factory) -> Path:
 
 
 def bridge_settings(redis_url: str, rasa_url: str, port: int, cache_dir: Path, **overrides) -> Settings:
+    prefix = f"bridgetest{next(_prefixes)}"
     values = dict(
         production=False,
         port=port,
         rasa_url=rasa_url,
         redis_url=redis_url,
-        redis_key_prefix=f"bridgetest{next(_prefixes)}",
+        redis_key_prefix=prefix,
+        # Never the repository's var/: an avatar chosen in a local run must not change these tests.
+        avatar_choice_path=cache_dir.with_name(f"{cache_dir.name}-avatar") / f"{prefix}.yml",
         speech_workers=1,
         speech_cache_dir=cache_dir,
         response_paths=[FIXTURE_DOMAIN],
