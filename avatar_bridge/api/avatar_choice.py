@@ -50,8 +50,9 @@ async def read_avatar(services: ServicesDep, _caller: ServiceCaller) -> dict:
 @router.put("/avatar", response_model=None)
 async def choose_avatar(body: AvatarBody, services: ServicesDep, caller: ServiceCaller) -> dict | JSONResponse:
     try:
-        await asyncio.to_thread(services.avatar.choose, body.avatar, body.changed_by or caller)
+        await asyncio.to_thread(services.avatar.store, body.avatar, body.changed_by or caller)
     except AvatarChoiceRejected as error:
         return JSONResponse({"detail": "Nothing was saved.", "problems": [str(error)]}, status_code=422)
+    services.avatar.reload()
     logger.info("avatar %s chosen by %s (via %s)", body.avatar, body.changed_by, caller)
     return {**_answer(services), "saved": True}

@@ -65,8 +65,9 @@ class LiveAvatar:
         self.current = read_choice(path, default)  # a broken file stops the start (services.py)
         self.version = 1
 
-    def choose(self, avatar: str, changed_by: str) -> AvatarChoice:
-        """Checks, stores and applies an admin's choice (AvatarChoiceRejected: nothing stored)."""
+    def store(self, avatar: str, changed_by: str) -> None:
+        """Checks and stores an admin's choice (AvatarChoiceRejected: nothing stored). Blocking file
+        I/O, safe in a worker thread; ``reload`` then applies it (on the event loop)."""
         problem = unknown_avatar_problem(FIELD, avatar)
         if problem:
             raise AvatarChoiceRejected(problem)
@@ -74,8 +75,6 @@ class LiveAvatar:
         record = {FIELD: avatar, "changed_by": changed_by[:128], "changed_at": stamp}
         header = "# The avatar chosen in the admin console (avatar_bridge/tone/avatar_choice.py).\n"
         write_atomic(self.path, header + yaml.safe_dump(record, sort_keys=False, allow_unicode=True))
-        self.reload()
-        return self.current
 
     def reload(self) -> bool:
         """Apply the file as stored now; False (last good choice kept, logged) when it is broken."""

@@ -22,9 +22,11 @@ def test_without_a_choice_the_deployment_setting_holds(path: Path) -> None:
 
 def test_a_choice_is_stored_with_who_and_when_and_applied(path: Path) -> None:
     live = LiveAvatar(path, "valid-woman")
-    choice = live.choose("valid-man", "alex")
+    live.store("valid-man", "alex")
+    assert live.reload()
+    choice = live.current
     assert (choice.avatar, choice.source, choice.changed_by) == ("valid-man", ADMIN, "alex")
-    assert live.current is choice and live.version == 2
+    assert live.version == 2 and not live.changed_on_disk()
     stored = yaml.safe_load(path.read_text("utf-8"))
     assert stored["avatar"] == "valid-man" and stored["changed_by"] == "alex"
     assert stored["changed_at"].endswith("+00:00")
@@ -35,13 +37,13 @@ def test_a_choice_is_stored_with_who_and_when_and_applied(path: Path) -> None:
 def test_an_unknown_avatar_is_refused_and_nothing_stored(path: Path) -> None:
     live = LiveAvatar(path, "procedural")
     with pytest.raises(AvatarChoiceRejected, match="avatar: unknown avatar 'robot'"):
-        live.choose("robot", "alex")
+        live.store("robot", "alex")
     assert not path.exists() and live.current.avatar == "procedural" and live.version == 1
 
 
 def test_a_change_made_elsewhere_is_picked_up_and_a_broken_one_ignored(path: Path) -> None:
     live = LiveAvatar(path, "valid-woman")
-    LiveAvatar(path, "valid-woman").choose("procedural", "sam")  # another instance
+    LiveAvatar(path, "valid-woman").store("procedural", "sam")  # another instance
     assert live.changed_on_disk() and live.reload()
     assert live.current.avatar == "procedural" and live.current.changed_by == "sam"
     path.write_text("avatar: robot\n", "utf-8")  # edited by hand
