@@ -124,6 +124,8 @@ class BridgeServices:
         services.spawn(keep_alive(hub), "instance-heartbeat")
         services.spawn(tone.watch(settings.tone_watch_s), "tone-watch")
         services.spawn(watch_for_changes(avatar, settings.tone_watch_s, "the avatar choice"), "avatar-watch")
+        if speech is not None:  # another avatar may speak with a Piper voice not loaded yet
+            avatar.on_change(lambda _choice: services.spawn(speech.prepare_voices(), "voices-for-avatar"))
         if speech is not None:
             services.spawn(speech.warm_up(), "speech-warm-up")
         if recogniser is not None and settings.speech_in_warm_up:

@@ -80,6 +80,7 @@ class SpeechService:
         if any(choice.engine == "piper" for voices in self._voices_by_avatar.values() for choice in voices.values()):
             self._piper = PiperWorkers(settings.piper_workers, settings.piper_timeout_s)
         self._piper_started: asyncio.Future | None = None
+        self._piper_loaded: set[str] = set()  # voice ids every worker has loaded
         self._normalisers = {language: Normaliser(Lexicon.load(language)) for language in LANGUAGES}
         self._in_flight: dict[str, asyncio.Future] = {}
 
@@ -123,8 +124,7 @@ class SpeechService:
 
     async def warm_up(self) -> None:
         """Start every worker and load the voices before the first customer waits for them."""
-        if any(choice.engine == "piper" for choice in self.voices.values()):
-            await self._start_piper()
+        await self.prepare_voices()
         loop = asyncio.get_running_loop()
         warmups = [
             loop.run_in_executor(self._pool, engine.synthesise, "ok", self.voice_settings(language, Prosody()))
@@ -132,6 +132,24 @@ class SpeechService:
             for _ in range(self._settings.speech_workers)
         ]
         await asyncio.gather(*warmups)
+
+    async def prepare_voices(self) -> None:
+        """Loads the Piper voices of the avatar shown now into every Piper worker (starting them if
+        need be), so that the first reply after an admin's change does not wait for them (starting
+        the workers and loading a voice takes seconds). Never raises: a sentence loads it otherwise."""
+        wanted = {c.piper.voice_id: c.piper for c in self.voices.values() if c.piper is not None}
+        if not wanted or not await self._start_piper():
+            return
+        assert self._piper is not None
+        missing = [files for voice_id, files in wanted.items() if voice_id not in self._piper_loaded]
+        request = piper_request("ok", 1.0, 0, 0.9)
+        workers = self._settings.piper_workers
+        try:  # as many requests as workers: each idle worker takes one and loads the voice
+            await asyncio.gather(*(self._piper.synthesise(files, request) for files in missing for _ in range(workers)))
+        except (PiperFailed, OSError, TimeoutError, ValueError) as error:
+            logger.warning("voices not loaded ahead (%s); the first sentence loads them", type(error).__name__)
+            return
+        self._piper_loaded.update(files.voice_id for files in missing)
 
     def close(self) -> None:
         """Stop the worker processes (blocking; the app calls `aclose`)."""
@@ -151,8 +169,9 @@ class SpeechService:
         if self._piper is None:
             return False
         if self._piper_started is None:
-            # The voices of the avatar shown now; another avatar's voice loads on its first sentence.
+            # The voices of the avatar shown now; another avatar's are loaded by prepare_voices.
             files = [choice.piper for choice in self.voices.values() if choice.piper is not None]
+            self._piper_loaded.update(voice.voice_id for voice in files)
             self._piper_started = asyncio.ensure_future(self._piper.start(files))
         try:
             await asyncio.shield(self._piper_started)

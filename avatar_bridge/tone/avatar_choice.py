@@ -9,6 +9,7 @@ for the next page load, and the voice for the next sentence spoken (speech/voice
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,6 +65,11 @@ class LiveAvatar:
         self._seen = self._fingerprint()
         self.current = read_choice(path, default)  # a broken file stops the start (services.py)
         self.version = 1
+        self._listeners: list[Callable[[AvatarChoice], None]] = []
+
+    def on_change(self, listener: Callable[[AvatarChoice], None]) -> None:
+        """Called with the new choice whenever another avatar is applied (e.g. to load its voice)."""
+        self._listeners.append(listener)
 
     def store(self, avatar: str, changed_by: str) -> None:
         """Checks and stores an admin's choice (AvatarChoiceRejected: nothing stored). Blocking file
@@ -87,9 +93,12 @@ class LiveAvatar:
             return False
         self._seen = seen
         if choice != self.current:
+            changed_avatar = choice.avatar != self.current.avatar
             self.current = choice
             self.version += 1
             logger.info("avatar %s applied (%s, version %d)", choice.avatar, choice.source, self.version)
+            for listener in self._listeners if changed_avatar else ():
+                listener(choice)
         return True
 
     def changed_on_disk(self) -> bool:

@@ -97,3 +97,26 @@ def test_a_dead_piper_worker_costs_one_sentence_its_voice_not_its_speech(speech,
     path = service.audio_path(after.key)
     with wave.open(io.BytesIO(path.read_bytes())) as audio:
         assert audio.getframerate() == 22050 and audio.getnframes() > 22050 // 2
+
+
+def test_an_avatar_chosen_later_speaks_with_its_piper_voice(tmp_path):
+    """Started for the woman (espeak-ng only, no Piper worker yet), switched to the man by an admin:
+    his voice is loaded ahead (prepare_voices, as the bridge does on the change) and speaks."""
+    shown = ["valid-woman"]
+    settings = Settings(speech_cache_dir=tmp_path, speech_workers=1, piper_workers=1)
+    service = SpeechService.create(settings, lambda: shown[0])
+
+    async def scenario():
+        try:
+            await service.warm_up()
+            before = await service.speak("Your parcel arrives tomorrow.", "en", Prosody())
+            shown[0] = "valid-man"
+            await service.prepare_voices()
+            after = await service.speak("Your parcel arrives tomorrow.", "en", Prosody())
+            return before, after
+        finally:
+            await service.aclose()
+
+    before, after = asyncio.run(scenario())
+    assert (before.voice["engine"], before.voice["name"]) == ("espeak", "en+f3")
+    assert (after.voice["engine"], after.voice["name"]) == ("piper", "en_US-joe-medium")

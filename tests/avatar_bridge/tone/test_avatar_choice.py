@@ -60,3 +60,14 @@ def test_a_broken_file_stops_the_start(path: Path, text: str) -> None:
     path.write_text(text, "utf-8")
     with pytest.raises(AvatarChoiceRejected, match="avatar.yml"):
         LiveAvatar(path, "valid-woman")
+
+
+def test_listeners_hear_of_another_avatar_only(path: Path) -> None:
+    live = LiveAvatar(path, "valid-woman")
+    heard: list[str] = []
+    live.on_change(lambda choice: heard.append(choice.avatar))
+    live.store("valid-man", "alex")
+    live.reload()
+    live.store("valid-man", "sam")  # the same avatar again: who changed, not what is shown
+    live.reload()
+    assert heard == ["valid-man"] and live.current.changed_by == "sam"
