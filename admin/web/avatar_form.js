@@ -29,7 +29,7 @@ async function save() {
   try {
     const answer = await api("/api/admin/avatar", { method: "PUT", body: { avatar: $("avatar-model").value } });
     render(answer);
-    $("avatar-status").textContent = `Saved and applied: ${answer.name}.`;
+    $("avatar-status").textContent = `Saved and applied: ${answer.name}. ${answer.applies}`;
   } catch (problem) {
     $("avatar-status").textContent = "Not saved.";
     showProblems($("avatar-problems"), problem);
