@@ -56,31 +56,33 @@ def shifted(visemes: list[dict], shift_ms: int) -> list[dict]:
     return [{**entry, "t_ms": entry["t_ms"] + shift_ms} for entry in visemes]
 
 
-def _frames(audio: np.ndarray, rate: int) -> np.ndarray:
+def _frames(audio: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """5 ms frames (whole samples) and the true length of one in ms."""
     step = rate * FRAME_MS // 1000
     count = audio.size // step
-    return audio[: count * step].reshape(count, step)
+    return audio[: count * step].reshape(count, step), step * 1000 / rate
 
 
 def _pause_edges(visemes: list[dict], audio: np.ndarray, rate: int, found: Landmarks) -> None:
     if audio.size == 0:
         return
-    level = np.sqrt(np.mean(_frames(audio, rate) ** 2, axis=1))
+    frames, frame_ms = _frames(audio, rate)
+    level = np.sqrt(np.mean(frames**2, axis=1))
     threshold = 0.1 * float(np.sqrt(np.mean(audio**2)))
     loud = np.flatnonzero(level > threshold)
     for pause, after in zip(visemes, visemes[1:], strict=False):
         if pause["viseme"] != "sil" or pause["t_ms"] == 0 or after["t_ms"] - pause["t_ms"] < MIN_PAUSE_MS:
             continue
-        middle = (pause["t_ms"] + after["t_ms"]) // 2 // FRAME_MS
+        middle = (pause["t_ms"] + after["t_ms"]) / 2 / frame_ms
         later, earlier = loud[loud >= middle], loud[loud < middle]
         if later.size:
-            found.speech_starts.append(float(later[0] * FRAME_MS - after["t_ms"]))
+            found.speech_starts.append(float(later[0] * frame_ms - after["t_ms"]))
         if earlier.size:
-            found.speech_stops.append(float((earlier[-1] + 1) * FRAME_MS - pause["t_ms"]))
+            found.speech_stops.append(float((earlier[-1] + 1) * frame_ms - pause["t_ms"]))
 
 
 def _fricative_to_vowel(visemes: list[dict], audio: np.ndarray, rate: int) -> list[float]:
-    frames = _frames(audio, rate)
+    frames, frame_ms = _frames(audio, rate)
     if frames.shape[0] < 3:
         return []
     spectrum = np.abs(np.fft.rfft(frames * np.hanning(frames.shape[1]), axis=1)) ** 2
@@ -92,11 +94,11 @@ def _fricative_to_vowel(visemes: list[dict], audio: np.ndarray, rate: int) -> li
     for before, after in zip(visemes, visemes[1:], strict=False):
         if before["viseme"] not in FRICATIVES or after["viseme"] not in VOWELS:
             continue
-        centre = after["t_ms"] // FRAME_MS
-        low = max(centre - SEARCH_MS // FRAME_MS, 0)
-        high = min(centre + SEARCH_MS // FRAME_MS, falls.size)
+        centre = round(after["t_ms"] / frame_ms)
+        reach = round(SEARCH_MS / frame_ms)
+        low, high = max(centre - reach, 0), min(centre + reach, falls.size)
         if high <= low:
             continue
         steepest = low + int(np.argmin(falls[low:high]))
-        offsets.append(float((steepest + 1) * FRAME_MS - after["t_ms"]))
+        offsets.append(float((steepest + 1) * frame_ms - after["t_ms"]))
     return offsets
