@@ -79,6 +79,7 @@ class SpeechWorkerPool:
         self._all: set[_Worker] = set()
         self._ids = itertools.count(1)
         self._started: asyncio.Future | None = None
+        self._closed = False
 
     async def start(self) -> None:
         """Start every worker and warm it up, once for all callers; a failed start is tried again
@@ -99,6 +100,8 @@ class SpeechWorkerPool:
             self._idle.put_nowait(worker)
 
     async def request(self, message: dict) -> dict:
+        if self._closed:
+            raise SpeechWorkerFailed("the speech workers are stopped")
         await self.start()
         worker = await self._idle.get()
         try:
@@ -108,7 +111,8 @@ class SpeechWorkerPool:
             # half an answer: replace it rather than reuse it. The new one loads its engine on its
             # first request, so the caller's fallback is not held up by a warm-up.
             await self._retire(worker)
-            worker = await self._spawn(warm_up=False)
+            if not self._closed:
+                worker = await self._spawn(warm_up=False)
             raise
         finally:
             self._idle.put_nowait(worker)
@@ -146,6 +150,7 @@ class SpeechWorkerPool:
         return [worker.process.pid for worker in self._all]
 
     async def aclose(self) -> None:
+        self._closed = True
         workers, self._all = list(self._all), set()
         for worker in workers:
             if worker.process.stdin is not None:
