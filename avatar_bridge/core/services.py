@@ -28,6 +28,7 @@ from avatar_bridge.sessions.store import SessionStore
 from avatar_bridge.sessions.turns import TurnRunner
 from avatar_bridge.tone.documents import ToneFiles
 from avatar_bridge.tone.live import LiveTone
+from avatar_bridge.speech.prewarm import fixed_replies, prewarm
 from avatar_bridge.speech.service import SpeechService
 from avatar_bridge.speech_in.recogniser import SpeechRecogniser
 from avatar_bridge.wording.acknowledger import Acknowledger
@@ -121,7 +122,7 @@ class BridgeServices:
         services.spawn(keep_alive(hub), "instance-heartbeat")
         services.spawn(tone.watch(settings.tone_watch_s), "tone-watch")
         if speech is not None:
-            services.spawn(speech.warm_up(), "speech-warm-up")
+            services.spawn(_ready_speech(speech, responses, reply_kinds, tone, settings), "speech-warm-up")
         if recogniser is not None and settings.speech_in_warm_up:
             services.spawn(recogniser.warm_up(), "speech-in-warm-up")
         return services
@@ -153,3 +154,14 @@ class BridgeServices:
 
 async def _no_audio(key: str) -> None:
     return None
+
+
+async def _ready_speech(
+    speech: SpeechService, responses: DomainResponses, reply_kinds: ReplyKinds, tone: LiveTone, settings: Settings
+) -> None:
+    """Start the speech workers, then make the speech of the fixed replies (speech/prewarm.py)."""
+    await speech.warm_up()
+    if settings.speech_prewarm_sentences:
+        replies = fixed_replies(responses, reply_kinds, tone.planner, settings.widget_name)
+        ready = await prewarm(speech, replies, settings.speech_prewarm_sentences)
+        logger.info("speech of %d sentences of fixed replies is ready", ready)
