@@ -1,53 +1,24 @@
-"""The worker loop: JSON requests on stdin, JSON replies on stdout (README.md)."""
+"""The worker loop: JSON requests on stdin, JSON replies on stdout (README.md).
 
-import base64
+A request's "engine" ("piper", the default, or "espeak") chooses the synthesiser; each is loaded on
+its first request, so a worker the bridge uses for one engine never loads the other.
+"""
+
 import json
 import logging
 import os
 import sys
 
-_voices: dict = {}
+from speech_worker import espeak_engine, piper_engine
 
-
-def _voice(model: str, config: str):
-    # Imported here so that `--help` and the protocol tests do not need Piper's model runtime.
-    from piper import PiperVoice
-
-    key = (model, config)
-    if key not in _voices:
-        _voices[key] = PiperVoice.load(model, config_path=config, include_alignments=True)
-    return _voices[key]
+_HANDLERS = {"piper": piper_engine.handle, "espeak": espeak_engine.handle}
 
 
 def handle(request: dict) -> dict:
-    from piper import SynthesisConfig
-
-    voice = _voice(request["model"], request["config"])
-    if "text" not in request:
-        return {"id": request["id"], "ok": True, "sample_rate": voice.config.sample_rate}
-    config = SynthesisConfig(
-        length_scale=request.get("length_scale"),
-        noise_scale=request.get("noise_scale"),
-        noise_w_scale=request.get("noise_w_scale"),
-        volume=float(request.get("volume", 1.0)),
-    )
-    pcm = bytearray()
-    phonemes: list[list] = []
-    for chunk in voice.synthesize(request["text"], config, include_alignments=True):
-        pcm += chunk.audio_int16_bytes
-        alignments = chunk.phoneme_alignments
-        if alignments is None:  # a model without alignment output: spread evenly, marked as such
-            samples = len(chunk.audio_int16_array) // max(len(chunk.phonemes), 1)
-            phonemes += [[phoneme, samples, "even"] for phoneme in chunk.phonemes]
-        else:
-            phonemes += [[a.phoneme, int(a.num_samples)] for a in alignments]
-    return {
-        "id": request["id"],
-        "ok": True,
-        "sample_rate": voice.config.sample_rate,
-        "pcm_base64": base64.b64encode(bytes(pcm)).decode("ascii"),
-        "phonemes": phonemes,
-    }
+    engine = request.get("engine", "piper")
+    if engine not in _HANDLERS:
+        raise ValueError("unknown engine")
+    return _HANDLERS[engine](request)
 
 
 def main() -> int:

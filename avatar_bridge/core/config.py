@@ -151,7 +151,12 @@ class Settings(BaseSettings):
 
     # Speech.
     speech_enabled: bool = True
+    # espeak-ng runs in worker programs too (speech_worker/, GPL boundary), one message at a time each.
     speech_workers: int = Field(2, ge=1)
+    espeak_timeout_s: float = Field(10.0, gt=0)
+    # Speech of the bot's fixed replies made at start, at most this many sentences (0: off);
+    # avatar_bridge/speech/prewarm.py.
+    speech_prewarm_sentences: int = Field(400, ge=0)
     speech_cache_dir: Path = REPOSITORY_ROOT / "var" / "avatar_bridge" / "speech"
     speech_cache_max_entries: int = Field(5000, ge=10)
     # espeak-ng voices, the fallback engine (a "+variant" suffix is added to match the avatar).

@@ -29,6 +29,7 @@ from avatar_bridge.sessions.turns import TurnRunner
 from avatar_bridge.tone.documents import ToneFiles
 from avatar_bridge.tone.avatar_choice import LiveAvatar
 from avatar_bridge.tone.live import LiveTone, watch_for_changes
+from avatar_bridge.speech.prewarm import fixed_replies, prewarm
 from avatar_bridge.speech.service import SpeechService
 from avatar_bridge.speech_in.recogniser import SpeechRecogniser
 from avatar_bridge.wording.acknowledger import Acknowledger
@@ -127,7 +128,7 @@ class BridgeServices:
         if speech is not None:  # another avatar may speak with a Piper voice not loaded yet
             avatar.on_change(lambda _choice: services.spawn(speech.prepare_voices(), "voices-for-avatar"))
         if speech is not None:
-            services.spawn(speech.warm_up(), "speech-warm-up")
+            services.spawn(_ready_speech(speech, responses, reply_kinds, tone, settings), "speech-warm-up")
         if recogniser is not None and settings.speech_in_warm_up:
             services.spawn(recogniser.warm_up(), "speech-in-warm-up")
         return services
@@ -159,3 +160,14 @@ class BridgeServices:
 
 async def _no_audio(key: str) -> None:
     return None
+
+
+async def _ready_speech(
+    speech: SpeechService, responses: DomainResponses, reply_kinds: ReplyKinds, tone: LiveTone, settings: Settings
+) -> None:
+    """Start the speech workers, then make the speech of the fixed replies (speech/prewarm.py)."""
+    await speech.warm_up()
+    if settings.speech_prewarm_sentences:
+        replies = fixed_replies(responses, reply_kinds, tone.planner, settings.widget_name)
+        ready = await prewarm(speech, replies, settings.speech_prewarm_sentences)
+        logger.info("speech of %d sentences of fixed replies is ready", ready)

@@ -11,12 +11,10 @@ the spoken text when both counts agree (the usual case: the normaliser already s
 numbers and symbols); otherwise the spoken words are spread over the phoneme words in order.
 """
 
-import io
 import re
-import wave
 
-from avatar_bridge.speech.engine import SynthesisEvent
 from avatar_bridge.speech.piper_client import PiperAudio, PiperRequest
+from avatar_bridge.speech.timeline import SynthesisEvent
 
 # Piper's markers: sentence start/end, and the marks that carry only timing.
 _BOUNDARIES = {"^", "$", "_"}
@@ -76,16 +74,6 @@ def events_from_alignment(audio: PiperAudio, spoken: str) -> list[SynthesisEvent
         t_ms = round(onset * 1000 / audio.sample_rate)
         events.append(SynthesisEvent("word", t_ms, match.start() + 1, len(match.group(0)), "", onset))
     return events
-
-
-def wav_bytes(audio: PiperAudio) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as output:
-        output.setnchannels(1)
-        output.setsampwidth(2)
-        output.setframerate(audio.sample_rate)
-        output.writeframes(audio.pcm)
-    return buffer.getvalue()
 
 
 def _clamp(value: float, low: float, high: float) -> float:

@@ -1,34 +1,34 @@
 """The speech service the turn pipeline calls: text in, audio URL + visemes + words out.
 
 Each language has a voice for each avatar (speech/voices.py); the avatar shown now (the admin's
-choice, tone/avatar_choice.py) picks the set a new sentence is spoken with. Piper runs in separate worker programs
-(speech/piper_client.py), or espeak-ng, run in a process pool. Synthesis never runs on the event
-loop; results are cached on disk by text and voice settings, and identical requests in flight
-share one synthesis. A reply is spoken sentence by sentence (`speak_sentences`), so the first
-sentence's audio can go out while the rest are synthesised. When Piper fails at run time the
-sentence is spoken with espeak-ng instead (a warning, not an error).
+choice, tone/avatar_choice.py) picks the set a new sentence is spoken with. Both GPL engines, Piper
+and espeak-ng, run only in the separate speech worker program (speech_worker/, driven through
+speech/worker_pool.py), one pool of workers per engine; the bridge process never loads either.
+Synthesis never runs on the event loop; results are cached on disk by text and voice settings, and
+identical requests in flight share one synthesis. A reply is spoken sentence by sentence
+(`speak_sentences`), so the first sentence's audio can go out while the rest are synthesised. When
+Piper fails at run time the sentence is spoken with espeak-ng instead (a warning, not an error).
 """
 
 import asyncio
 import base64
 import dataclasses
 import logging
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 
 from avatar_bridge.core.config import Settings
-from avatar_bridge.speech import engine
 from avatar_bridge.speech.cache import CachedSpeech, SpeechCache
+from avatar_bridge.speech.espeak_client import EspeakWorkers, VoiceSettings
 from avatar_bridge.speech.manifest import load_manifest
 from avatar_bridge.speech.normalise import Lexicon, Normaliser
-from avatar_bridge.speech.piper_client import PiperFailed, PiperWorkers
-from avatar_bridge.speech.piper_timeline import events_from_alignment, piper_request, wav_bytes
+from avatar_bridge.speech.piper_client import PiperWorkers
+from avatar_bridge.speech.piper_timeline import events_from_alignment, piper_request
 from avatar_bridge.speech.sentences import split_sentences
 from avatar_bridge.speech.timeline import viseme_timeline, word_timeline
 from avatar_bridge.speech.voices import VoiceChoice, choose_voices
+from avatar_bridge.speech.wav import wav_bytes
+from avatar_bridge.speech.worker_pool import SpeechWorkerFailed
 from contracts.avatars import avatar_ids
 
 logger = logging.getLogger(__name__)
@@ -62,23 +62,23 @@ class SpeechService:
         self,
         settings: Settings,
         cache: SpeechCache,
-        make_pool: Callable[[], Executor],
         voices: dict[str, VoiceChoice] | None = None,
         voices_by_avatar: dict[str, dict[str, VoiceChoice]] | None = None,
         avatar_now: Callable[[], str] | None = None,
     ) -> None:
         self._settings = settings
         self._cache = cache
-        self._make_pool = make_pool
-        self._pool = make_pool()
+        self._espeak = EspeakWorkers(settings.speech_workers, settings.espeak_timeout_s)
         default = voices or choose_voices(settings.model_copy(update={"speech_engine": "espeak"}), {})
         # Without a live avatar (tests, tools) the one set `voices` speaks for every avatar.
         self._voices_by_avatar = voices_by_avatar or {settings.avatar_model: default}
         self._avatar_now = avatar_now or (lambda: settings.avatar_model)
         self._default_voices = self._voices_by_avatar.get(settings.avatar_model, default)
+        # Made when Piper is first needed, with the voices of the avatar shown then.
         self._piper: PiperWorkers | None = None
-        if any(choice.engine == "piper" for voices in self._voices_by_avatar.values() for choice in voices.values()):
-            self._piper = PiperWorkers(settings.piper_workers, settings.piper_timeout_s)
+        self._uses_piper = any(
+            choice.engine == "piper" for voices in self._voices_by_avatar.values() for choice in voices.values()
+        )
         self._piper_started: asyncio.Future | None = None
         self._piper_loaded: set[str] = set()  # voice ids every worker has loaded
         self._normalisers = {language: Normaliser(Lexicon.load(language)) for language in LANGUAGES}
@@ -106,16 +106,7 @@ class SpeechService:
                 )
         cache = SpeechCache(settings.speech_cache_dir, settings.speech_cache_max_entries, settings.audio_secret())
         cache.prepare()
-
-        def make_pool() -> Executor:
-            # "spawn": the bridge runs threads (uvicorn, Redis), and forking a threaded process is unsafe.
-            return ProcessPoolExecutor(
-                max_workers=settings.speech_workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=engine.initialise_worker,
-            )
-
-        return cls(settings, cache, make_pool, voices_by_avatar[settings.avatar_model], voices_by_avatar, avatar_now)
+        return cls(settings, cache, voices_by_avatar[settings.avatar_model], voices_by_avatar, avatar_now)
 
     @property
     def voices(self) -> dict[str, VoiceChoice]:
@@ -124,14 +115,7 @@ class SpeechService:
 
     async def warm_up(self) -> None:
         """Start every worker and load the voices before the first customer waits for them."""
-        await self.prepare_voices()
-        loop = asyncio.get_running_loop()
-        warmups = [
-            loop.run_in_executor(self._pool, engine.synthesise, "ok", self.voice_settings(language, Prosody()))
-            for language in LANGUAGES
-            for _ in range(self._settings.speech_workers)
-        ]
-        await asyncio.gather(*warmups)
+        await asyncio.gather(self.prepare_voices(), self._espeak.start())
 
     async def prepare_voices(self) -> None:
         """Loads the Piper voices of the avatar shown now into every Piper worker (starting them if
@@ -146,36 +130,34 @@ class SpeechService:
         workers = self._settings.piper_workers
         try:  # as many requests as workers: each idle worker takes one and loads the voice
             await asyncio.gather(*(self._piper.synthesise(files, request) for files in missing for _ in range(workers)))
-        except (PiperFailed, OSError, TimeoutError, ValueError) as error:
+        except (SpeechWorkerFailed, OSError, TimeoutError, ValueError) as error:
             logger.warning("voices not loaded ahead (%s); the first sentence loads them", type(error).__name__)
             return
         self._piper_loaded.update(files.voice_id for files in missing)
 
-    def close(self) -> None:
-        """Stop the worker processes (blocking; the app calls `aclose`)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
     async def aclose(self) -> None:
+        """Stop the worker processes."""
         running = list(self._in_flight.values())
         for future in running:
             future.cancel()
         await asyncio.gather(*running, return_exceptions=True)
         if self._piper is not None:
             await self._piper.aclose()
-        await asyncio.to_thread(self.close)
+        await self._espeak.aclose()
 
     async def _start_piper(self) -> bool:
         """Once, shared by every caller; False when Piper is not used or did not start."""
-        if self._piper is None:
+        if not self._uses_piper:
             return False
         if self._piper_started is None:
             # The voices of the avatar shown now; another avatar's are loaded by prepare_voices.
             files = [choice.piper for choice in self.voices.values() if choice.piper is not None]
+            self._piper = PiperWorkers(self._settings.piper_workers, self._settings.piper_timeout_s, files)
             self._piper_loaded.update(voice.voice_id for voice in files)
-            self._piper_started = asyncio.ensure_future(self._piper.start(files))
+            self._piper_started = asyncio.ensure_future(self._piper.start())
         try:
             await asyncio.shield(self._piper_started)
-        except (PiperFailed, OSError, TimeoutError, ValueError):
+        except (SpeechWorkerFailed, OSError, TimeoutError, ValueError):
             logger.exception("the Piper workers did not start; speaking with espeak-ng")
             return False
         return True
@@ -183,11 +165,9 @@ class SpeechService:
     def normaliser(self, language: str) -> Normaliser:
         return self._normalisers[language if language in self._normalisers else "en"]
 
-    def voice_settings(
-        self, language: str, prosody: Prosody, choice: VoiceChoice | None = None
-    ) -> engine.VoiceSettings:
+    def voice_settings(self, language: str, prosody: Prosody, choice: VoiceChoice | None = None) -> VoiceSettings:
         settings = self._settings
-        return engine.VoiceSettings(
+        return VoiceSettings(
             voice=(choice or self.voice(language)).espeak_voice,
             rate_wpm=max(80, min(450, round(settings.base_rate_wpm * prosody.rate))),
             pitch=max(0, min(100, settings.base_pitch + prosody.pitch)),
@@ -252,23 +232,14 @@ class SpeechService:
         if engine_name == "piper":
             try:
                 return await self._synthesise_piper(key, normalised, prosody, choice)
-            except (PiperFailed, OSError, TimeoutError, ValueError, KeyError) as error:
+            except (SpeechWorkerFailed, OSError, TimeoutError, ValueError, KeyError) as error:
                 # Degrade, never fail: this sentence in espeak-ng's voice, cached under its own key.
                 logger.warning("Piper failed (%s); this sentence is spoken with espeak-ng", type(error).__name__)
                 return await self.speak_with_espeak(text, language, prosody, choice)
         voice = self.voice_settings(language, prosody, choice)
-        loop = asyncio.get_running_loop()
-        pool = self._pool
-        try:
-            result = await loop.run_in_executor(pool, engine.synthesise, normalised.spoken, voice)
-        except BrokenProcessPool:
-            # A worker died (espeak-ng crashed, out of memory): this reply goes without speech,
-            # the next ones get a fresh pool.
-            logger.error("a speech worker died; starting new workers")
-            if self._pool is pool:
-                self._pool = self._make_pool()
-                pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        # A worker that dies (espeak-ng crashed, out of memory) fails this sentence, which then
+        # goes without speech; the pool replaces the worker for the next ones.
+        result = await self._espeak.synthesise(normalised.spoken, voice)
         timeline = {
             "sample_rate": result.sample_rate,
             "duration_ms": result.duration_ms,
@@ -282,7 +253,7 @@ class SpeechService:
                 "volume": voice.volume,
             },
         }
-        return await asyncio.to_thread(self._cache.put, key, result.wav, timeline)
+        return await asyncio.to_thread(self._cache.put, key, wav_bytes(result.pcm, result.sample_rate), timeline)
 
     async def speak_with_espeak(
         self, text: str, language: str, prosody: Prosody, choice: VoiceChoice | None = None
@@ -313,7 +284,7 @@ class SpeechService:
                 "volume": request.volume,
             },
         }
-        return await asyncio.to_thread(self._cache.put, key, wav_bytes(audio), timeline)
+        return await asyncio.to_thread(self._cache.put, key, wav_bytes(audio.pcm, audio.sample_rate), timeline)
 
     async def audio_base64(self, key: str) -> str | None:
         path = self._cache.wav_path(key)

@@ -1,21 +1,34 @@
 """Viseme and word timelines from the synthesiser's own events.
 
-Every viseme change sits on the onset of the phoneme that causes it, as espeak-ng reported it
-for the audio it produced; nothing is spread evenly over the duration. Word timings point at
+Every viseme change sits on the onset of the phoneme that causes it, as the synthesiser reported
+it for the audio it produced; nothing is spread evenly over the duration. Word timings point at
 the words of the displayed text (through the normaliser's segment map), so captions highlight
 "40010002" while the voice reads it digit by digit.
 """
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from avatar_bridge.speech.engine import SynthesisEvent
 from avatar_bridge.speech.normalise import NormalisedText
 from avatar_bridge.speech.visemes import viseme_for
 
 logger = logging.getLogger(__name__)
 # Mid-vowel shape for a phoneme the table does not know: visible but neutral.
 _UNKNOWN_PHONEME_VISEME = "E"
+
+
+@dataclass(frozen=True)
+class SynthesisEvent:
+    """One event of a synthesis run, in the audio of that very run (espeak-ng's own events, or
+    Piper's alignments turned into events by piper_timeline.py)."""
+
+    kind: str  # "word" | "phoneme" | "sentence" | "end"
+    t_ms: int  # offset into the produced audio (rounded from `sample`)
+    text_position: int  # 1-based character position in the synthesised text
+    length: int  # characters of the word (word events)
+    phoneme: str  # IPA (phoneme events); "" is a pause
+    sample: int = 0  # sample index into the produced audio
 
 
 def viseme_timeline(events: Iterable[SynthesisEvent], duration_ms: int) -> list[dict]:

@@ -60,6 +60,11 @@ class DomainResponses:
         self.reload_if_changed()
         return frozenset(self._responses)
 
+    def variations(self) -> list[tuple[str, dict]]:
+        """(response name, variation) for every variation of every response."""
+        self.reload_if_changed()
+        return [(name, dict(variation)) for name, variations in self._responses.items() for variation in variations]
+
     def choose(self, name: str, slots: dict, channel: str | None, cost=None) -> dict | None:
         """One variation of response `name`, as Rasa's ResponseVariationFilter would allow.
 

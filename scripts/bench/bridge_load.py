@@ -172,39 +172,44 @@ def _wav_samples(wav: bytes) -> tuple[array, int]:
         return array("h", audio.readframes(audio.getnframes())), audio.getframerate()
 
 
-def viseme_alignment(samples: list[dict], http_base: str) -> dict:
-    from avatar_bridge.speech import engine
+async def viseme_alignment(samples: list[dict], http_base: str) -> dict:
+    from avatar_bridge.speech.espeak_client import EspeakWorkers, VoiceSettings
     from avatar_bridge.speech.normalise import Lexicon, Normaliser
     from avatar_bridge.speech.visemes import viseme_for
 
-    engine.initialise_worker()
+    # espeak-ng replies only (Piper's are measured by scripts/bench/piper_visemes.py). The
+    # reference synthesis runs in the same worker program as the bridge's espeak-ng.
+    samples = [sample for sample in samples if sample["speech"]["voice"].get("engine", "espeak") == "espeak"]
+    workers = EspeakWorkers(1, 30.0, warm_up_voices=())
     offsets, acoustic, located, onsets = [], [], 0, 0
-    for sample in samples:
-        speech = sample["speech"]
-        served = httpx.get(http_base + speech["audio"]["url"]).content
-        voice = engine.VoiceSettings(
-            speech["voice"]["name"], speech["voice"]["rate_wpm"], speech["voice"]["pitch"], speech["voice"]["volume"]
-        )
-        spoken = Normaliser(Lexicon.load(sample["language"])).normalise(sample["text"]).spoken
-        local = engine.synthesise(spoken, voice)
-        audio, rate = _wav_samples(served)
-        reference, _ = _wav_samples(local.wav)
-        phonemes = [e for e in local.events if e.kind == "phoneme" and viseme_for(e.phoneme)]
-        alignment = measure_alignment(
-            speech["visemes"],
-            numpy.frombuffer(audio, dtype=numpy.int16),
-            numpy.frombuffer(reference, dtype=numpy.int16),
-            rate,
-            [e.t_ms for e in phonemes],
-            [e.t_ms for e in phonemes if not e.phoneme.strip()],
-        )
-        offsets += alignment.offsets_ms
-        located, onsets = located + alignment.located, onsets + alignment.onsets
-        level = math.sqrt(sum(s * s for s in audio) / max(len(audio), 1))
-        visemes = speech["visemes"]
-        for previous, current in itertools.pairwise(visemes):
-            if previous["viseme"] == "sil" and current["t_ms"] - previous["t_ms"] >= 100 and previous["t_ms"] > 0:
-                acoustic.append(_energy_onset(audio, rate, previous["t_ms"], level) - current["t_ms"])
+    try:
+        async with httpx.AsyncClient(base_url=http_base) as http:
+            served_audio = [(await http.get(sample["speech"]["audio"]["url"])).content for sample in samples]
+        for sample, served in zip(samples, served_audio, strict=True):
+            speech = sample["speech"]
+            settings = speech["voice"]
+            voice = VoiceSettings(settings["name"], settings["rate_wpm"], settings["pitch"], settings["volume"])
+            spoken = Normaliser(Lexicon.load(sample["language"])).normalise(sample["text"]).spoken
+            local = await workers.synthesise(spoken, voice)
+            audio, rate = _wav_samples(served)
+            phonemes = [e for e in local.events if e.kind == "phoneme" and viseme_for(e.phoneme)]
+            alignment = measure_alignment(
+                speech["visemes"],
+                numpy.frombuffer(audio, dtype=numpy.int16),
+                numpy.frombuffer(local.pcm, dtype=numpy.int16),
+                rate,
+                [e.t_ms for e in phonemes],
+                [e.t_ms for e in phonemes if not e.phoneme.strip()],
+            )
+            offsets += alignment.offsets_ms
+            located, onsets = located + alignment.located, onsets + alignment.onsets
+            level = math.sqrt(sum(s * s for s in audio) / max(len(audio), 1))
+            visemes = speech["visemes"]
+            for previous, current in itertools.pairwise(visemes):
+                if previous["viseme"] == "sil" and current["t_ms"] - previous["t_ms"] >= 100 and previous["t_ms"] > 0:
+                    acoustic.append(_energy_onset(audio, rate, previous["t_ms"], level) - current["t_ms"])
+    finally:
+        await workers.aclose()
     return {"samples": len(samples), "located": located, "onsets": onsets, "offsets": offsets, "acoustic": acoustic}
 
 
@@ -283,7 +288,7 @@ async def run(args) -> None:
             results.error(type(outcome).__name__)
     elapsed = time.perf_counter() - started
     http_base = args.bridge.replace("ws://", "http://").rsplit("/ws/", 1)[0]
-    alignment = await asyncio.to_thread(viseme_alignment, results.speech_samples, http_base)
+    alignment = await viseme_alignment(results.speech_samples, http_base)
     print(report(args, results, alignment, elapsed))
 
 

@@ -1,15 +1,12 @@
 """The benchmark's viseme-alignment measurement (scripts/bench/viseme_alignment.py) finds phoneme
 onsets in audio from another synthesis run, and reports a misaligned timeline as misaligned."""
 
-import io
-import multiprocessing
-import wave
-from concurrent.futures import ProcessPoolExecutor
+import asyncio
 
 import numpy as np
 import pytest
 
-from avatar_bridge.speech import engine
+from avatar_bridge.speech.espeak_client import EspeakWorkers, SynthesisResult, VoiceSettings
 from avatar_bridge.speech.timeline import viseme_timeline
 from avatar_bridge.speech.visemes import viseme_for
 from scripts.bench.viseme_alignment import locate_onsets, map_onsets, measure
@@ -22,24 +19,28 @@ TEXT = (
 OTHER = "Hi! I can track orders, reset passwords, show invoices or put you in touch with a colleague."
 
 
-def _run(texts: list[tuple[str, engine.VoiceSettings]]) -> list[engine.SynthesisResult]:
-    """Synthesise in order in one fresh worker process, as a bridge speech worker would."""
-    with ProcessPoolExecutor(
-        1, mp_context=multiprocessing.get_context("spawn"), initializer=engine.initialise_worker
-    ) as pool:
-        return [pool.submit(engine.synthesise, text, voice).result() for text, voice in texts]
+def _run(texts: list[tuple[str, VoiceSettings]]) -> list[SynthesisResult]:
+    """Synthesise in order in one fresh speech worker program, as the bridge's espeak-ng worker would."""
+
+    async def run() -> list[SynthesisResult]:
+        workers = EspeakWorkers(1, 30.0, warm_up_voices=())
+        try:
+            return [await workers.synthesise(text, voice) for text, voice in texts]
+        finally:
+            await workers.aclose()
+
+    return asyncio.run(run())
 
 
-def _pcm(wav: bytes) -> np.ndarray:
-    with wave.open(io.BytesIO(wav)) as audio:
-        return np.frombuffer(audio.readframes(audio.getnframes()), dtype=np.int16)
+def _pcm(pcm: bytes) -> np.ndarray:
+    return np.frombuffer(pcm, dtype=np.int16)
 
 
 @pytest.fixture(scope="module")
 def served_and_reference():
-    voice = engine.VoiceSettings("en", 150, 50, 0.9)
+    voice = VoiceSettings("en", 150, 50, 0.9)
     # The "bridge" synthesises the reply after other replies; the "benchmark" synthesises it fresh.
-    served = _run([(OTHER, engine.VoiceSettings("en", 190, 40, 0.9)), (TEXT, voice)])[-1]
+    served = _run([(OTHER, VoiceSettings("en", 190, 40, 0.9)), (TEXT, voice)])[-1]
     reference = _run([(TEXT, voice)])[0]
     return served, reference
 
@@ -50,8 +51,8 @@ def _measure(served, reference, shift_ms: int = 0):
     phonemes = [e for e in reference.events if e.kind == "phoneme" and viseme_for(e.phoneme)]
     return measure(
         shifted,
-        _pcm(served.wav),
-        _pcm(reference.wav),
+        _pcm(served.pcm),
+        _pcm(reference.pcm),
         served.sample_rate,
         [e.t_ms for e in phonemes],
         [e.t_ms for e in phonemes if not e.phoneme.strip()],

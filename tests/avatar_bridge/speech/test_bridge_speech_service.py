@@ -1,15 +1,15 @@
-"""The speech service: process pool, cache, voice settings, recovery from a dead worker."""
+"""The speech service: worker programs, cache, voice settings, recovery from a dead worker."""
 
 import asyncio
 import itertools
 import os
 import signal
-from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.speech.service import Prosody, SpeechService
+from avatar_bridge.speech.worker_pool import SpeechWorkerFailed
 
 
 def test_service_caches_by_text_and_voice_settings(tmp_path):
@@ -21,7 +21,7 @@ def test_service_caches_by_text_and_voice_settings(tmp_path):
             slower = await service.speak("Your parcel arrives tomorrow.", "en", Prosody(rate=0.7))
             return normal, again, slower
         finally:
-            service.close()
+            await service.aclose()
 
     normal, again, slower = asyncio.run(scenario())
     assert again == normal
@@ -43,7 +43,7 @@ def test_voice_settings_apply_to_every_message_in_a_row(tmp_path):
                 durations.append((rate, speech.duration_ms))
             return durations
         finally:
-            service.close()
+            await service.aclose()
 
     durations = asyncio.run(scenario())
     for (rate_a, a), (rate_b, b) in itertools.pairwise(durations):
@@ -55,10 +55,10 @@ def test_a_dead_speech_worker_costs_one_reply_not_the_service(tmp_path):
         service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
         try:
             assert await service.speak("Before the crash.", "en", Prosody())
-            for pid in list(service._pool._processes):  # the worker dies, as after a crash in espeak-ng
+            for pid in service._espeak.pids():  # the worker dies, as after a crash in espeak-ng
                 os.kill(pid, signal.SIGKILL)
             await asyncio.sleep(0.2)
-            with pytest.raises(BrokenProcessPool):
+            with pytest.raises(SpeechWorkerFailed):
                 await service.speak("During the crash.", "en", Prosody())
             return await service.speak("After the crash.", "en", Prosody())
         finally:

@@ -1,7 +1,8 @@
-"""Speech synthesis with pyttsx3 (espeak-ng driver), run inside the speech worker processes.
+"""espeak-ng synthesis through pyttsx3 (its espeak driver), inside this worker program.
 
-libespeak-ng is one global instance per process and is not thread-safe, so each worker
-process owns one synthesiser, and the event loop hands work to a process pool.
+libespeak-ng (GPL) is loaded only here, never into the bridge (README.md). It is one global,
+non-thread-safe instance per process, so each worker process owns one synthesiser and answers
+one request at a time.
 
 Timing comes from the synthesiser itself. espeak-ng reports an event for every word and, when
 initialised with ``espeakINITIALIZE_PHONEME_EVENTS``, for every phoneme; each event carries
@@ -9,11 +10,11 @@ initialised with ``espeakINITIALIZE_PHONEME_EVENTS``, for every phoneme; each ev
 espeak-ng without phoneme events and only passes word starts on, so this module initialises
 the library itself (phoneme events on, IPA names) before pyttsx3's driver starts, and puts a
 small tap in front of the driver's callback that records every event before pyttsx3 handles
-the audio as usual. The result is the WAV pyttsx3 wrote plus the events of that very run.
+the audio as usual. The result is the audio pyttsx3 wrote plus the events of that very run.
 
-Each event also carries ``sample``, its exact sample index in the produced audio (it lies
-inside the audio chunk the event arrives with); ``t_ms`` is that index in milliseconds,
-rounded (``audio_position`` is the same instant truncated to whole milliseconds).
+Each event carries ``sample``, its exact sample index in the produced audio (it lies inside the
+audio chunk the event arrives with); the bridge turns it into milliseconds (``audio_position``
+is the same instant truncated to whole milliseconds).
 
 espeak-ng does not produce identical audio for identical input: pauses and some phoneme lengths
 vary by up to tens of milliseconds between runs in one process, depending on what it synthesised
@@ -25,6 +26,7 @@ can return before a long text is finished (it ends its loop after 10 ms). The ta
 also signals the end of the message, and ``synthesise`` waits for that signal.
 """
 
+import base64
 import contextlib
 import ctypes
 import io
@@ -34,8 +36,6 @@ import uuid
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-
-from common import log_privacy
 
 # espeak-ng's speak_lib.h: initialisation options and event types.
 _PHONEME_EVENTS = 0x0001
@@ -53,29 +53,19 @@ _SYNTHESIS_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
-class VoiceSettings:
-    voice: str  # espeak-ng voice, e.g. "en" or "de"
-    rate_wpm: int
-    pitch: int  # 0..100, espeak-ng's scale (50 is the voice's normal pitch)
-    volume: float  # 0..1
-
-
-@dataclass(frozen=True)
-class SynthesisEvent:
+class EspeakEvent:
     kind: str  # "word" | "phoneme" | "sentence" | "end"
-    t_ms: int  # offset into the produced audio (rounded from `sample`)
+    sample: int  # sample index into the produced audio
     text_position: int  # 1-based character position in the synthesised text
     length: int  # characters of the word (word events)
     phoneme: str  # IPA (phoneme events); "" is a pause
-    sample: int = 0  # sample index into the produced audio
 
 
 @dataclass(frozen=True)
-class SynthesisResult:
-    wav: bytes
+class EspeakAudio:
+    pcm: bytes  # 16-bit mono little-endian
     sample_rate: int
-    duration_ms: int
-    events: tuple[SynthesisEvent, ...]
+    events: tuple[EspeakEvent, ...]
 
 
 class PyttsxSynthesiser:
@@ -99,7 +89,7 @@ class PyttsxSynthesiser:
         self._engine = pyttsx3.init("espeak")
         self._driver = self._engine.proxy._driver
         self._id_offset = _espeak.EVENT.id.offset
-        self._events: list[SynthesisEvent] = []
+        self._events: list[EspeakEvent] = []
         self._finished = threading.Event()
         self._workdir = Path(tempfile.mkdtemp(prefix="avatar-bridge-speech-"))
         _espeak.SetSynthCallback(self._tap)
@@ -112,15 +102,13 @@ class PyttsxSynthesiser:
             finished = finished or event.type == _EVENT_MSG_TERMINATED
             kind = _KEPT_EVENTS.get(event.type)
             if kind is not None:
-                sample = max(int(event.sample), 0)
                 self._events.append(
-                    SynthesisEvent(
+                    EspeakEvent(
                         kind=kind,
-                        t_ms=round(sample * 1000 / self._sample_rate),
+                        sample=max(int(event.sample), 0),
                         text_position=int(event.text_position),
                         length=int(event.length),
                         phoneme=self._phoneme_name(event) if event.type == _EVENT_PHONEME else "",
-                        sample=sample,
                     )
                 )
             index += 1
@@ -134,7 +122,11 @@ class PyttsxSynthesiser:
         raw = ctypes.string_at(ctypes.addressof(event) + self._id_offset, 8)
         return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
 
-    def synthesise(self, text: str, settings: VoiceSettings) -> SynthesisResult:
+    @property
+    def sample_rate(self) -> int:
+        return self._sample_rate
+
+    def synthesise(self, text: str, voice: str, rate_wpm: int, pitch: int, volume: float) -> EspeakAudio:
         self._events = []
         self._finished.clear()
         engine = self._engine
@@ -142,12 +134,7 @@ class PyttsxSynthesiser:
         # them: queued through pyttsx3, they reach espeak-ng's command queue just before
         # pyttsx3's end-of-loop command, which cancels everything still queued (the rate of a
         # reply would then silently be the previous reply's).
-        for name, value in (
-            ("voice", settings.voice),
-            ("rate", settings.rate_wpm),
-            ("pitch", settings.pitch),
-            ("volume", settings.volume),
-        ):
+        for name, value in (("voice", voice), ("rate", rate_wpm), ("pitch", pitch), ("volume", volume)):
             self._driver.setProperty(name, value)
         self._espeak.Synchronize()
         path = self._workdir / f"{uuid.uuid4().hex}.wav"
@@ -159,45 +146,39 @@ class PyttsxSynthesiser:
                 raise RuntimeError("espeak-ng did not finish the message in time")
             self._espeak.Synchronize()  # espeak-ng's thread is idle again for the next message
         try:
-            wav = self._with_true_sample_rate(path.read_bytes())
+            with wave.open(str(path)) as audio:
+                # pyttsx3 writes 22050 Hz into the header whatever espeak-ng produced: the frames
+                # are what counts, at espeak-ng's own rate.
+                pcm = audio.readframes(audio.getnframes())
         finally:
             path.unlink(missing_ok=True)
-        with wave.open(io.BytesIO(wav)) as audio:
-            duration_ms = round(audio.getnframes() * 1000 / audio.getframerate())
-        return SynthesisResult(
-            wav=wav, sample_rate=self._sample_rate, duration_ms=duration_ms, events=tuple(self._events)
-        )
-
-    def _with_true_sample_rate(self, wav: bytes) -> bytes:
-        """pyttsx3 writes 22050 Hz into the header whatever espeak-ng produced."""
-        with wave.open(io.BytesIO(wav)) as audio:
-            if audio.getframerate() == self._sample_rate:
-                return wav
-            frames = audio.readframes(audio.getnframes())
-        buffer = io.BytesIO()
-        with wave.open(buffer, "wb") as fixed:
-            fixed.setnchannels(1)
-            fixed.setsampwidth(2)
-            fixed.setframerate(self._sample_rate)
-            fixed.writeframes(frames)
-        return buffer.getvalue()
+        return EspeakAudio(pcm=pcm, sample_rate=self._sample_rate, events=tuple(self._events))
 
 
-# --- process-pool entry points ----------------------------------------------------------------
+# --- the worker's request handler ---------------------------------------------------------------
 
 _synthesiser: PyttsxSynthesiser | None = None
 
 
-def initialise_worker() -> None:
+def handle(request: dict) -> dict:
+    """{"engine": "espeak", "text", "voice", "rate_wpm", "pitch", "volume"}; without "text" it only
+    starts espeak-ng (warm-up)."""
     global _synthesiser
-    # A speech worker is a spawned process: it does not inherit the bridge's masked logging, and
-    # what it logs (or prints) can quote the reply's text.
-    log_privacy.install()
-    _synthesiser = PyttsxSynthesiser()
-
-
-def synthesise(text: str, settings: VoiceSettings) -> SynthesisResult:
     if _synthesiser is None:
-        initialise_worker()
-    assert _synthesiser is not None
-    return _synthesiser.synthesise(text, settings)
+        _synthesiser = PyttsxSynthesiser()
+    if "text" not in request:
+        return {"id": request["id"], "ok": True, "sample_rate": _synthesiser.sample_rate}
+    audio = _synthesiser.synthesise(
+        str(request["text"]),
+        voice=str(request["voice"]),
+        rate_wpm=int(request["rate_wpm"]),
+        pitch=int(request["pitch"]),
+        volume=float(request["volume"]),
+    )
+    return {
+        "id": request["id"],
+        "ok": True,
+        "sample_rate": audio.sample_rate,
+        "pcm_base64": base64.b64encode(audio.pcm).decode("ascii"),
+        "events": [[e.kind, e.sample, e.text_position, e.length, e.phoneme] for e in audio.events],
+    }
