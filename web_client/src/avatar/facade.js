@@ -46,9 +46,6 @@ import { EXPRESSIONS, EXPRESSION_NAMES, GESTURES, VISEMES, visemeChannel } from 
 const KINDS = ['procedural', 'glb', 'vrm'];
 const FAMILIES = ['valid', 'arkit'];
 const OPTION_KEYS = new Set(['kind', 'url', 'family', 'maxBytes', 'allowSoftware', 'reducedMotion', 'still', 'maxPixelRatio', 'random']);
-// Software WebGL renders the realistic model at a few frames per second (docs/benchmarks.md) and
-// makes the page sluggish: the procedural head stays unless a page switch allows it (tests, bench).
-const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|software|softpipe/i;
 // Below this the GPU is too weak for a realistic model's textures: the procedural head stays.
 const MIN_TEXTURE_SIZE = 4096;
 
@@ -71,8 +68,8 @@ export function validateAvatarOptions(options = {}) {
   return { kind, url: options.url, family, maxBytes: options.maxBytes ?? 8 * 1024 * 1024, allowSoftware: !!options.allowSoftware, reducedMotion: !!options.reducedMotion, still: !!options.still, maxPixelRatio: options.maxPixelRatio ?? 1.5, random: options.random };
 }
 
-async function loadModelRig({ kind, url, family, maxBytes }) {
-  if (kind === 'glb') return (await import('./loaders/gltf.js')).loadGlbAvatar(url, { family, maxBytes });
+async function loadModelRig({ kind, url, family, maxBytes }, software) {
+  if (kind === 'glb') return (await import('./loaders/gltf.js')).loadGlbAvatar(url, { family, maxBytes, software });
   return (await import('./loaders/vrm.js')).loadVrmAvatar(url, { maxBytes });
 }
 
@@ -90,12 +87,6 @@ export async function createAvatar(container, options = {}) {
   const avatar = new Avatar(container, stage, rig, settings);
   if (settings.kind !== 'procedural') avatar.ready = avatar.loadModel(settings);
   return avatar;
-}
-
-function rendererName(renderer) {
-  const gl = renderer.getContext();
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) || '');
 }
 
 export class Avatar {
@@ -142,8 +133,8 @@ export class Avatar {
     this.loading = true;
     try {
       if (this.stage.renderer.capabilities.maxTextureSize < MIN_TEXTURE_SIZE) throw new Error("this device's WebGL is too weak for the realistic avatar");
-      if (!settings.allowSoftware && SOFTWARE_RENDERERS.test(rendererName(this.stage.renderer))) throw new Error('WebGL runs in software here (no GPU): the realistic avatar would be too slow');
-      const rig = await loadModelRig(settings);
+      if (!settings.allowSoftware && this.stage.software) throw new Error('WebGL runs in software here (no GPU): the realistic avatar would be too slow');
+      const rig = await loadModelRig(settings, this.stage.software);
       if (this.disposed) { rig.dispose(); return; }
       this.replaceRig(rig);
     } catch (error) {

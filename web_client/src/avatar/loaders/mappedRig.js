@@ -8,6 +8,7 @@ import * as THREE from 'three';
 import { ChannelMixer } from '../channelMix.js';
 import { BoneDriver } from '../boneDriver.js';
 import { assertMappingFits, describeScene } from '../mappingValidator.js';
+import { applySoftwareProfile } from './softwareProfile.js';
 
 const NECK_SHARE = 0.35; // of a head turn; the head itself takes the rest
 
@@ -52,13 +53,17 @@ function portraitOf(scene, portrait) {
  * @param {import('three').Object3D} scene  a loaded glTF scene
  * @param {object} mapping  mappings/<family>.json
  * @param {string} [label]
+ * @param {{software?: boolean}} [options]  software: the software-rendering profile (softwareProfile.js)
  */
-export function rigFromMapping(scene, mapping, label = 'the avatar') {
+export function rigFromMapping(scene, mapping, label = 'the avatar', { software = false } = {}) {
   assertMappingFits(mapping, describeScene(scene), label);
   scene.updateMatrixWorld(true);
   applyRestPose(scene, mapping.restPose);
   scene.updateMatrixWorld(true);
   tuneMaterials(scene, mapping.material);
+  const portrait = portraitOf(scene, mapping.portrait);
+  const drivers = [...new Set(Object.values(mapping.joints || {}).map((name) => findNode(scene, name)).filter(Boolean))];
+  const profile = software ? applySoftwareProfile(scene, mapping, portrait, drivers) : null;
 
   const mixer = new ChannelMixer(mapping.channels, mapping.teeth);
   const bindings = mixer.targets.map(() => []);
@@ -77,12 +82,13 @@ export function rigFromMapping(scene, mapping, label = 'the avatar') {
   const neck = joint('neck');
   const eyes = [joint('leftEye'), joint('rightEye')].filter(Boolean);
   const chest = joint('chest');
-  const portrait = portraitOf(scene, mapping.portrait);
 
   return {
     kind: mapping.family,
     object: scene,
     portrait,
+    /** The software profile's result ({vertices, targets}), null at full quality. */
+    profile,
     channels: new Set(Object.keys(mapping.channels).filter((name) => Object.keys(mapping.channels[name]).length)),
     /** Morph target values by name (diagnostics and tests). */
     morphValues() { return Object.fromEntries(mixer.targets.map((name, i) => [name, mixer.values[i]])); },
