@@ -7,7 +7,7 @@
  * context, so the caller can fall back to the static portrait.
  */
 import * as THREE from 'three';
-import { LIGHTS, MODEL_EXPOSURE } from './lighting.js';
+import { LIGHTS, MODEL_EXPOSURE, PORTRAIT_FOV, PORTRAIT_RISE } from './stageSettings.js';
 
 export class WebGLUnavailableError extends Error {
   constructor(reason) {
@@ -68,7 +68,7 @@ export function createStage(container, { maxPixelRatio = 1.5, antialias = false 
   container.appendChild(canvas);
 
   const scene = new THREE.Scene();
-  const camera = new THREE.PerspectiveCamera(24, 1, 0.05, 20);
+  const camera = new THREE.PerspectiveCamera(PORTRAIT_FOV, 1, 0.05, 20);
   // The procedural head's framing; frame() replaces it for a model with a portrait.
   let framing = { target: new THREE.Vector3(0, -0.22, 0), eye: new THREE.Vector3(0, 0.05, 4.6), height: null };
 
@@ -86,7 +86,7 @@ export function createStage(container, { maxPixelRatio = 1.5, antialias = false 
     renderer.setSize(width, height, false);
     camera.aspect = width / height;
     // Keep head and shoulders in view on tall, narrow stages too.
-    camera.fov = camera.aspect < 1 ? 24 / Math.max(0.55, camera.aspect) : 24;
+    camera.fov = camera.aspect < 1 ? PORTRAIT_FOV / Math.max(0.55, camera.aspect) : PORTRAIT_FOV;
     camera.updateProjectionMatrix();
     camera.position.copy(framing.eye);
     camera.lookAt(framing.target);
@@ -96,10 +96,10 @@ export function createStage(container, { maxPixelRatio = 1.5, antialias = false 
   /** Head-and-shoulders: `height` metres of the model visible around `target`, seen from the front. */
   function frame(portrait) {
     if (!portrait) return;
-    const distance = portrait.height / (2 * Math.tan(THREE.MathUtils.degToRad(24) / 2));
+    const distance = portrait.height / (2 * Math.tan(THREE.MathUtils.degToRad(PORTRAIT_FOV) / 2));
     renderer.toneMapping = THREE.ACESFilmicToneMapping;
     renderer.toneMappingExposure = MODEL_EXPOSURE;
-    framing = { target: portrait.target.clone(), eye: portrait.target.clone().add(new THREE.Vector3(0, 0.02, distance)), height: portrait.height };
+    framing = { target: portrait.target.clone(), eye: portrait.target.clone().add(new THREE.Vector3(0, PORTRAIT_RISE, distance)), height: portrait.height };
     resize();
   }
 

@@ -9,7 +9,7 @@
  * needed. Skinning and morph targets come from three's own shader chunks.
  */
 import * as THREE from 'three';
-import { LIGHTS, MODEL_EXPOSURE } from '../lighting.js';
+import { LIGHTS, MODEL_EXPOSURE } from '../stageSettings.js';
 
 // Skin's linear albedo is about this: the tone curve is applied to a shade at that brightness.
 const REFERENCE_ALBEDO = 0.45;
@@ -24,6 +24,7 @@ uniform vec3 keyColor;
 uniform vec3 keyDirection;
 uniform vec3 rimColor;
 uniform vec3 rimDirection;
+uniform vec3 upDirection;
 uniform float exposure;
 varying vec2 vUv;
 varying vec3 vShade;
@@ -37,11 +38,8 @@ vec3 acesFit(vec3 x) {
 
 // Lambert irradiance of the stage's lights for a view-space normal, tone-mapped, sRGB-encoded.
 vec3 shade(vec3 n) {
-  vec3 up = normalize((viewMatrix * vec4(0.0, 1.0, 0.0, 0.0)).xyz);
-  vec3 key = normalize((viewMatrix * vec4(keyDirection, 0.0)).xyz);
-  vec3 rim = normalize((viewMatrix * vec4(rimDirection, 0.0)).xyz);
-  vec3 irradiance = mix(groundColor, skyColor, 0.5 * dot(n, up) + 0.5)
-    + keyColor * max(dot(n, key), 0.0) + rimColor * max(dot(n, rim), 0.0);
+  vec3 irradiance = mix(groundColor, skyColor, 0.5 * dot(n, upDirection) + 0.5)
+    + keyColor * max(dot(n, keyDirection), 0.0) + rimColor * max(dot(n, rimDirection), 0.0);
   vec3 linear = acesFit(irradiance * RECIPROCAL_PI * exposure * ${REFERENCE_ALBEDO.toFixed(2)}) / ${REFERENCE_ALBEDO.toFixed(2)};
   return pow(linear, vec3(1.0 / 2.2));
 }
@@ -108,11 +106,18 @@ export function createSoftwareMaterial(map, { doubleSided = false, name = '' } =
       skyColor: { value: linearColour(LIGHTS.hemisphere.sky, LIGHTS.hemisphere.intensity) },
       groundColor: { value: linearColour(LIGHTS.hemisphere.ground, LIGHTS.hemisphere.intensity) },
       keyColor: { value: linearColour(LIGHTS.key.color, LIGHTS.key.intensity) },
-      keyDirection: { value: direction(LIGHTS.key.position) },
+      keyDirection: { value: new THREE.Vector3() },
       rimColor: { value: linearColour(LIGHTS.rim.color, LIGHTS.rim.intensity) },
-      rimDirection: { value: direction(LIGHTS.rim.position) },
+      rimDirection: { value: new THREE.Vector3() },
+      upDirection: { value: new THREE.Vector3() },
       exposure: { value: MODEL_EXPOSURE },
     },
   });
+  // The shader works in view space: turn the world's light directions once per frame, not per vertex.
+  const world = { keyDirection: direction(LIGHTS.key.position), rimDirection: direction(LIGHTS.rim.position), upDirection: new THREE.Vector3(0, 1, 0) };
+  material.onBeforeRender = (renderer, scene, camera) => {
+    for (const [name, vector] of Object.entries(world)) material.uniforms[name].value.copy(vector).transformDirection(camera.matrixWorldInverse);
+    material.uniformsNeedUpdate = true;
+  };
   return material;
 }

@@ -3,7 +3,8 @@
  * llvmpipe) every vertex and every pixel costs CPU time, so the loaded scene is slimmed to what the
  * portrait camera shows and what the mapping drives (measured: docs/benchmarks.md):
  *
- * - triangles below the framed chest go (off screen, yet they would be skinned and morphed),
+ * - triangles below the framed chest go (off screen, yet they would be skinned and morphed), and
+ *   so do single-sided ones that face away from the camera (the back of the head, of the teeth),
  * - morph targets the mapping never drives go, and so do the normal deltas of the rest (the vertex
  *   shader reads both for every active target),
  * - the parts that move rigidly with one driven joint (face, teeth, hair, eyes) become plain meshes
@@ -15,8 +16,14 @@
  * the rest pose applied and world matrices up to date.
  */
 import * as THREE from 'three';
+import { PORTRAIT_FOV, PORTRAIT_RISE } from '../stageSettings.js';
 import { MIXED, copyAttribute, rigidGeometry, vertexCarriers } from './rigidParts.js';
 import { createSoftwareMaterial } from './softwareMaterial.js';
+
+// cos(120°): a single-sided triangle turned further from the camera stays hidden through head turns.
+const AWAY_FROM_CAMERA = -0.5;
+// Morph deltas below this (in the geometry's units, metres for VALID) move nothing one could see.
+const MORPH_EPSILON = 1e-5;
 
 /** Morph target names a mapping can drive: its channels' targets and the teeth that follow them. */
 export function drivenTargets(mapping) {
@@ -26,29 +33,47 @@ export function drivenTargets(mapping) {
   return names;
 }
 
-/** World-space height of every vertex in the current pose, without morphs. */
-function vertexHeights(mesh) {
+/** World-space position of every vertex in the current pose, without morphs (x, y, z per vertex). */
+function vertexPositions(mesh) {
   const count = mesh.geometry.attributes.position.count;
-  const heights = new Float32Array(count);
+  const positions = new Float32Array(count * 3);
   const influences = mesh.morphTargetInfluences;
   const saved = influences ? [...influences] : null;
   influences?.fill(0);
   mesh.skeleton?.update();
   const point = new THREE.Vector3();
-  for (let i = 0; i < count; i += 1) heights[i] = mesh.localToWorld(mesh.getVertexPosition(i, point)).y;
+  for (let i = 0; i < count; i += 1) mesh.localToWorld(mesh.getVertexPosition(i, point)).toArray(positions, i * 3);
   saved?.forEach((value, i) => { influences[i] = value; });
-  return heights;
+  return positions;
 }
 
-/** Triangles (flat vertex index triples) with a vertex at or above `minHeight`, grouped by carrier (MIXED: stays skinned). */
-function groupTriangles(geometry, heights, minHeight, carriers) {
+/**
+ * Whether the camera can see a triangle: a vertex at or above `minHeight`, and (single-sided only)
+ * not turned far away from the camera. The margin covers the head's turns and the jaw's morphs.
+ */
+function visibility(positions, minHeight, eye, singleSided) {
+  const [a, b, c, edge, normal, toEye] = Array.from({ length: 6 }, () => new THREE.Vector3());
+  return (i, j, k) => {
+    if (positions[i * 3 + 1] < minHeight && positions[j * 3 + 1] < minHeight && positions[k * 3 + 1] < minHeight) return false;
+    if (!singleSided || !eye) return true;
+    a.fromArray(positions, i * 3);
+    b.fromArray(positions, j * 3);
+    c.fromArray(positions, k * 3);
+    normal.subVectors(c, b).cross(edge.subVectors(a, b)).normalize();
+    toEye.copy(eye).sub(a).normalize();
+    return normal.dot(toEye) > AWAY_FROM_CAMERA;
+  };
+}
+
+/** Visible triangles (flat vertex index triples), grouped by carrier (MIXED: stays skinned). */
+function groupTriangles(geometry, visible, carriers) {
   const index = geometry.index;
   const read = index ? (i) => index.getX(i) : (i) => i;
   const total = index ? index.count : geometry.attributes.position.count;
   const groups = new Map();
   for (let i = 0; i < total; i += 3) {
     const a = read(i), b = read(i + 1), c = read(i + 2);
-    if (heights[a] < minHeight && heights[b] < minHeight && heights[c] < minHeight) continue;
+    if (!visible(a, b, c)) continue;
     const key = carriers && carriers[a] === carriers[b] && carriers[a] === carriers[c] ? carriers[a] : MIXED;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(a, b, c);
@@ -63,6 +88,14 @@ function compact(triangles) {
   for (const vertex of triangles) if (!remap.has(vertex)) { remap.set(vertex, vertices.length); vertices.push(vertex); }
   const IndexArray = vertices.length > 65535 ? Uint32Array : Uint16Array;
   return { vertices, index: new THREE.BufferAttribute(IndexArray.from(triangles, (vertex) => remap.get(vertex)), 1) };
+}
+
+/** Whether a morph target moves any of `vertices` (original indices) visibly. */
+function movesAny(morph, vertices) {
+  for (const vertex of vertices) {
+    if (Math.abs(morph.getX(vertex)) > MORPH_EPSILON || Math.abs(morph.getY(vertex)) > MORPH_EPSILON || Math.abs(morph.getZ(vertex)) > MORPH_EPSILON) return true;
+  }
+  return false;
 }
 
 /** The same triangles in the mesh's own (skinned) space, position morphs in `targetIndices` only. */
@@ -87,18 +120,24 @@ function withTargets(mesh, targetNames) {
 }
 
 /** Splits one mesh into rigid parts under their carriers and a skinned rest; returns the meshes now shown. */
-function slimMesh(mesh, driven, drivers, minHeight) {
+function slimMesh(mesh, driven, drivers, view, doubleSided) {
   const dictionary = mesh.morphTargetDictionary || {};
-  const targetNames = Object.keys(dictionary).filter((name) => driven.has(name)).sort((a, b) => dictionary[a] - dictionary[b]);
-  const targetIndices = targetNames.map((name) => dictionary[name]);
+  const drivenNames = Object.keys(dictionary).filter((name) => driven.has(name)).sort((a, b) => dictionary[a] - dictionary[b]);
+  // Each part keeps the targets that move one of its vertices (the chest keeps none of the face's).
+  const movingTargets = (vertices) => {
+    const names = drivenNames.filter((name) => movesAny(source.morphAttributes.position[dictionary[name]], vertices));
+    return { targetNames: names, targetIndices: names.map((name) => dictionary[name]) };
+  };
   const source = mesh.geometry;
   if (source.groups.length) return [mesh]; // multi-material meshes keep their geometry
   const rigid = mesh.isSkinnedMesh ? vertexCarriers(mesh, [...drivers, mesh.parent]) : null;
   const shown = [];
-  const groups = groupTriangles(source, vertexHeights(mesh), minHeight, rigid);
+  const visible = visibility(vertexPositions(mesh), view.minHeight, view.eye, !doubleSided);
+  const groups = groupTriangles(source, visible, rigid);
   for (const [carrier, triangles] of groups) {
     if (carrier === MIXED) continue;
     const { vertices, index } = compact(triangles);
+    const { targetNames, targetIndices } = movingTargets(vertices);
     const node = carrier < drivers.length ? drivers[carrier] : mesh.parent;
     const geometry = rigidGeometry(mesh, vertices, node, targetIndices);
     geometry.setIndex(index);
@@ -109,12 +148,19 @@ function slimMesh(mesh, driven, drivers, minHeight) {
   }
   if (groups.has(MIXED)) {
     const { vertices, index } = compact(groups.get(MIXED));
+    const { targetNames, targetIndices } = movingTargets(vertices);
     mesh.geometry = skinnedGeometry(source, vertices, targetIndices);
     mesh.geometry.setIndex(index);
     shown.push(withTargets(mesh, targetNames));
   } else mesh.removeFromParent();
   source.dispose();
   return shown;
+}
+
+/** Where the portrait camera stands (scene.js frame()). */
+function portraitEye({ target, height }) {
+  const distance = height / (2 * Math.tan(THREE.MathUtils.degToRad(PORTRAIT_FOV) / 2));
+  return target.clone().add(new THREE.Vector3(0, PORTRAIT_RISE, distance));
 }
 
 function cheapMaterial(material, hair) {
@@ -134,7 +180,7 @@ function cheapMaterial(material, hair) {
 export function applySoftwareProfile(scene, mapping, portrait, drivers) {
   const driven = drivenTargets(mapping);
   // A tall, narrow stage shows up to twice the portrait's height (scene.js); below that nothing shows.
-  const minHeight = portrait ? portrait.target.y - portrait.height : -Infinity;
+  const view = portrait ? { minHeight: portrait.target.y - portrait.height, eye: portraitEye(portrait) } : { minHeight: -Infinity, eye: null };
   const meshes = [];
   scene.traverse((node) => { if (node.isMesh) meshes.push(node); });
   const replaced = new Map();
@@ -148,7 +194,7 @@ export function applySoftwareProfile(scene, mapping, portrait, drivers) {
       if (!replaced.has(key)) replaced.set(key, cheapMaterial(material, hair));
       return replaced.get(key);
     });
-    for (const mesh of slimMesh(original, driven, drivers, minHeight)) {
+    for (const mesh of slimMesh(original, driven, drivers, view, hair)) {
       mesh.material = materials.length === 1 ? materials[0] : materials;
       result.meshes += 1;
       result.vertices += mesh.geometry.attributes.position.count;
