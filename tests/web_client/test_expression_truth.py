@@ -12,8 +12,9 @@ BLEND_MS = 350  # the blender's time constant is 0.2 s: a face is established af
 
 
 def _realistic_page(open_page):
-    # Headless Chromium renders in software: the realistic avatar loads there only when allowed.
-    page = open_page("lang=en&allow_software_webgl")
+    # The test system's bridge shows the procedural head (tests/support/system.py): ask for the
+    # realistic default, and keep it under software WebGL whatever its frame rate here.
+    page = open_page("lang=en&avatar=valid-woman&allow_software_webgl")
     page.wait_for_function(
         "() => { const a = window.__avatarDebug.avatar(); return a.kind === 'valid' && !a.loading; }", timeout=30_000
     )

@@ -93,9 +93,18 @@ export function createStage(container, { maxPixelRatio = 1.5, antialias = false 
   }
   resize();
 
-  /** Head-and-shoulders: `height` metres of the model visible around `target`, seen from the front. */
+  const procedural = framing;
+  /**
+   * Head-and-shoulders: `height` metres of the model visible around `target`, seen from the front.
+   * Without a portrait: the procedural head's framing and colours (a fallback from a model).
+   */
   function frame(portrait) {
-    if (!portrait) return;
+    if (!portrait) {
+      renderer.toneMapping = THREE.NoToneMapping;
+      framing = procedural;
+      resize();
+      return;
+    }
     const distance = portrait.height / (2 * Math.tan(THREE.MathUtils.degToRad(PORTRAIT_FOV) / 2));
     renderer.toneMapping = THREE.ACESFilmicToneMapping;
     renderer.toneMappingExposure = MODEL_EXPOSURE;
