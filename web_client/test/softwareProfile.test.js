@@ -57,6 +57,20 @@ function worldPositions(mesh) {
 }
 
 describe('software profile', () => {
+  it('blends a target back out', () => {
+    const { scene, head } = figure(['jawOpen']);
+    applySoftwareProfile(scene, MAPPING, PORTRAIT, [head]);
+    const face = head.children.find((child) => child.isMesh);
+    const before = [...face.geometry.attributes.position.array];
+    face.morphTargetInfluences[0] = 0.5;
+    face.userData.cpuMorphs.apply();
+    expect(face.geometry.attributes.position.getX(0)).toBeCloseTo(before[0] + 0.025);
+    face.morphTargetInfluences[0] = 0;
+    face.userData.cpuMorphs.apply();
+    expect([...face.geometry.attributes.position.array]).toEqual(before);
+  });
+
+
   it('names the morph targets a mapping drives, teeth included', () => {
     expect([...drivenTargets(MAPPING)].sort()).toEqual(['jawOpen', 'teethOpen']);
   });
@@ -71,10 +85,11 @@ describe('software profile', () => {
     // The neck blends two carriers: it stays skinned, without the legs.
     expect(mesh.parent).toBe(scene);
     expect(Math.min(...worldPositions(mesh).map(([, y]) => y))).toBeCloseTo(1.2);
-    // Only the driven target is left, under its name, without normal deltas.
+    // Only the driven target is left, under its name, blended on the CPU (none in the shader).
     for (const part of [face, mesh]) {
       expect(part.morphTargetDictionary).toEqual({ jawOpen: 0 });
-      expect(part.geometry.morphAttributes.position).toHaveLength(1);
+      expect(part.userData.cpuMorphs.targets).toHaveLength(1);
+      expect(part.geometry.morphAttributes.position).toBeUndefined();
       expect(part.geometry.morphAttributes.normal).toBeUndefined();
     }
     expect(face.material.isShaderMaterial).toBe(true);
@@ -87,6 +102,8 @@ describe('software profile', () => {
     const face = head.children.find((child) => child.isMesh);
     head.rotation.set(0.3, 0.5, 0);
     face.morphTargetInfluences[0] = 1;
+    expect(face.userData.cpuMorphs.apply()).toBe(true);
+    expect(face.userData.cpuMorphs.apply()).toBe(false); // nothing changed since
     scene.updateMatrixWorld(true);
     // A vertex bound to the head only: the head's rotation about its origin, after the morph shift.
     const expected = [[-0.05, 1.5, 0], [0.15, 1.5, 0], [0.15, 1.7, 0], [-0.05, 1.7, 0]].map(([x, y, z]) =>

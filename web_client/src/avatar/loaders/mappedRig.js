@@ -62,8 +62,16 @@ export function rigFromMapping(scene, mapping, label = 'the avatar', { software 
   scene.updateMatrixWorld(true);
   tuneMaterials(scene, mapping.material);
   const portrait = portraitOf(scene, mapping.portrait);
-  const drivers = [...new Set(Object.values(mapping.joints || {}).map((name) => findNode(scene, name)).filter(Boolean))];
+  // In the software profile the neck takes the whole head turn: the head then moves rigidly with
+  // the neck, and so does the face skinned to both (no skinning for it: softwareProfile.js).
+  const nodeFor = (role) => (mapping.joints?.[role] ? findNode(scene, mapping.joints[role]) : null);
+  const headOnNeck = software && !!nodeFor('neck') && !!nodeFor('head');
+  const roles = Object.keys(mapping.joints || {}).filter((role) => !(headOnNeck && role === 'head'));
+  const drivers = [...new Set(roles.map(nodeFor).filter(Boolean))];
   const profile = software ? applySoftwareProfile(scene, mapping, portrait, drivers) : null;
+
+  const cpuMorphs = [];
+  scene.traverse((node) => { if (node.userData.cpuMorphs) cpuMorphs.push(node.userData.cpuMorphs); });
 
   const mixer = new ChannelMixer(mapping.channels, mapping.teeth);
   const bindings = mixer.targets.map(() => []);
@@ -75,10 +83,10 @@ export function rigFromMapping(scene, mapping, label = 'the avatar', { software 
     }
   });
   const joint = (role) => {
-    const node = mapping.joints?.[role] ? findNode(scene, mapping.joints[role]) : null;
+    const node = nodeFor(role);
     return node ? new BoneDriver(node) : null;
   };
-  const head = joint('head');
+  const head = headOnNeck ? null : joint('head');
   const neck = joint('neck');
   const eyes = [joint('leftEye'), joint('rightEye')].filter(Boolean);
   const chest = joint('chest');
@@ -97,9 +105,10 @@ export function rigFromMapping(scene, mapping, label = 'the avatar', { software 
       for (let i = 0; i < bindings.length; i += 1) {
         for (const { influences, index } of bindings[i]) influences[index] = values[i];
       }
+      for (const morphs of cpuMorphs) morphs.apply();
     },
     setHeadPose({ pitch, yaw, roll }) {
-      const neckShare = neck ? NECK_SHARE : 0;
+      const neckShare = !neck ? 0 : head ? NECK_SHARE : 1;
       neck?.set(pitch * neckShare, yaw * neckShare, roll * neckShare);
       head?.set(pitch * (1 - neckShare), yaw * (1 - neckShare), roll * (1 - neckShare));
     },

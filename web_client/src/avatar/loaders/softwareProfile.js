@@ -5,8 +5,9 @@
  *
  * - triangles below the framed chest go (off screen, yet they would be skinned and morphed), and
  *   so do single-sided ones that face away from the camera (the back of the head, of the teeth),
- * - morph targets the mapping never drives go, and so do the normal deltas of the rest (the vertex
- *   shader reads both for every active target),
+ * - morph targets the mapping never drives go, and so do the normal deltas of the rest; a part
+ *   keeps only the targets that move it, blended on the CPU (cpuMorphs.js: three's shader reads
+ *   every target for every vertex),
  * - the parts that move rigidly with one driven joint (face, teeth, hair, eyes) become plain meshes
  *   hanging from that joint, so only the neck and shoulders are still skinned (rigidParts.js),
  * - physically based materials become one with the same colour map lit per vertex (no specular
@@ -19,6 +20,7 @@ import * as THREE from 'three';
 import { PORTRAIT_FOV, PORTRAIT_RISE } from '../stageSettings.js';
 import { MIXED, copyAttribute, rigidGeometry, vertexCarriers } from './rigidParts.js';
 import { createSoftwareMaterial } from './softwareMaterial.js';
+import { CpuMorphs } from './cpuMorphs.js';
 
 // cos(120°): a single-sided triangle turned further from the camera stays hidden through head turns.
 const AWAY_FROM_CAMERA = -0.5;
@@ -102,6 +104,8 @@ function movesAny(morph, vertices) {
 function skinnedGeometry(source, vertices, targetIndices) {
   const geometry = new THREE.BufferGeometry();
   for (const [name, attribute] of Object.entries(source.attributes)) if (name !== 'tangent') geometry.setAttribute(name, copyAttribute(attribute, vertices));
+  const { position } = source.attributes; // as floats: the CPU morphs write them (cpuMorphs.js)
+  geometry.setAttribute('position', new THREE.Float32BufferAttribute(vertices.flatMap((v) => [position.getX(v), position.getY(v), position.getZ(v)]), 3));
   if (targetIndices.length) {
     geometry.morphAttributes.position = targetIndices.map((t) => copyAttribute(source.morphAttributes.position[t], vertices));
     geometry.morphTargetsRelative = source.morphTargetsRelative;
@@ -109,12 +113,17 @@ function skinnedGeometry(source, vertices, targetIndices) {
   return geometry;
 }
 
+/** Names the mesh's morph targets and hands them to the CPU (`userData.cpuMorphs`). */
 function withTargets(mesh, targetNames) {
   mesh.morphTargetDictionary = undefined;
   mesh.morphTargetInfluences = undefined;
   mesh.updateMorphTargets();
   // updateMorphTargets numbers the targets when the attributes carry no names: give them back.
-  if (targetNames.length) mesh.morphTargetDictionary = Object.fromEntries(targetNames.map((name, i) => [name, i]));
+  if (targetNames.length) {
+    mesh.morphTargetDictionary = Object.fromEntries(targetNames.map((name, i) => [name, i]));
+    mesh.userData.cpuMorphs = new CpuMorphs(mesh);
+    mesh.geometry.attributes.position.setUsage(THREE.DynamicDrawUsage);
+  }
   mesh.frustumCulled = false;
   return mesh;
 }
@@ -199,7 +208,7 @@ export function applySoftwareProfile(scene, mapping, portrait, drivers) {
       result.meshes += 1;
       result.vertices += mesh.geometry.attributes.position.count;
       if (mesh.isSkinnedMesh) result.skinnedVertices += mesh.geometry.attributes.position.count;
-      result.targets += (mesh.geometry.morphAttributes.position || []).length;
+      result.targets += mesh.userData.cpuMorphs?.targets.length ?? 0;
     }
   }
   for (const material of originals) material.dispose();
