@@ -163,8 +163,9 @@ def section(measured: dict[str, dict], sizes: dict) -> str:
         p95 = percentile(result["costs"], 0.95)
         fps = 1000 / median
         delivered = 1000 / percentile(result["intervals"], 0.5)
+        label = avatar if avatar == "procedural" else f"{avatar} ({result['quality']} profile)"
         rows.append(
-            f"| {avatar} ({result['quality']}) | {median:.1f} | {p95:.1f} | {fps:.0f} | {delivered:.0f} | "
+            f"| {label} | {median:.1f} | {p95:.1f} | {fps:.0f} | {delivered:.0f} | "
             f"{result['first_frame_ms']:.0f} | {result['model_ms']:.0f} | "
             f"{'met' if fps >= 24 else 'NOT met'} |"
         )
