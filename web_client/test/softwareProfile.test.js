@@ -34,7 +34,7 @@ function figure(targetNames, { name = 'body' } = {}) {
   geometry.setAttribute('skinWeight', new THREE.Float32BufferAttribute(skinWeight, 4));
   geometry.setIndex(index);
   geometry.morphAttributes.position = targetNames.map(() => new THREE.Float32BufferAttribute(positions.map((_, i) => (i % 3 === 0 ? 0.05 : 0)), 3));
-  geometry.morphAttributes.normal = targetNames.map(() => new THREE.Float32BufferAttribute(new Array(positions.length).fill(0), 3));
+  geometry.morphAttributes.normal = targetNames.map(() => new THREE.Float32BufferAttribute(positions.map((_, i) => (i % 3 === 1 ? 0.2 : 0)), 3));
   geometry.morphTargetsRelative = true;
   const mesh = new THREE.SkinnedMesh(geometry, new THREE.MeshStandardMaterial({ map: new THREE.Texture(), name }));
   mesh.name = name;
@@ -65,6 +65,7 @@ describe('software profile', () => {
     face.morphTargetInfluences[0] = 0.5;
     face.userData.cpuMorphs.apply();
     expect(face.geometry.attributes.position.getX(0)).toBeCloseTo(before[0] + 0.025);
+    expect(face.geometry.attributes.normal.getY(0)).toBeCloseTo(0.1); // the normals follow the shape
     face.morphTargetInfluences[0] = 0;
     face.userData.cpuMorphs.apply();
     expect([...face.geometry.attributes.position.array]).toEqual(before);

@@ -63,7 +63,7 @@ function vertexMatrix(mesh, i, carrierInverse, target, scratch) {
 
 /**
  * The geometry of `vertices` (original indices) moved into the carrier's local space: positions,
- * normals and position morph deltas as floats; uv kept; skinning attributes dropped.
+ * normals and their morph deltas as floats; uv kept; skinning attributes dropped.
  */
 export function rigidGeometry(mesh, vertices, carrier, targetIndices) {
   mesh.skeleton.update();
@@ -71,9 +71,11 @@ export function rigidGeometry(mesh, vertices, carrier, targetIndices) {
   const source = mesh.geometry;
   const { position, normal, uv } = source.attributes;
   const morphs = targetIndices.map((t) => source.morphAttributes.position[t]);
+  const normalMorphs = normal && source.morphAttributes.normal ? targetIndices.map((t) => source.morphAttributes.normal[t]) : [];
   const positions = new Float32Array(vertices.length * 3);
   const normals = normal ? new Float32Array(vertices.length * 3) : null;
   const deltas = morphs.map(() => new Float32Array(vertices.length * 3));
+  const normalDeltas = normalMorphs.map(() => new Float32Array(vertices.length * 3));
   const matrix = new THREE.Matrix4();
   const scratch = new THREE.Matrix4();
   const linear = new THREE.Matrix3();
@@ -86,7 +88,10 @@ export function rigidGeometry(mesh, vertices, carrier, targetIndices) {
       vector.fromBufferAttribute(morph, vertex);
       (source.morphTargetsRelative ? vector.applyMatrix3(linear) : vector.applyMatrix4(matrix)).toArray(deltas[m], i * 3);
     });
-    if (normals) vector.fromBufferAttribute(normal, vertex).applyMatrix3(linear.invert().transpose()).normalize().toArray(normals, i * 3);
+    if (!normals) return;
+    linear.invert().transpose(); // the normal matrix
+    vector.fromBufferAttribute(normal, vertex).applyMatrix3(linear).normalize().toArray(normals, i * 3);
+    normalMorphs.forEach((morph, m) => vector.fromBufferAttribute(morph, vertex).applyMatrix3(linear).toArray(normalDeltas[m], i * 3));
   });
   const geometry = new THREE.BufferGeometry();
   geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
@@ -94,6 +99,7 @@ export function rigidGeometry(mesh, vertices, carrier, targetIndices) {
   if (uv) geometry.setAttribute('uv', copyAttribute(uv, vertices));
   if (morphs.length) {
     geometry.morphAttributes.position = deltas.map((array) => new THREE.BufferAttribute(array, 3));
+    if (normalDeltas.length) geometry.morphAttributes.normal = normalDeltas.map((array) => new THREE.BufferAttribute(array, 3));
     geometry.morphTargetsRelative = source.morphTargetsRelative;
   }
   return geometry;

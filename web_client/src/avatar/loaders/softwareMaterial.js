@@ -13,6 +13,9 @@ import { LIGHTS, MODEL_EXPOSURE } from '../stageSettings.js';
 
 // Skin's linear albedo is about this: the tone curve is applied to a shade at that brightness.
 const REFERENCE_ALBEDO = 0.45;
+// The per-vertex curve lights the face about 10 % brighter (sRGB) than the full model's per-pixel
+// ACES on a GPU; this exposure share brings the face and hair back to the same mean colour.
+const EXPOSURE_MATCH = 0.82;
 
 const VERTEX = /* glsl */ `
 #include <common>
@@ -110,7 +113,7 @@ export function createSoftwareMaterial(map, { doubleSided = false, name = '' } =
       rimColor: { value: linearColour(LIGHTS.rim.color, LIGHTS.rim.intensity) },
       rimDirection: { value: new THREE.Vector3() },
       upDirection: { value: new THREE.Vector3() },
-      exposure: { value: MODEL_EXPOSURE },
+      exposure: { value: MODEL_EXPOSURE * EXPOSURE_MATCH },
     },
   });
   // The shader works in view space: turn the world's light directions once per frame, not per vertex.

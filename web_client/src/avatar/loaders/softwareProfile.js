@@ -5,9 +5,8 @@
  *
  * - triangles below the framed chest go (off screen, yet they would be skinned and morphed), and
  *   so do single-sided ones that face away from the camera (the back of the head, of the teeth),
- * - morph targets the mapping never drives go, and so do the normal deltas of the rest; a part
- *   keeps only the targets that move it, blended on the CPU (cpuMorphs.js: three's shader reads
- *   every target for every vertex),
+ * - morph targets the mapping never drives go; a part keeps only the targets that move it, blended
+ *   on the CPU with their normals (cpuMorphs.js: three's shader reads every target for every vertex),
  * - the parts that move rigidly with one driven joint (face, teeth, hair, eyes) become plain meshes
  *   hanging from that joint, so only the neck and shoulders are still skinned (rigidParts.js),
  * - physically based materials become one with the same colour map lit per vertex (no specular
@@ -104,10 +103,12 @@ function movesAny(morph, vertices) {
 function skinnedGeometry(source, vertices, targetIndices) {
   const geometry = new THREE.BufferGeometry();
   for (const [name, attribute] of Object.entries(source.attributes)) if (name !== 'tangent') geometry.setAttribute(name, copyAttribute(attribute, vertices));
-  const { position } = source.attributes; // as floats: the CPU morphs write them (cpuMorphs.js)
-  geometry.setAttribute('position', new THREE.Float32BufferAttribute(vertices.flatMap((v) => [position.getX(v), position.getY(v), position.getZ(v)]), 3));
+  // Positions and normals as floats: the CPU morphs write them (cpuMorphs.js).
+  const floats = (attribute) => new THREE.Float32BufferAttribute(vertices.flatMap((v) => [attribute.getX(v), attribute.getY(v), attribute.getZ(v)]), 3);
+  for (const name of ['position', 'normal']) if (source.attributes[name]) geometry.setAttribute(name, floats(source.attributes[name]));
   if (targetIndices.length) {
     geometry.morphAttributes.position = targetIndices.map((t) => copyAttribute(source.morphAttributes.position[t], vertices));
+    if (source.morphAttributes.normal && source.attributes.normal) geometry.morphAttributes.normal = targetIndices.map((t) => copyAttribute(source.morphAttributes.normal[t], vertices));
     geometry.morphTargetsRelative = source.morphTargetsRelative;
   }
   return geometry;
@@ -122,7 +123,6 @@ function withTargets(mesh, targetNames) {
   if (targetNames.length) {
     mesh.morphTargetDictionary = Object.fromEntries(targetNames.map((name, i) => [name, i]));
     mesh.userData.cpuMorphs = new CpuMorphs(mesh);
-    mesh.geometry.attributes.position.setUsage(THREE.DynamicDrawUsage);
   }
   mesh.frustumCulled = false;
   return mesh;
