@@ -25,7 +25,7 @@ export async function mountFacePreview(container, { bridgeOrigin, params, window
   const host = el(doc, 'div', { className: 'avatar-host face-preview', role: 'img' });
   container.append(el(doc, 'div', { className: 'assistant face-preview-page' }, [host]));
   const config = await fetchAvatarConfig(bridgeOrigin);
-  // A still face, also under software WebGL: one frame at a time is enough for a preview.
+  // A still face: no frame-rate guard even on a slow software renderer (a preview needs few frames).
   const choice = { ...chooseAvatar(params, config, bridgeOrigin, win.location), allowSoftware: true };
   const avatar = await createAvatar(host, { ...choice, reducedMotion: true });
   await avatar.ready;
