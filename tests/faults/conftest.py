@@ -14,10 +14,9 @@ import redis
 
 from customer_db.seed import seed_database
 from customer_db.sql import SqlCustomerConnector
-from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
-from tests.support.system import seed_demo_users, settings_on_free_ports
+from tests.support.system import seed_demo_users, settings_on_free_ports, services_for_tests
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +29,7 @@ def fault_system(fault_settings: LauncherSettings) -> Iterator[System]:
     connector = SqlCustomerConnector(fault_settings.customer_db_url)
     connector.create_schema()
     seed_database(connector)
-    with System(local_services(fault_settings), Path(fault_settings.var_dir) / "log") as running:
+    with System(services_for_tests(fault_settings), Path(fault_settings.var_dir) / "log") as running:
         seed_demo_users(running["handoff"])
         yield running
 

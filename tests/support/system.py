@@ -18,6 +18,7 @@ import pytest
 
 from customer_db.seed import seed_database
 from customer_db.sql import SqlCustomerConnector
+from launcher.process import ServiceSpec
 from launcher.services import local_services
 from launcher.settings import LauncherSettings
 from launcher.system import System
@@ -35,6 +36,17 @@ def seed_demo_users(handoff_service: Any) -> None:
         capture_output=True,
         timeout=60,
     )
+
+
+def services_for_tests(settings: LauncherSettings, *, start_redis: bool = True) -> list[ServiceSpec]:
+    """The launcher's services, the bridge configured with the procedural head: under headless
+    Chromium's software WebGL the realistic default would load on every page and cost each test
+    seconds of CPU. Tests about the realistic avatar ask for it (`avatar=valid-woman`)."""
+    specs = local_services(settings, start_redis=start_redis)
+    for spec in specs:
+        if spec.name == "avatar-bridge":
+            spec.env["AVATAR_BRIDGE_AVATAR_MODEL"] = "procedural"
+    return specs
 
 
 def settings_on_free_ports(work: Path) -> LauncherSettings:
@@ -57,5 +69,5 @@ def customer_db(settings: LauncherSettings) -> SqlCustomerConnector:
 
 @pytest.fixture(scope="session")
 def system(settings: LauncherSettings, customer_db: SqlCustomerConnector) -> Iterator[System]:
-    with System(local_services(settings), Path(settings.var_dir) / "log") as running:
+    with System(services_for_tests(settings), Path(settings.var_dir) / "log") as running:
         yield running

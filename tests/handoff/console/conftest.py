@@ -14,7 +14,7 @@ import pytest
 from handoff.core.config import HandoffSettings
 from handoff.core.db import create_schema, make_engine, make_session_factory
 from handoff.users import seed_demo
-from launcher.services import local_services
+from tests.support.system import services_for_tests
 from launcher.settings import LauncherSettings
 from launcher.system import System
 
@@ -42,7 +42,7 @@ def running_system(system_settings: LauncherSettings) -> Iterator[System]:
     create_schema(engine)
     seed_demo(make_session_factory(engine), handoff_settings)
     engine.dispose()
-    with System(local_services(system_settings), Path(system_settings.var_dir) / "log") as system:
+    with System(services_for_tests(system_settings), Path(system_settings.var_dir) / "log") as system:
         yield system
 
 

@@ -2,8 +2,10 @@
  * Which avatar the page shows. The bridge decides (an admin's choice in the console, else the
  * deployment's AVATAR_BRIDGE_AVATAR_MODEL, read from `GET /avatar.json`); page switches may pick another shipped model (`avatar=valid-man`),
  * the procedural head (`avatar=procedural`), or a model file from the bridge's or the page's own
- * origin (`avatar=glb|vrm&avatar_url=...`, ARKit-named GLBs or VRM). Under software WebGL a shipped
- * realistic model loads only with `allow_software_webgl` (tests, benchmark): it would be too slow.
+ * origin (`avatar=glb|vrm&avatar_url=...`, ARKit-named GLBs or VRM). Under software WebGL (no GPU)
+ * a realistic model loads slimmed (loaders/softwareProfile.js) and gives way to the procedural head
+ * if it still runs below the frame-rate floor; `allow_software_webgl` keeps it regardless (tests and
+ * the benchmark, which must measure the model itself).
  */
 
 /**

@@ -7,6 +7,9 @@
  * takes its place (`ready` settles when it did or failed). A file that cannot be shown (wrong
  * format, over the size limit, missing what its mapping needs) leaves the procedural head in place,
  * with the reason in the console, in `loadError` and on the host element (`data-avatar-error`).
+ * Under software WebGL (no GPU) a model loads in its software profile (loaders/softwareProfile.js);
+ * if it still runs below the frame-rate floor (frameRateGuard.js) the procedural head comes back,
+ * with the reason given the same way.
  *
  * @typedef {Object} AvatarRig  what a loader returns
  * @property {string} kind
@@ -26,7 +29,8 @@
  * @property {string} [url]            model URL (required for glb and vrm)
  * @property {'valid'|'arkit'} [family='arkit']  the mapping file of a glb (mappings/<family>.json)
  * @property {number} [maxBytes=8 MiB] larger model files are refused
- * @property {boolean} [allowSoftware=false] load a model file under software WebGL too
+ * @property {boolean} [allowSoftware=false] under software WebGL, keep the model even when it runs
+ *   below the frame-rate floor (tests, benchmark); without it a slow model gives way to the procedural head
  * @property {boolean} [reducedMotion=false]  calmer: no head motion, nods or saccades
  * @property {boolean} [still=false]   no idle motion at all (reference screenshots)
  * @property {number} [maxPixelRatio=1.5]
@@ -40,15 +44,13 @@ import { createStage } from './scene.js';
 import { createProceduralAvatar } from './procedural.js';
 import { ExpressionBlender } from './expressionBlender.js';
 import { IdleMotion } from './idleMotion.js';
+import { FrameRateGuard } from './frameRateGuard.js';
 import { normaliseTrack, sampleVisemes, visemeAt } from './visemeTrack.js';
 import { EXPRESSIONS, EXPRESSION_NAMES, GESTURES, VISEMES, visemeChannel } from './vocabulary.js';
 
 const KINDS = ['procedural', 'glb', 'vrm'];
 const FAMILIES = ['valid', 'arkit'];
 const OPTION_KEYS = new Set(['kind', 'url', 'family', 'maxBytes', 'allowSoftware', 'reducedMotion', 'still', 'maxPixelRatio', 'random']);
-// Software WebGL renders the realistic model at a few frames per second (docs/benchmarks.md) and
-// makes the page sluggish: the procedural head stays unless a page switch allows it (tests, bench).
-const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|software|softpipe/i;
 // Below this the GPU is too weak for a realistic model's textures: the procedural head stays.
 const MIN_TEXTURE_SIZE = 4096;
 
@@ -71,8 +73,8 @@ export function validateAvatarOptions(options = {}) {
   return { kind, url: options.url, family, maxBytes: options.maxBytes ?? 8 * 1024 * 1024, allowSoftware: !!options.allowSoftware, reducedMotion: !!options.reducedMotion, still: !!options.still, maxPixelRatio: options.maxPixelRatio ?? 1.5, random: options.random };
 }
 
-async function loadModelRig({ kind, url, family, maxBytes }) {
-  if (kind === 'glb') return (await import('./loaders/gltf.js')).loadGlbAvatar(url, { family, maxBytes });
+async function loadModelRig({ kind, url, family, maxBytes }, software) {
+  if (kind === 'glb') return (await import('./loaders/gltf.js')).loadGlbAvatar(url, { family, maxBytes, software });
   return (await import('./loaders/vrm.js')).loadVrmAvatar(url, { maxBytes });
 }
 
@@ -90,12 +92,6 @@ export async function createAvatar(container, options = {}) {
   const avatar = new Avatar(container, stage, rig, settings);
   if (settings.kind !== 'procedural') avatar.ready = avatar.loadModel(settings);
   return avatar;
-}
-
-function rendererName(renderer) {
-  const gl = renderer.getContext();
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) || '');
 }
 
 export class Avatar {
@@ -134,6 +130,7 @@ export class Avatar {
     this.ready = Promise.resolve();
     this.loading = false;
     this.loadError = null;
+    this.guard = null; // a FrameRateGuard while a software-rendered model proves its frame rate
     this.updateRunning();
   }
 
@@ -142,17 +139,34 @@ export class Avatar {
     this.loading = true;
     try {
       if (this.stage.renderer.capabilities.maxTextureSize < MIN_TEXTURE_SIZE) throw new Error("this device's WebGL is too weak for the realistic avatar");
-      if (!settings.allowSoftware && SOFTWARE_RENDERERS.test(rendererName(this.stage.renderer))) throw new Error('WebGL runs in software here (no GPU): the realistic avatar would be too slow');
-      const rig = await loadModelRig(settings);
+      const rig = await loadModelRig(settings, this.stage.software);
       if (this.disposed) { rig.dispose(); return; }
       this.replaceRig(rig);
+      // Software WebGL runs the slimmed model (loaders/softwareProfile.js); a CPU too slow even for
+      // that gets the procedural head back.
+      if (this.stage.software && !settings.allowSoftware) this.guard = new FrameRateGuard();
     } catch (error) {
-      this.loadError = String(error.message || error);
-      this.container.dataset.avatarError = this.loadError;
-      console.error(`avatar: ${this.loadError}; showing the procedural head instead`);
+      this.showLoadError(String(error.message || error));
     } finally {
       this.loading = false;
     }
+  }
+
+  showLoadError(reason) {
+    this.loadError = reason;
+    this.container.dataset.avatarError = reason;
+    console.error(`avatar: ${reason}; showing the procedural head instead`);
+  }
+
+  /** The frame-rate guard's verdict: a model below the floor gives way to the procedural head. */
+  checkFrameRate(now) {
+    const { floorFps } = this.guard;
+    const verdict = this.guard.frame(now);
+    if (!verdict) return;
+    this.guard = null;
+    if (!verdict.tooSlow) return;
+    this.replaceRig(createProceduralAvatar());
+    this.showLoadError(`the realistic avatar ran at ${verdict.fps.toFixed(1)} fps here (software WebGL, floor ${floorFps} fps)`);
   }
 
   replaceRig(rig) {
@@ -175,6 +189,7 @@ export class Avatar {
     } else if (!shouldRun && this.frameHandle) {
       cancelAnimationFrame(this.frameHandle);
       this.frameHandle = 0;
+      this.guard?.restart(); // a pause is no slow frame
     }
   }
 
@@ -230,6 +245,7 @@ export class Avatar {
     this.update(this.now, dt);
     this.stage.render();
     this.frames += 1;
+    if (this.guard) this.checkFrameRate(nowAbs);
     this.updateRunning();
   }
 
@@ -296,7 +312,7 @@ export class Avatar {
       renderer: 'webgl', kind: this.rig.kind, channels: [...this.rig.channels].sort(), expression: this.expressions.activeName(this.now),
       weights, viseme: this.lastViseme, speaking: !!this.speech, frames: this.frames, running: this.running,
       reducedMotion: this.idle.reducedMotion, head: { ...this.headPose }, typing: this.idle.typing,
-      loading: this.loading, loadError: this.loadError,
+      loading: this.loading, loadError: this.loadError, quality: this.stage.software ? 'software' : 'full',
     };
   }
 

@@ -25,7 +25,7 @@ export async function mountFacePreview(container, { bridgeOrigin, params, window
   const host = el(doc, 'div', { className: 'avatar-host face-preview', role: 'img' });
   container.append(el(doc, 'div', { className: 'assistant face-preview-page' }, [host]));
   const config = await fetchAvatarConfig(bridgeOrigin);
-  // A still face, also under software WebGL: one frame at a time is enough for a preview.
+  // A still face: no frame-rate guard even on a slow software renderer (a preview needs few frames).
   const choice = { ...chooseAvatar(params, config, bridgeOrigin, win.location), allowSoftware: true };
   // Which model the preview shows (its file name), for the console's tests and for people reading the page.
   host.dataset.model = choice.url ? new URL(choice.url).pathname.split('/').pop() : 'procedural';

@@ -8,6 +8,7 @@ import * as THREE from 'three';
 import { ChannelMixer } from '../channelMix.js';
 import { BoneDriver } from '../boneDriver.js';
 import { assertMappingFits, describeScene } from '../mappingValidator.js';
+import { applySoftwareProfile } from './softwareProfile.js';
 
 const NECK_SHARE = 0.35; // of a head turn; the head itself takes the rest
 
@@ -52,13 +53,25 @@ function portraitOf(scene, portrait) {
  * @param {import('three').Object3D} scene  a loaded glTF scene
  * @param {object} mapping  mappings/<family>.json
  * @param {string} [label]
+ * @param {{software?: boolean}} [options]  software: the software-rendering profile (softwareProfile.js)
  */
-export function rigFromMapping(scene, mapping, label = 'the avatar') {
+export function rigFromMapping(scene, mapping, label = 'the avatar', { software = false } = {}) {
   assertMappingFits(mapping, describeScene(scene), label);
   scene.updateMatrixWorld(true);
   applyRestPose(scene, mapping.restPose);
   scene.updateMatrixWorld(true);
   tuneMaterials(scene, mapping.material);
+  const portrait = portraitOf(scene, mapping.portrait);
+  // In the software profile the neck takes the whole head turn: the head then moves rigidly with
+  // the neck, and so does the face skinned to both (no skinning for it: softwareProfile.js).
+  const nodeFor = (role) => (mapping.joints?.[role] ? findNode(scene, mapping.joints[role]) : null);
+  const headOnNeck = software && !!nodeFor('neck') && !!nodeFor('head');
+  const roles = Object.keys(mapping.joints || {}).filter((role) => !(headOnNeck && role === 'head'));
+  const drivers = [...new Set(roles.map(nodeFor).filter(Boolean))];
+  const profile = software ? applySoftwareProfile(scene, mapping, portrait, drivers) : null;
+
+  const cpuMorphs = [];
+  scene.traverse((node) => { if (node.userData.cpuMorphs) cpuMorphs.push(node.userData.cpuMorphs); });
 
   const mixer = new ChannelMixer(mapping.channels, mapping.teeth);
   const bindings = mixer.targets.map(() => []);
@@ -70,19 +83,20 @@ export function rigFromMapping(scene, mapping, label = 'the avatar') {
     }
   });
   const joint = (role) => {
-    const node = mapping.joints?.[role] ? findNode(scene, mapping.joints[role]) : null;
+    const node = nodeFor(role);
     return node ? new BoneDriver(node) : null;
   };
-  const head = joint('head');
+  const head = headOnNeck ? null : joint('head');
   const neck = joint('neck');
   const eyes = [joint('leftEye'), joint('rightEye')].filter(Boolean);
   const chest = joint('chest');
-  const portrait = portraitOf(scene, mapping.portrait);
 
   return {
     kind: mapping.family,
     object: scene,
     portrait,
+    /** The software profile's result ({vertices, targets}), null at full quality. */
+    profile,
     channels: new Set(Object.keys(mapping.channels).filter((name) => Object.keys(mapping.channels[name]).length)),
     /** Morph target values by name (diagnostics and tests). */
     morphValues() { return Object.fromEntries(mixer.targets.map((name, i) => [name, mixer.values[i]])); },
@@ -91,9 +105,10 @@ export function rigFromMapping(scene, mapping, label = 'the avatar') {
       for (let i = 0; i < bindings.length; i += 1) {
         for (const { influences, index } of bindings[i]) influences[index] = values[i];
       }
+      for (const morphs of cpuMorphs) morphs.apply();
     },
     setHeadPose({ pitch, yaw, roll }) {
-      const neckShare = neck ? NECK_SHARE : 0;
+      const neckShare = !neck ? 0 : head ? NECK_SHARE : 1;
       neck?.set(pitch * neckShare, yaw * neckShare, roll * neckShare);
       head?.set(pitch * (1 - neckShare), yaw * (1 - neckShare), roll * (1 - neckShare));
     },
