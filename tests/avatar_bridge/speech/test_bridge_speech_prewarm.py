@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from bridge_support.client import BridgeClient, of_type
-from conftest import FIXTURE_DOMAIN
+from tests.avatar_bridge.conftest import FIXTURE_DOMAIN
 
 from avatar_bridge.core.config import Settings
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds

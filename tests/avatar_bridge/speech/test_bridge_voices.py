@@ -130,7 +130,7 @@ def test_the_speech_service_speaks_with_the_voice_of_the_avatar_shown_now(tmp_pa
             after = await service.speak("Guten Tag.", "de", Prosody())
             return before, after, service.voice("en").gender
         finally:
-            service.close()
+            await service.aclose()
 
     before, after, gender = asyncio.run(scenario())
     assert (before.voice["name"], after.voice["name"], gender) == ("de+f3", "de", "male")
