@@ -184,3 +184,27 @@ def test_the_full_page_gives_the_avatar_at_most_45_percent(chromium, bridge_url)
         assert stage["width"] <= 0.45 * card["width"] + 1 and chat["width"] >= 0.55 * card["width"] - 1
         assert page.locator(".minimise").count() == 0 and page.locator(".launcher").count() == 0
         assert_matches_reference(page.screenshot(), "page-desktop")
+
+
+REALISTIC = "lang=en&pose=neutral&voice=off&avatar=valid-woman&allow_software_webgl"
+REALISTIC_SHOWN = (
+    "(() => { const a = window.__avatarDebug.avatar(); return a.kind === 'valid' && !a.loading && a.frames > 5; })()"
+)
+
+
+def test_the_realistic_avatar_on_a_desktop_page_and_in_the_phone_widget(chromium, bridge_url, shop):
+    """The realistic default avatar where customers meet it: the full page on a desktop, the open
+    widget on a phone (software WebGL: the software quality profile, docs/benchmarks.md)."""
+    with browser_page(chromium, 1280, 800) as page:
+        page.goto(f"{bridge_url}/?{REALISTIC}")
+        page.wait_for_function(OPEN, timeout=30_000)
+        page.wait_for_function(REALISTIC_SHOWN, timeout=60_000)
+        assert_matches_reference(page.screenshot(), "valid-woman-page-desktop")
+        assert not page.errors
+    with browser_page(chromium, 390, 844) as page:
+        page.goto(f"{shop}?{REALISTIC}")
+        open_widget(page)
+        page.wait_for_function(REALISTIC_SHOWN, timeout=60_000)
+        assert box(page, ".panel") == {"x": 0, "y": 0, "width": 390, "height": 844}
+        assert_matches_reference(page.screenshot(), "valid-woman-widget-phone")
+        assert not page.errors

@@ -13,9 +13,28 @@ import { voiceText } from './strings.js';
 
 const PRE_ROLL_FRAMES = 8; // ~350 ms kept before a hands-free onset, so the first syllable is not lost
 const HOLD_MS = 450; // a press longer than this is hold-to-talk: releasing stops
-const STYLE = `.voice-mic{min-width:2.5rem}.voice-mic[aria-pressed="true"]{background:#b3261e;color:#fff}
+const STYLE = `.voice-mic,.voice-hands-free{display:inline-flex;align-items:center;justify-content:center;gap:6px}
+.voice-mic{min-width:2.75rem}.voice-mic[aria-pressed="true"]{background:#b3261e;color:#fff}
+.voice-icon{width:18px;height:18px;flex:none}
 .voice-status{flex-basis:100%;font-size:.85em;margin:.25rem 0 0}.voice-status[data-on="true"]::before{content:"● ";color:#b3261e}
-.voice-hands-free[aria-pressed="true"]{outline:2px solid #b3261e}`;
+.voice-hands-free[aria-pressed="true"]{outline:2px solid #b3261e}
+@container chat (max-width: 520px){.voice-hands-free .voice-label{display:none}.voice-hands-free{min-width:2.75rem}}`;
+// Icons drawn inline (an emoji needs a font the customer's device may not have).
+const SVG = 'http://www.w3.org/2000/svg';
+const ICONS = {
+  mic: ['M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z', 'M6 11a6 6 0 0 0 12 0M12 17v4M9 21h6'],
+  handsFree: ['M4 10v4M8 7v10M12 4v16M16 7v10M20 10v4'],
+};
+function icon(doc, name) {
+  const svg = doc.createElementNS(SVG, 'svg');
+  for (const [key, value] of Object.entries({ viewBox: '0 0 24 24', class: 'voice-icon', 'aria-hidden': 'true', focusable: 'false', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linecap': 'round' })) svg.setAttribute(key, value);
+  for (const d of ICONS[name]) {
+    const path = doc.createElementNS(SVG, 'path');
+    path.setAttribute('d', d);
+    svg.append(path);
+  }
+  return svg;
+}
 let ids = 0;
 
 /**
@@ -32,10 +51,14 @@ export function mountVoiceInput({ composer, input, connection, language, speakin
   const doc = composer.ownerDocument;
   const t = (key) => voiceText(language(), key);
   const button = doc.createElement('button');
-  Object.assign(button, { type: 'button', className: 'voice-mic', hidden: true, textContent: '🎤' });
+  Object.assign(button, { type: 'button', className: 'voice-mic', hidden: true });
+  button.append(icon(doc, 'mic'));
   button.setAttribute('aria-pressed', 'false');
   const handsFreeButton = doc.createElement('button');
   Object.assign(handsFreeButton, { type: 'button', className: 'voice-hands-free', hidden: true });
+  // The label hides in a narrow chat (a phone, the widget), the icon and aria-label stay.
+  const handsFreeLabel = Object.assign(doc.createElement('span'), { className: 'voice-label' });
+  handsFreeButton.append(icon(doc, 'handsFree'), handsFreeLabel);
   handsFreeButton.setAttribute('aria-pressed', 'false');
   const status = doc.createElement('p');
   Object.assign(status, { className: 'voice-status', hidden: true });
@@ -55,7 +78,8 @@ export function mountVoiceInput({ composer, input, connection, language, speakin
   function relabel() {
     button.setAttribute('aria-label', state.mode === 'push_to_talk' ? t('micStop') : t('micStart'));
     button.title = button.getAttribute('aria-label');
-    handsFreeButton.textContent = t('handsFree');
+    handsFreeLabel.textContent = t('handsFree');
+    handsFreeButton.setAttribute('aria-label', t('handsFree'));
   }
   function say(text, on = false) {
     status.textContent = text || '';
