@@ -1,5 +1,6 @@
 """The NLU config `make test` cross-validates: bot/config.yml without the steps that do not decide
-intents (emotion classifier, FAQ response selector) and with DIET at half its epochs.
+intents (emotion classifier, FAQ response selector) and with DIET at a third of its epochs (10 of 30:
+it reaches 99 % training accuracy by epoch 10, and the cross-validated F1 was the same as with 15).
 
 Usage: python scripts/cross_validation_config.py bot/config.yml > var/config-cross-validation.yml
 """
@@ -20,7 +21,7 @@ def cross_validation_config(config: dict) -> dict:
         if step["name"] in LEFT_OUT:
             continue
         if step["name"] == "DIETClassifier":
-            step = {**step, "epochs": max(1, int(step.get("epochs", 100)) // 2)}
+            step = {**step, "epochs": max(1, int(step.get("epochs", 100)) // 3)}
         pipeline.append(step)
     return {**config, "pipeline": pipeline}
 
