@@ -28,11 +28,17 @@ class LiveTone:
         self.planner = planner
         self.playbooks = playbooks
         self._seen = files.fingerprint()
+        self._applied = self._seen  # the files' state the settings in use came from
         self.version = 1
 
     def reload(self) -> bool:
-        """Apply the files as stored now; False (old settings kept, logged) when they do not load."""
+        """Apply the files as stored now; False (old settings kept, logged) when they do not load.
+        Files already applied are not applied again: the watch may have got there first, while the
+        instance that stored them was still writing, and that is one change (one version)."""
         seen = self.files.fingerprint()
+        if seen == self._applied:
+            self._seen = seen
+            return True
         try:
             planner, playbooks = self.files.load(self.schemas)
         except Exception as error:  # a broken file edited by hand: keep serving the last good one
@@ -42,7 +48,7 @@ class LiveTone:
         self.planner.adopt(planner)
         self.playbooks.clear()
         self.playbooks.update(playbooks)
-        self._seen = seen
+        self._seen = self._applied = seen
         self.version += 1
         logger.info("tone settings applied (version %d)", self.version)
         return True

@@ -43,6 +43,21 @@ def test_a_stored_change_reaches_the_objects_already_in_use(files: ToneFiles) ->
     assert held_planner.plan("neutral", 0.1, "greeting").expression.intensity == 0.5
 
 
+def test_one_stored_change_is_one_version_when_the_watch_got_there_first(files: ToneFiles) -> None:
+    """The watch may apply a change while the instance that stored it is still writing; its own
+    reload afterwards is the same change, not a new version."""
+    schemas = SchemaRegistry.load()
+    planner, playbooks = files.load(schemas)
+    live = LiveTone(files, schemas, planner, playbooks)
+    assert live.reload() and live.version == 1  # nothing stored: nothing new
+    document = files.documents()["playbook-en"]
+    files.replace(document, document.path.read_text().replace("Warm and brief.", "Warm, brief and plain."), schemas)
+    assert live.changed_on_disk() and live.reload() and live.version == 2  # the watch
+    assert live.reload() and live.version == 2  # the storing instance
+    files.replace(document, document.path.read_text().replace("Warm, brief and plain.", "Warm."), schemas)
+    assert live.reload() and live.version == 3
+
+
 def test_a_broken_file_edited_by_hand_keeps_the_last_good_settings(files: ToneFiles) -> None:
     schemas = SchemaRegistry.load()
     planner, playbooks = files.load(schemas)
