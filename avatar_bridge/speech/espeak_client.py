@@ -9,7 +9,7 @@ import base64
 from dataclasses import dataclass
 
 from avatar_bridge.speech.timeline import SynthesisEvent
-from avatar_bridge.speech.worker_pool import WORKER_COMMAND, SpeechWorkerPool
+from avatar_bridge.speech.worker_pool import WORKER_COMMAND, Priority, SpeechWorkerPool
 
 _KINDS = {"word", "phoneme", "sentence", "end"}
 
@@ -48,7 +48,9 @@ class EspeakWorkers:
     async def start(self) -> None:
         await self._pool.start()
 
-    async def synthesise(self, text: str, voice: VoiceSettings) -> SynthesisResult:
+    async def synthesise(
+        self, text: str, voice: VoiceSettings, priority: Priority = Priority.FIRST_SENTENCE
+    ) -> SynthesisResult:
         reply = await self._pool.request(
             {
                 "engine": "espeak",
@@ -57,7 +59,8 @@ class EspeakWorkers:
                 "rate_wpm": voice.rate_wpm,
                 "pitch": voice.pitch,
                 "volume": voice.volume,
-            }
+            },
+            priority,
         )
         return result_from_reply(reply)
 

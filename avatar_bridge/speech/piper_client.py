@@ -4,7 +4,7 @@ import base64
 from dataclasses import asdict, dataclass
 
 from avatar_bridge.speech.manifest import PiperVoiceFiles
-from avatar_bridge.speech.worker_pool import WORKER_COMMAND, SpeechWorkerPool
+from avatar_bridge.speech.worker_pool import WORKER_COMMAND, Priority, SpeechWorkerPool
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,11 @@ class PiperWorkers:
     async def start(self) -> None:
         await self._pool.start()
 
-    async def synthesise(self, voice: PiperVoiceFiles, request: PiperRequest) -> PiperAudio:
+    async def synthesise(
+        self, voice: PiperVoiceFiles, request: PiperRequest, priority: Priority = Priority.FIRST_SENTENCE
+    ) -> PiperAudio:
         reply = await self._pool.request(
-            {"engine": "piper", "model": str(voice.model), "config": str(voice.config), **asdict(request)}
+            {"engine": "piper", "model": str(voice.model), "config": str(voice.config), **asdict(request)}, priority
         )
         return PiperAudio(
             pcm=base64.b64decode(reply["pcm_base64"]),

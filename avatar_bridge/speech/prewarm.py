@@ -19,6 +19,7 @@ from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.expression.planner import ExpressionPlanner
 from avatar_bridge.speech.sentences import split_sentences
 from avatar_bridge.speech.service import Prosody, SpeechService
+from avatar_bridge.speech.worker_pool import Priority
 from avatar_bridge.wording.domain_responses import DomainResponses, render
 from contracts.wording import ASSISTANT_NAME
 
@@ -64,7 +65,7 @@ async def prewarm(speech: SpeechService, replies: list[FixedReply], limit: int) 
             if ready >= limit:
                 return ready
             try:
-                await speech.speak(sentence.text, reply.language, reply.prosody)
+                await speech.speak(sentence.text, reply.language, reply.prosody, Priority.BACKGROUND)
             except Exception as error:  # a worker failed: skip this sentence, go on with the rest
                 logger.warning("prewarming speech skipped a sentence (%s)", type(error).__name__)
                 continue

@@ -28,7 +28,7 @@ from avatar_bridge.speech.sentences import split_sentences
 from avatar_bridge.speech.timeline import viseme_timeline, word_timeline
 from avatar_bridge.speech.voices import VoiceChoice, choose_voices
 from avatar_bridge.speech.wav import wav_bytes
-from avatar_bridge.speech.worker_pool import SpeechWorkerFailed
+from avatar_bridge.speech.worker_pool import Priority, SpeechWorkerFailed
 from contracts.avatars import avatar_ids
 
 logger = logging.getLogger(__name__)
@@ -127,9 +127,9 @@ class SpeechService:
         assert self._piper is not None
         missing = [files for voice_id, files in wanted.items() if voice_id not in self._piper_loaded]
         request = piper_request("ok", 1.0, 0, 0.9)
-        workers = self._settings.piper_workers
+        workers, later = self._settings.piper_workers, Priority.BACKGROUND  # customers' sentences first
         try:  # as many requests as workers: each idle worker takes one and loads the voice
-            await asyncio.gather(*(self._piper.synthesise(files, request) for files in missing for _ in range(workers)))
+            await asyncio.gather(*(self._piper.synthesise(f, request, later) for f in missing for _ in range(workers)))
         except (SpeechWorkerFailed, OSError, TimeoutError, ValueError) as error:
             logger.warning("voices not loaded ahead (%s); the first sentence loads them", type(error).__name__)
             return
@@ -181,16 +181,22 @@ class SpeechService:
         """One task per sentence, all started now; each gives that sentence's speech (word offsets
         into the whole message) or None. Await them in order; cancel the rest when done."""
 
-        async def part(offset: int, sentence: str) -> SpeechResult | None:
-            result = await self.speak(sentence, language, prosody)
+        async def part(offset: int, sentence: str, priority: Priority) -> SpeechResult | None:
+            result = await self.speak(sentence, language, prosody, priority)
             if result is None or not offset:
                 return result
             words = [{**word, "offset": word["offset"] + offset} if "offset" in word else word for word in result.words]
             return dataclasses.replace(result, words=words)
 
-        return [asyncio.create_task(part(s.offset, s.text)) for s in split_sentences(text)]
+        # The first sentence is what the customer waits for: its synthesis goes ahead of later ones.
+        return [
+            asyncio.create_task(part(s.offset, s.text, Priority.FIRST_SENTENCE if i == 0 else Priority.LATER_SENTENCE))
+            for i, s in enumerate(split_sentences(text))
+        ]
 
-    async def speak(self, text: str, language: str, prosody: Prosody) -> SpeechResult | None:
+    async def speak(
+        self, text: str, language: str, prosody: Prosody, priority: Priority = Priority.FIRST_SENTENCE
+    ) -> SpeechResult | None:
         """Speech for one piece of text with the language's voice; None when there is nothing to say."""
         choice = self.voice(language)  # read once: the avatar may change while this sentence is made
         if choice.engine == "piper" and await self._start_piper():
@@ -205,7 +211,7 @@ class SpeechService:
             running = self._in_flight.get(key)
             if running is None:
                 running = asyncio.ensure_future(
-                    self._synthesise(key, text, language, prosody, choice, voice_key["engine"])
+                    self._synthesise(key, text, language, prosody, choice, voice_key["engine"], priority)
                 )
                 self._in_flight[key] = running
                 running.add_done_callback(lambda _: self._in_flight.pop(key, None))
@@ -224,22 +230,29 @@ class SpeechService:
         )
 
     async def _synthesise(
-        self, key: str, text: str, language: str, prosody: Prosody, choice: VoiceChoice, engine_name: str
+        self,
+        key: str,
+        text: str,
+        language: str,
+        prosody: Prosody,
+        choice: VoiceChoice,
+        engine_name: str,
+        priority: Priority = Priority.FIRST_SENTENCE,
     ) -> CachedSpeech | None:
         normalised = self.normaliser(language).normalise(text)
         if not normalised.spoken.strip():
             return None
         if engine_name == "piper":
             try:
-                return await self._synthesise_piper(key, normalised, prosody, choice)
+                return await self._synthesise_piper(key, normalised, prosody, choice, priority)
             except (SpeechWorkerFailed, OSError, TimeoutError, ValueError, KeyError) as error:
                 # Degrade, never fail: this sentence in espeak-ng's voice, cached under its own key.
                 logger.warning("Piper failed (%s); this sentence is spoken with espeak-ng", type(error).__name__)
-                return await self.speak_with_espeak(text, language, prosody, choice)
+                return await self.speak_with_espeak(text, language, prosody, choice, priority)
         voice = self.voice_settings(language, prosody, choice)
         # A worker that dies (espeak-ng crashed, out of memory) fails this sentence, which then
         # goes without speech; the pool replaces the worker for the next ones.
-        result = await self._espeak.synthesise(normalised.spoken, voice)
+        result = await self._espeak.synthesise(normalised.spoken, voice, priority)
         timeline = {
             "sample_rate": result.sample_rate,
             "duration_ms": result.duration_ms,
@@ -256,19 +269,26 @@ class SpeechService:
         return await asyncio.to_thread(self._cache.put, key, wav_bytes(result.pcm, result.sample_rate), timeline)
 
     async def speak_with_espeak(
-        self, text: str, language: str, prosody: Prosody, choice: VoiceChoice | None = None
+        self,
+        text: str,
+        language: str,
+        prosody: Prosody,
+        choice: VoiceChoice | None = None,
+        priority: Priority = Priority.FIRST_SENTENCE,
     ) -> CachedSpeech | None:
         choice = choice or self.voice(language)
         voice = self.voice_settings(language, prosody, choice)
         voice_key = {"engine": "espeak", **asdict(voice)}
         key = self._cache.key(text=text, language=language, voice=voice_key, version=TIMELINE_VERSION)
         cached = await asyncio.to_thread(self._cache.get, key)
-        return cached or await self._synthesise(key, text, language, prosody, choice, "espeak")
+        return cached or await self._synthesise(key, text, language, prosody, choice, "espeak", priority)
 
-    async def _synthesise_piper(self, key: str, normalised, prosody: Prosody, choice: VoiceChoice) -> CachedSpeech:
+    async def _synthesise_piper(
+        self, key: str, normalised, prosody: Prosody, choice: VoiceChoice, priority: Priority
+    ) -> CachedSpeech:
         assert self._piper is not None and choice.piper is not None
         request = piper_request(normalised.spoken, prosody.rate, prosody.pitch, prosody.volume)
-        audio = await self._piper.synthesise(choice.piper, request)
+        audio = await self._piper.synthesise(choice.piper, request, priority)
         events = events_from_alignment(audio, normalised.spoken)
         duration_ms = round(len(audio.pcm) // 2 * 1000 / audio.sample_rate)
         timeline = {

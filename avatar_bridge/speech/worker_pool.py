@@ -4,16 +4,22 @@ A small pool of child processes, each answering one JSON request at a time over 
 input and output. A worker that dies or stops answering is replaced; the request that met it
 fails (for Piper the speech service then falls back to espeak-ng for that sentence).
 
+Requests wait for a free worker by priority, then in order of arrival: a reply's first sentence
+(what the customer waits for) before later sentences, and those before background work such as
+prewarming (see `Priority`).
+
 What a worker writes to its standard error (a library's warning, a crash's traceback) is passed
 on to the bridge's log line by line, so it is masked like every other record (common.log_privacy).
 """
 
 import asyncio
 import contextlib
+import heapq
 import itertools
 import json
 import logging
 import sys
+from enum import IntEnum
 
 logger = logging.getLogger(__name__)
 # A reply carries a whole sentence of audio as base64 (about 60 kB per second of speech).
@@ -23,6 +29,14 @@ WORKER_COMMAND = (sys.executable, "-m", "speech_worker")
 
 class SpeechWorkerFailed(RuntimeError):
     """The worker could not synthesise this request."""
+
+
+class Priority(IntEnum):
+    """Which waiting request a free worker takes first (lower first)."""
+
+    FIRST_SENTENCE = 0  # a customer waits for the reply's first audio
+    LATER_SENTENCE = 1  # plays after the first: there is time
+    BACKGROUND = 2  # prewarming, loading voices ahead
 
 
 class _Worker:
@@ -75,7 +89,10 @@ class SpeechWorkerPool:
         self._timeout_s = timeout_s
         self._warm_up = warm_up
         self._command = command
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: list[_Worker] = []
+        # Requests waiting for a worker: (priority, arrival, future the worker is handed through).
+        self._waiting: list[tuple[int, int, asyncio.Future]] = []
+        self._arrivals = itertools.count()
         self._all: set[_Worker] = set()
         self._ids = itertools.count(1)
         self._started: asyncio.Future | None = None
@@ -97,13 +114,13 @@ class SpeechWorkerPool:
             await asyncio.gather(*(self._retire(worker) for worker in started), return_exceptions=True)
             raise
         for worker in started:
-            self._idle.put_nowait(worker)
+            self._release(worker)
 
-    async def request(self, message: dict) -> dict:
+    async def request(self, message: dict, priority: Priority = Priority.FIRST_SENTENCE) -> dict:
         if self._closed:
             raise SpeechWorkerFailed("the speech workers are stopped")
         await self.start()
-        worker = await self._idle.get()
+        worker = await self._acquire(priority)
         try:
             return await self._ask(worker, message)
         except BaseException:
@@ -115,7 +132,29 @@ class SpeechWorkerPool:
                 worker = await self._spawn(warm_up=False)
             raise
         finally:
-            self._idle.put_nowait(worker)
+            self._release(worker)
+
+    async def _acquire(self, priority: Priority) -> _Worker:
+        if self._idle:  # a worker is idle only while nobody waits (`_release` hands it over first)
+            return self._idle.pop()
+        handed: asyncio.Future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (int(priority), next(self._arrivals), handed))
+        try:
+            return await handed
+        except asyncio.CancelledError:
+            # Cancelled after a worker was handed over: pass it on. Before: `_release` skips it.
+            if handed.done() and not handed.cancelled():
+                self._release(handed.result())
+            raise
+
+    def _release(self, worker: _Worker) -> None:
+        """The worker goes to the first waiting request by priority, or back to the idle ones."""
+        while self._waiting:
+            _, _, handed = heapq.heappop(self._waiting)
+            if not handed.done():
+                handed.set_result(worker)
+                return
+        self._idle.append(worker)
 
     async def _retire(self, worker: _Worker) -> None:
         self._all.discard(worker)

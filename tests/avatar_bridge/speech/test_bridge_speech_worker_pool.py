@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from avatar_bridge.speech.worker_pool import SpeechWorkerFailed, SpeechWorkerPool
+from avatar_bridge.speech.worker_pool import Priority, SpeechWorkerFailed, SpeechWorkerPool
 
 # Echoes each request's text; "die" ends the process without an answer, "refuse" answers ok: false.
 FAKE_WORKER = """
@@ -83,3 +83,52 @@ def test_nothing_is_started_after_close():
         return pool.pids()
 
     assert asyncio.run(scenario()) == []
+
+
+def test_a_free_worker_takes_first_sentences_before_later_ones_and_background_work():
+    """One worker, busy; requests queue up in this order: background, later, first, first. The
+    worker serves the first sentences (in arrival order), then the later one, then the background."""
+
+    async def scenario():
+        pool = _pool()
+        served: list[str] = []
+        try:
+            await pool.start()
+            busy = asyncio.ensure_future(pool.request({"text": "busy"}))
+            await asyncio.sleep(0)  # the busy request holds the only worker
+
+            async def ask(text: str, priority: Priority) -> None:
+                served.append((await pool.request({"text": text}, priority))["echo"])
+
+            waiting = [
+                asyncio.ensure_future(ask("prewarm", Priority.BACKGROUND)),
+                asyncio.ensure_future(ask("second sentence", Priority.LATER_SENTENCE)),
+                asyncio.ensure_future(ask("first sentence A", Priority.FIRST_SENTENCE)),
+                asyncio.ensure_future(ask("first sentence B", Priority.FIRST_SENTENCE)),
+            ]
+            await busy
+            await asyncio.gather(*waiting)
+            return served
+        finally:
+            await pool.aclose()
+
+    assert asyncio.run(scenario()) == ["first sentence A", "first sentence B", "second sentence", "prewarm"]
+
+
+def test_a_request_cancelled_while_waiting_loses_no_worker():
+    async def scenario():
+        pool = _pool()
+        try:
+            await pool.start()
+            busy = asyncio.ensure_future(pool.request({"text": "busy"}))
+            await asyncio.sleep(0)
+            gone = asyncio.ensure_future(pool.request({"text": "gone"}))
+            await asyncio.sleep(0.01)
+            gone.cancel()
+            await busy
+            # The worker is free again: two more requests are served, not left waiting.
+            return [(await asyncio.wait_for(pool.request({"text": t}), 5))["echo"] for t in ("one", "two")]
+        finally:
+            await pool.aclose()
+
+    assert asyncio.run(scenario()) == ["one", "two"]
