@@ -28,7 +28,7 @@ from avatar_bridge.speech.sentences import split_sentences
 from avatar_bridge.speech.timeline import viseme_timeline, word_timeline
 from avatar_bridge.speech.voices import VoiceChoice, choose_voices
 from avatar_bridge.speech.wav import wav_bytes
-from avatar_bridge.speech.worker_pool import Priority, SpeechWorkerFailed
+from avatar_bridge.speech.worker_pool import Priority, SpeechWorkerFailed, in_line
 from contracts.avatars import avatar_ids
 
 logger = logging.getLogger(__name__)
@@ -181,18 +181,32 @@ class SpeechService:
         """One task per sentence, all started now; each gives that sentence's speech (word offsets
         into the whole message) or None. Await them in order; cancel the rest when done."""
 
-        async def part(offset: int, sentence: str, priority: Priority) -> SpeechResult | None:
-            result = await self.speak(sentence, language, prosody, priority)
+        first_in_line = asyncio.Event()
+
+        async def part(offset: int, sentence: str, first: asyncio.Task | None) -> SpeechResult | None:
+            if first is None:
+                in_line.set(first_in_line)
+                result = await self.speak(sentence, language, prosody, Priority.FIRST_SENTENCE)
+            else:
+                # Ask for a worker only once the first sentence holds one or waits in line: a later
+                # sentence whose cache lookup happens to finish first must not take the idle worker.
+                signalled = asyncio.ensure_future(first_in_line.wait())
+                try:
+                    await asyncio.wait({signalled, first}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    signalled.cancel()
+                result = await self.speak(sentence, language, prosody, Priority.LATER_SENTENCE)
             if result is None or not offset:
                 return result
             words = [{**word, "offset": word["offset"] + offset} if "offset" in word else word for word in result.words]
             return dataclasses.replace(result, words=words)
 
         # The first sentence is what the customer waits for: its synthesis goes ahead of later ones.
-        return [
-            asyncio.create_task(part(s.offset, s.text, Priority.FIRST_SENTENCE if i == 0 else Priority.LATER_SENTENCE))
-            for i, s in enumerate(split_sentences(text))
-        ]
+        sentences = split_sentences(text)
+        if not sentences:
+            return []
+        first = asyncio.create_task(part(sentences[0].offset, sentences[0].text, None))
+        return [first, *(asyncio.create_task(part(s.offset, s.text, first)) for s in sentences[1:])]
 
     async def speak(
         self, text: str, language: str, prosody: Prosody, priority: Priority = Priority.FIRST_SENTENCE

@@ -14,6 +14,7 @@ on to the bridge's log line by line, so it is masked like every other record (co
 
 import asyncio
 import contextlib
+import contextvars
 import heapq
 import itertools
 import json
@@ -37,6 +38,11 @@ class Priority(IntEnum):
     FIRST_SENTENCE = 0  # a customer waits for the reply's first audio
     LATER_SENTENCE = 1  # plays after the first: there is time
     BACKGROUND = 2  # prewarming, loading voices ahead
+
+
+# Set by the caller (speak_sentences) on a reply's first sentence: the pool sets the event once that
+# request holds a worker or waits in line for one, so later sentences ask only after it.
+in_line: contextvars.ContextVar[asyncio.Event | None] = contextvars.ContextVar("in_line", default=None)
 
 
 class _Worker:
@@ -135,10 +141,15 @@ class SpeechWorkerPool:
             self._release(worker)
 
     async def _acquire(self, priority: Priority) -> _Worker:
+        signal = in_line.get()
         if self._idle:  # a worker is idle only while nobody waits (`_release` hands it over first)
+            if signal is not None:
+                signal.set()
             return self._idle.pop()
         handed: asyncio.Future = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (int(priority), next(self._arrivals), handed))
+        if signal is not None:
+            signal.set()
         try:
             return await handed
         except asyncio.CancelledError:

@@ -1,14 +1,16 @@
 """The speech service: worker programs, cache, voice settings, recovery from a dead worker."""
 
 import asyncio
+import dataclasses
 import itertools
 import os
 import signal
+import time
 
 import pytest
 
 from avatar_bridge.core.config import Settings
-from avatar_bridge.speech.service import Prosody, SpeechService
+from avatar_bridge.speech.service import TIMELINE_VERSION, Prosody, SpeechService
 from avatar_bridge.speech.worker_pool import SpeechWorkerFailed
 
 
@@ -65,3 +67,37 @@ def test_a_dead_speech_worker_costs_one_reply_not_the_service(tmp_path):
             await service.aclose()
 
     assert asyncio.run(scenario()).duration_ms > 500
+
+
+def test_the_first_sentence_takes_the_free_worker_even_when_its_cache_lookup_is_slower(tmp_path):
+    """Regression (seen in CI): a later sentence whose cache lookup finished first took the one idle
+    worker, so the customer waited for it before the first sentence's audio."""
+    text = "I am sorry about the delay. Your order left our warehouse on Monday and is with the courier now."
+
+    async def scenario():
+        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        lookup = service._cache.get
+
+        def slow_for_the_first_sentence(key):  # fault injection: a slow disk for one file
+            if key == first_key:
+                time.sleep(0.3)
+            return lookup(key)
+
+        try:
+            await service.warm_up()
+            first_key = service._cache.key(
+                text="I am sorry about the delay.",
+                language="en",
+                voice={"engine": "espeak", **dataclasses.asdict(service.voice_settings("en", Prosody()))},
+                version=TIMELINE_VERSION,
+            )
+            service._cache.get = slow_for_the_first_sentence
+            tasks = service.speak_sentences(text, "en", Prosody())
+            finished = [await task for task in asyncio.as_completed(tasks)]
+            return finished, [await task for task in tasks]
+        finally:
+            await service.aclose()
+
+    finished, ordered = asyncio.run(scenario())
+    assert len(ordered) == 2 and all(result is not None for result in ordered)
+    assert finished[0] is ordered[0]
