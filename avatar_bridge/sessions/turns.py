@@ -262,7 +262,7 @@ class TurnRunner:
     async def _deliver(self, runtime: SessionRuntime, message: Turn, replies: list[BotReply]) -> TurnComplete:
         """Text cues at once, then the speech frames in order; the turn_complete to send after them."""
         planned = await self._plan(runtime, message, replies)
-        speech_tasks = [self._start_speech(runtime, item) for item in planned]
+        speech_tasks = [self._start_speech(runtime, item, leading=index == 0) for index, item in enumerate(planned)]
         speech_failed: list[str] = []
         try:
             for item, task in zip(planned, speech_tasks, strict=True):
@@ -312,10 +312,11 @@ class TurnRunner:
             planned.append(PlannedReply(reply, f"{message.id}.{index}", language, reply_kind, emotion, plan, sentences))
         return planned
 
-    def _start_speech(self, runtime: SessionRuntime, item: PlannedReply) -> list[asyncio.Task] | None:
+    def _start_speech(self, runtime: SessionRuntime, item: PlannedReply, leading: bool) -> list[asyncio.Task] | None:
+        """`leading`: the turn's first reply, whose first sentence the customer waits for."""
         if self._speech is None or not runtime.record.audio:
             return None
-        return self._speech.speak_sentences(item.reply.text, item.language, item.plan.prosody) or None
+        return self._speech.speak_sentences(item.reply.text, item.language, item.plan.prosody, leading) or None
 
     async def _follow_language(self, runtime: SessionRuntime, planned: list[PlannedReply]) -> None:
         """The bot switched language (the customer did): later turns and speech follow."""

@@ -177,16 +177,20 @@ class SpeechService:
     def voice(self, language: str) -> VoiceChoice:
         return self.voices.get(language) or self.voices["en"]
 
-    def speak_sentences(self, text: str, language: str, prosody: Prosody) -> list[asyncio.Task]:
+    def speak_sentences(self, text: str, language: str, prosody: Prosody, leading: bool = True) -> list[asyncio.Task]:
         """One task per sentence, all started now; each gives that sentence's speech (word offsets
-        into the whole message) or None. Await them in order; cancel the rest when done."""
+        into the whole message) or None. Await them in order; cancel the rest when done.
+
+        `leading`: this text is the first the customer hears (a turn's first reply), so its first
+        sentence goes ahead of other work; a turn's later replies play after it and wait their turn."""
 
         first_in_line = asyncio.Event()
 
         async def part(offset: int, sentence: str, first: asyncio.Task | None) -> SpeechResult | None:
             if first is None:
                 in_line.set(first_in_line)
-                result = await self.speak(sentence, language, prosody, Priority.FIRST_SENTENCE)
+                priority = Priority.FIRST_SENTENCE if leading else Priority.LATER_SENTENCE
+                result = await self.speak(sentence, language, prosody, priority)
             else:
                 # Ask for a worker only once the first sentence holds one or waits in line: a later
                 # sentence whose cache lookup happens to finish first must not take the idle worker.

@@ -77,6 +77,8 @@ class Results:
     text_cue_ms: list[float] = field(default_factory=list)
     speech_ready_ms: list[float] = field(default_factory=list)
     speech_after_cue: list[tuple[int, float]] = field(default_factory=list)  # (reply words, ms)
+    # Per turn with speech: how long playback would stand still waiting for a later sentence.
+    speech_stall_ms: list[float] = field(default_factory=list)
     baseline_ms: list[float] = field(default_factory=list)
     # (session index, message number): which turns each path timed, to compare the same turns.
     cue_turns: set[tuple[int, int]] = field(default_factory=set)
@@ -113,6 +115,7 @@ async def bridge_session(args, index: int, results: Results, deadline: float) ->
                 )
             )
             cue_at, cue_text, words = None, "", 0
+            speech_frames: list[tuple[float, int]] = []  # (arrival, duration ms), in order
             while True:
                 frame = json.loads(await asyncio.wait_for(socket.recv(), timeout=60))
                 if frame.get("reply_to") != message_id:
@@ -122,18 +125,25 @@ async def bridge_session(args, index: int, results: Results, deadline: float) ->
                     cue_at, cue_text, words = now, frame["text"], len(frame["text"].split())
                     results.text_cue_ms.append((now - started) * 1000)
                     results.cue_turns.add((index, number))
-                elif frame["type"] == "bot_speech" and cue_at is not None and frame["message_id"].endswith(".0"):
+                elif frame["type"] == "bot_speech":
+                    speech_frames.append((now * 1000, frame["speech"]["duration_ms"]))
+                # First audio: the first sentence (part 0) of the turn's first reply; later
+                # sentences count in the stall below (before 2026-12-05 every part of reply 0 counted).
+                first_audio = frame["type"] == "bot_speech" and frame["message_id"].endswith(".0")
+                if first_audio and frame.get("part", 0) == 0 and cue_at is not None:
                     results.speech_ready_ms.append((now - started) * 1000)
                     results.speech_after_cue.append((words, (now - cue_at) * 1000))
                     if len(results.speech_samples) < args.viseme_samples:
                         results.speech_samples.append(
                             {"speech": frame["speech"], "language": language, "text": cue_text}
                         )
-                elif frame["type"] == "error":
+                if frame["type"] == "error":
                     results.error(frame["code"])
                     break
                 elif frame["type"] == "turn_complete":
                     results.with_agent += frame.get("routed_to") == "agent"
+                    if speech_frames:
+                        results.speech_stall_ms.append(playback_stall_ms(speech_frames))
                     break
             await asyncio.sleep(max(0.0, args.interval - (time.perf_counter() - started)))
 
@@ -225,6 +235,17 @@ def _energy_onset(audio: array, rate: int, from_ms: int, level: float) -> float:
 # --- report -----------------------------------------------------------------------------------
 
 
+def playback_stall_ms(frames: list[tuple[float, int]]) -> float:
+    """Time a player that starts each sentence as soon as it has it and the one before has ended
+    would stand silent inside a turn's speech (a later sentence late), summed over the turn."""
+    arrival, duration = frames[0]
+    ends, stall = arrival + duration, 0.0
+    for arrival, duration in frames[1:]:
+        stall += max(0.0, arrival - ends)
+        ends = max(ends, arrival) + duration
+    return stall
+
+
 def percentile(values: list[float], p: float) -> float:
     return stats.percentile(values, p / 100) if values else float("nan")
 
@@ -238,6 +259,7 @@ def report(args, results: Results, alignment: dict, elapsed_s: float) -> str:
         ("user message → speech ready", results.speech_ready_ms),
         ("text cue → speech ready (all replies)", [ms for _, ms in results.speech_after_cue]),
         ("text cue → speech ready (15–25-word replies)", twenty),
+        ("silence waiting for a later sentence (per turn)", results.speech_stall_ms),
     ]
     lines = [
         "## Avatar bridge: WebSocket sessions, with Rasa's REST channel as the baseline (issue 4)",

@@ -8,11 +8,14 @@ import pytest
 
 from avatar_bridge.speech.worker_pool import Priority, SpeechWorkerFailed, SpeechWorkerPool
 
-# Echoes each request's text; "die" ends the process without an answer, "refuse" answers ok: false.
+# Echoes each request's text; "slow…" takes half a second; "die" ends the process without an
+# answer; "refuse" answers ok: false.
 FAKE_WORKER = """
-import json, os, sys
+import json, os, sys, time
 for line in sys.stdin:
     request = json.loads(line)
+    if request.get("text", "").startswith("slow"):
+        time.sleep(0.5)
     if request.get("text") == "die":
         os._exit(3)
     ok = request.get("text") != "refuse"
@@ -21,8 +24,8 @@ for line in sys.stdin:
 """
 
 
-def _pool(warm_up=()) -> SpeechWorkerPool:
-    return SpeechWorkerPool("test", 1, 5.0, list(warm_up), command=(sys.executable, "-c", FAKE_WORKER))
+def _pool(warm_up=(), size=1) -> SpeechWorkerPool:
+    return SpeechWorkerPool("test", size, 5.0, list(warm_up), command=(sys.executable, "-c", FAKE_WORKER))
 
 
 def test_a_dead_worker_fails_its_request_and_is_replaced():
@@ -132,3 +135,31 @@ def test_a_request_cancelled_while_waiting_loses_no_worker():
             await pool.aclose()
 
     assert asyncio.run(scenario()) == ["one", "two"]
+
+
+def test_one_of_two_workers_stays_free_for_a_first_sentence():
+    """A later sentence holds one worker; a second later sentence waits rather than take the other,
+    so a first sentence arriving meanwhile is served at once; the waiting one follows."""
+
+    async def scenario():
+        pool = _pool(size=2)
+        served: list[str] = []
+        try:
+            await pool.start()
+
+            async def ask(text: str, priority: Priority) -> None:
+                served.append((await pool.request({"text": text}, priority))["echo"])
+
+            slow = asyncio.ensure_future(ask("slow later sentence", Priority.LATER_SENTENCE))
+            await asyncio.sleep(0.1)
+            waiting = asyncio.ensure_future(ask("another later sentence", Priority.LATER_SENTENCE))
+            prewarm = asyncio.ensure_future(ask("prewarm", Priority.BACKGROUND))
+            await asyncio.sleep(0.1)
+            assert served == []  # neither took the free worker
+            await ask("first sentence", Priority.FIRST_SENTENCE)
+            await asyncio.gather(slow, waiting, prewarm)
+            return served
+        finally:
+            await pool.aclose()
+
+    assert asyncio.run(scenario()) == ["first sentence", "slow later sentence", "another later sentence", "prewarm"]
