@@ -13,7 +13,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from avatar_bridge.core.widget_look import (
     DEFAULT_ACCENT,
-    DEFAULT_NAME,
     AssistantName,
     Greeting,
     HexColour,
@@ -21,6 +20,7 @@ from avatar_bridge.core.widget_look import (
     widget_config,
 )
 from common.http_guard import TrustedProxies
+from contracts.avatars import avatar_name, default_avatar
 from contracts.redis_keys import BRIDGE_PREFIX, HANDOFF_REQUESTS_STREAM, prefixed
 from common.service_auth import (
     DEVELOPMENT_AUDIO_URL_SECRET,
@@ -121,8 +121,9 @@ class Settings(BaseSettings):
     # The assistant's name (the page shows it and the bot introduces itself with it), the widget's
     # accent colour, logo and greetings: WIDGET_NAME, WIDGET_ACCENT (#rgb or #rrggbb),
     # WIDGET_LOGO_URL (a path on this origin or an https:// URL), WIDGET_GREETING_EN / _DE.
-    # Served as /widget-config.json (docs/shop-integration.md "Name and look").
-    widget_name: AssistantName = Field(DEFAULT_NAME, validation_alias=AliasChoices("WIDGET_NAME", "widget_name"))
+    # Served as /widget-config.json (docs/shop-integration.md "Name and look"). WIDGET_NAME unset:
+    # the name of the avatar shown now (contracts/avatars.yml), so a man is not called Mila.
+    widget_name: AssistantName | None = Field(None, validation_alias=AliasChoices("WIDGET_NAME", "widget_name"))
     widget_accent: HexColour = Field(DEFAULT_ACCENT, validation_alias=AliasChoices("WIDGET_ACCENT", "widget_accent"))
     widget_logo_url: LogoUrl | None = Field(None, validation_alias=AliasChoices("WIDGET_LOGO_URL", "widget_logo_url"))
     widget_greeting_en: Greeting | None = Field(
@@ -134,9 +135,11 @@ class Settings(BaseSettings):
     # The avatar the page shows (GET /avatar.json) until an admin chooses another one in the console:
     # a realistic model shipped with the client (web_client/public/avatars/manifest.json) or
     # `procedural`, the light head built in code (the ids: contracts/avatars.yml). Its gender also
-    # picks the voice (speech/voices.py).
+    # picks the voice (speech/voices.py). Unset: the contract's default (the man, whose voice is the
+    # installed Piper voice).
     avatar_model: Literal["valid-woman", "valid-man", "procedural"] = Field(
-        "valid-woman", validation_alias=AliasChoices("AVATAR_MODEL", "AVATAR_BRIDGE_AVATAR_MODEL", "avatar_model")
+        default_factory=default_avatar,
+        validation_alias=AliasChoices("AVATAR_MODEL", "AVATAR_BRIDGE_AVATAR_MODEL", "avatar_model"),
     )
     # Where the admin console's avatar choice is kept (avatar_bridge/tone/avatar_choice.py); every
     # instance reads it (share the folder between instances). No file: avatar_model above.
@@ -226,10 +229,15 @@ class Settings(BaseSettings):
             return self.audio_url_secret.get_secret_value().encode()
         return DEVELOPMENT_AUDIO_URL_SECRET.encode()
 
-    def widget(self) -> dict:
-        """The public /widget-config.json document."""
+    def assistant_name(self, avatar: str) -> str:
+        """What the assistant is called while `avatar` is shown: WIDGET_NAME when the operator set
+        one, else the avatar's own name."""
+        return self.widget_name or avatar_name(avatar)
+
+    def widget(self, avatar: str) -> dict:
+        """The public /widget-config.json document while `avatar` is shown."""
         greetings = {"en": self.widget_greeting_en, "de": self.widget_greeting_de}
-        return widget_config(self.widget_name, self.widget_accent, self.widget_logo_url, greetings)
+        return widget_config(self.assistant_name(avatar), self.widget_accent, self.widget_logo_url, greetings)
 
     def key(self, *parts: str) -> str:
         """A Redis key under this bridge's prefix."""

@@ -7,6 +7,7 @@ here, so a broken expression table or playbook stops the start instead of a cust
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -29,7 +30,7 @@ from avatar_bridge.sessions.turns import TurnRunner
 from avatar_bridge.tone.documents import ToneFiles
 from avatar_bridge.tone.avatar_choice import LiveAvatar
 from avatar_bridge.tone.live import LiveTone, watch_for_changes
-from avatar_bridge.speech.prewarm import fixed_replies, prewarm
+from avatar_bridge.speech.prewarm import FixedReply, fixed_replies, prewarm
 from avatar_bridge.speech.service import SpeechService
 from avatar_bridge.speech_in.recogniser import SpeechRecogniser
 from avatar_bridge.wording.acknowledger import Acknowledger
@@ -39,6 +40,7 @@ from avatar_bridge.wording.nlg import NlgComposer
 from common.service_auth import RasaJwt
 
 logger = logging.getLogger(__name__)
+PREWARM_TASK = "speech-prewarm"  # one at a time: a newer avatar choice replaces it
 
 
 @dataclass
@@ -104,7 +106,7 @@ class BridgeServices:
             Acknowledger(ledger),
             planner.band,
             settings.emotion_min_confidence,
-            settings.widget_name,
+            lambda: settings.assistant_name(avatar.current.avatar),  # follows the admin's avatar choice
         )
         recogniser = (
             SpeechRecogniser(
@@ -125,10 +127,18 @@ class BridgeServices:
         services.spawn(keep_alive(hub), "instance-heartbeat")
         services.spawn(tone.watch(settings.tone_watch_s), "tone-watch")
         services.spawn(watch_for_changes(avatar, settings.tone_watch_s, "the avatar choice"), "avatar-watch")
-        if speech is not None:  # another avatar may speak with a Piper voice not loaded yet
-            avatar.on_change(lambda _choice: services.spawn(speech.prepare_voices(), "voices-for-avatar"))
         if speech is not None:
-            services.spawn(_ready_speech(speech, responses, reply_kinds, tone, settings), "speech-warm-up")
+
+            def replies() -> list[FixedReply]:  # with the name the avatar shown now goes by
+                name = settings.assistant_name(avatar.current.avatar)
+                return fixed_replies(responses, reply_kinds, tone.planner, name)
+
+            services.spawn(_ready_speech(services, speech, replies), "speech-warm-up")
+            # Another avatar speaks with another voice (a Piper voice perhaps not loaded yet) and may
+            # go by another name: its voices are loaded and its fixed replies made again.
+            avatar.on_change(
+                lambda _choice: services.restart(_prewarm_for_avatar(speech, replies, settings), PREWARM_TASK)
+            )
         if recogniser is not None and settings.speech_in_warm_up:
             services.spawn(recogniser.warm_up(), "speech-in-warm-up")
         return services
@@ -138,6 +148,13 @@ class BridgeServices:
         task = asyncio.create_task(coroutine, name=name)
         self.background.add(task)
         task.add_done_callback(self._forget)
+
+    def restart(self, coroutine, name: str) -> None:
+        """Like spawn, cancelling a running task of the same name first (its work is out of date)."""
+        for task in list(self.background):
+            if task.get_name() == name:
+                task.cancel()
+        self.spawn(coroutine, name)
 
     def _forget(self, task: asyncio.Task) -> None:
         self.background.discard(task)
@@ -163,11 +180,22 @@ async def _no_audio(key: str) -> None:
 
 
 async def _ready_speech(
-    speech: SpeechService, responses: DomainResponses, reply_kinds: ReplyKinds, tone: LiveTone, settings: Settings
+    services: BridgeServices, speech: SpeechService, replies: Callable[[], list[FixedReply]]
 ) -> None:
     """Start the speech workers, then make the speech of the fixed replies (speech/prewarm.py)."""
     await speech.warm_up()
+    if services.settings.speech_prewarm_sentences:
+        services.restart(_prewarm(speech, replies, services.settings), PREWARM_TASK)
+
+
+async def _prewarm_for_avatar(
+    speech: SpeechService, replies: Callable[[], list[FixedReply]], settings: Settings
+) -> None:
+    await speech.prepare_voices()
     if settings.speech_prewarm_sentences:
-        replies = fixed_replies(responses, reply_kinds, tone.planner, settings.widget_name)
-        ready = await prewarm(speech, replies, settings.speech_prewarm_sentences)
-        logger.info("speech of %d sentences of fixed replies is ready", ready)
+        await _prewarm(speech, replies, settings)
+
+
+async def _prewarm(speech: SpeechService, replies: Callable[[], list[FixedReply]], settings: Settings) -> None:
+    ready = await prewarm(speech, replies(), settings.speech_prewarm_sentences)
+    logger.info("speech of %d sentences of fixed replies is ready", ready)

@@ -3,7 +3,8 @@
 and the embedded widget read from `/widget-config.json`.
 
 The name is also what the bot calls itself: the NLG endpoint fills `{assistant_name}` in the
-domain's responses from the same setting, so the page and the bot never disagree.
+domain's responses from the same choice (Settings.assistant_name: WIDGET_NAME, else the name of the
+avatar shown now), so the page and the bot never disagree.
 """
 
 import re
@@ -12,7 +13,6 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, StringConstraints
 
-DEFAULT_NAME = "Mila"
 DEFAULT_ACCENT = "#1f6f6a"
 
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")

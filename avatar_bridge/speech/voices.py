@@ -7,8 +7,9 @@ for the man avatar, a woman's for the woman. What decides, first match wins (doc
 avatar's gender (contracts/avatars.yml). The only Piper voice that
 setup installs is en_US-joe-medium (male, CC0), so by default
 
-- the man avatar speaks English with Piper joe and German with espeak-ng's German voice;
-- the woman avatar (the default) speaks both languages with espeak-ng's female variant ("+f3"),
+- the man avatar (the default, for this reason) speaks English with Piper joe and German with
+  espeak-ng's German voice;
+- the woman avatar speaks both languages with espeak-ng's female variant ("+f3"),
   because a man's voice coming from a woman's face reads as a fault. An operator who installs a
   female Piper voice (an .onnx + .onnx.json pair listed in their voice manifest) gets it by
   naming it in AVATAR_BRIDGE_PIPER_VOICE_EN / _DE.

@@ -3,7 +3,8 @@
 Stored like the tone files: a small YAML file the bridge owns, written in one atomic step, which
 every instance watches (``tone_watch_s``, tone/live.py). It records who chose and when. Without the
 file the deployment's setting (``AVATAR_MODEL``) holds. What follows the choice: ``GET /avatar.json``
-for the next page load, and the voice for the next sentence spoken (speech/voices.py).
+for the next page load, and the voice for the next sentence spoken (speech/voices.py); without
+WIDGET_NAME also the assistant's name (Settings.assistant_name) on the page and in the next reply.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ The cue travels in ``custom.avatar_cue``; Rasa's REST channel delivers it right 
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from avatar_bridge.core.widget_look import DEFAULT_NAME
 from avatar_bridge.dialogue.emotion import EmotionReading, emotion_from_tracker, vulnerability_from_tracker
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.wording.acknowledger import (
@@ -57,7 +57,7 @@ class NlgComposer:
         acknowledger: Acknowledger,
         band_of,  # intensity -> band, from the expression planner, so both use the same bands
         min_confidence: float,
-        assistant_name: str = DEFAULT_NAME,
+        assistant_name: Callable[[], str],
     ) -> None:
         self._responses = responses
         self._reply_kinds = reply_kinds
@@ -65,14 +65,15 @@ class NlgComposer:
         self._acknowledger = acknowledger
         self._band_of = band_of
         self._min_confidence = min_confidence
-        # `{assistant_name}` in a response: the name the page shows (core/widget_look.py).
+        # `{assistant_name}` in a response: the name the page shows now (Settings.assistant_name),
+        # asked per reply because it follows the avatar an admin may switch at run time.
         self._assistant_name = assistant_name
 
     async def compose(self, request: NlgRequest) -> dict:
         tracker_slots = request.tracker.get("slots")
         slots: dict = tracker_slots if isinstance(tracker_slots, dict) else {}
         language = str(slots["language"]) if slots.get("language") in LANGUAGES else "en"
-        values = {ASSISTANT_NAME: self._assistant_name, **slots, **request.arguments}
+        values = {ASSISTANT_NAME: self._assistant_name(), **slots, **request.arguments}
         said = said_sentences(request.tracker)
         variation = self._responses.choose(
             request.response,

@@ -1,6 +1,6 @@
 """The avatar chosen in the console: admins only (test_admin_roles.py), checked with a clear 422,
 stored by the avatar bridge with who and when, and applied by every running bridge without a
-restart: /avatar.json for the next page load, the voice for the next reply (real bridges, real
+restart: /avatar.json for the next page load, the assistant's name, the voice for the next reply (real bridges, real
 Redis, a temporary choice file)."""
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def start_bridge(redis_server: RedisServer, tmp_path: Path, choice_file: Path) -
             # /avatar.json needs the avatars' manifest only, not a built client.
             web_client_dir=REPOSITORY_ROOT / "web_client" / "public",
             avatar_choice_path=choice_file,
+            # The deployment shows the woman (not the default man), so a choice visibly changes it.
+            avatar_model="valid-woman",
             tone_watch_s=0.2,
         )
         server = ThreadedServer(create_bridge(settings), port)
@@ -85,6 +87,13 @@ def page_avatar(bridge: str) -> str:
     return answer.json()["model"]
 
 
+def page_name(bridge: str) -> str:
+    """What the page calls the assistant (no WIDGET_NAME here: the shown avatar's name)."""
+    answer = httpx.get(f"{bridge}/widget-config.json")
+    assert answer.status_code == 200, answer.text
+    return answer.json()["name"]
+
+
 def bridge_voices(bridge: str) -> dict:
     service = RasaJwt(BridgeSettings().rasa_jwt_secret.get_secret_value(), "handoff").headers()
     answer = httpx.get(f"{bridge}/internal/tone/avatar", headers=service)
@@ -103,7 +112,7 @@ def test_without_a_choice_the_deployment_default_is_shown_with_the_offer(console
     ]
     assert shown["options"][2]["name"].startswith("Light head")
     assert shown["voices"]["en"] == {"engine": "espeak", "name": "en+f3", "gender": "female"}
-    assert page_avatar(bridge) == "valid-woman"
+    assert page_avatar(bridge) == "valid-woman" and page_name(bridge) == "Mila"
 
 
 def test_a_choice_reaches_every_running_bridge_without_a_restart(
@@ -122,14 +131,14 @@ def test_a_choice_reaches_every_running_bridge_without_a_restart(
     )
     assert saved["changed_at"] and "next page load" in saved["applies"]
     # The instance that stored it: at once. The page's next load and the next sentence follow.
-    assert page_avatar(bridge) == "valid-man"
+    assert page_avatar(bridge) == "valid-man" and page_name(bridge) == "Theo"
     assert bridge_voices(bridge) == {"en": ("en", "male"), "de": ("de", "male")}
     # The other instance: within its watch interval.
     deadline = time.monotonic() + 10
     while page_avatar(other) != "valid-man":
         assert time.monotonic() < deadline, "the second bridge did not pick up the choice"
         time.sleep(0.1)
-    assert bridge_voices(other)["de"] == ("de", "male")
+    assert bridge_voices(other)["de"] == ("de", "male") and page_name(other) == "Theo"
     stored = yaml.safe_load(choice_file.read_text("utf-8"))
     assert (stored["avatar"], stored["changed_by"]) == ("valid-man", "alex")
 

@@ -8,13 +8,29 @@ from avatar_bridge.core.guard import security_headers, web_client_csp
 
 
 def test_defaults_name_the_assistant_and_leave_greetings_to_the_client():
-    assert Settings().widget() == {
+    settings = Settings()
+    assert settings.widget(settings.avatar_model) == {
         "v": 1,
-        "name": "Mila",
+        "name": "Theo",  # the default avatar is the man (contracts/avatars.yml)
         "accent": "#1f6f6a",
         "logo_url": None,
         "greeting": {"en": None, "de": None},
     }
+
+
+@pytest.mark.parametrize("avatar, name", [("valid-woman", "Mila"), ("valid-man", "Theo"), ("procedural", "Mila")])
+def test_without_a_set_name_the_assistant_goes_by_the_name_of_the_avatar_shown(avatar, name):
+    settings = Settings(avatar_model="valid-woman")  # the deployment's avatar; an admin shows another
+    assert settings.widget_name is None
+    assert settings.assistant_name(avatar) == name
+    assert settings.widget(avatar)["name"] == name
+
+
+@pytest.mark.parametrize("avatar", ["valid-woman", "valid-man", "procedural"])
+def test_a_name_the_operator_sets_wins_whatever_the_avatar(avatar):
+    settings = Settings(widget_name="Nora")
+    assert settings.assistant_name(avatar) == "Nora"
+    assert settings.widget(avatar)["name"] == "Nora"
 
 
 def test_settings_come_from_the_widget_environment_variables(monkeypatch):
@@ -22,7 +38,7 @@ def test_settings_come_from_the_widget_environment_variables(monkeypatch):
     monkeypatch.setenv("WIDGET_ACCENT", "#A0522D")
     monkeypatch.setenv("WIDGET_LOGO_URL", "https://cdn.shop.example/logo.svg")
     monkeypatch.setenv("WIDGET_GREETING_DE", "Willkommen bei Nora!")
-    config = Settings().widget()
+    config = Settings().widget("valid-man")
     assert config["name"] == "Nora" and config["accent"] == "#a0522d"
     assert config["logo_url"] == "https://cdn.shop.example/logo.svg"
     assert config["greeting"] == {"en": None, "de": "Willkommen bei Nora!"}

@@ -103,7 +103,7 @@ def test_an_avatar_chosen_later_speaks_with_its_piper_voice(tmp_path):
     """Started for the woman (espeak-ng only, no Piper worker yet), switched to the man by an admin:
     his voice is loaded ahead (prepare_voices, as the bridge does on the change) and speaks."""
     shown = ["valid-woman"]
-    settings = Settings(speech_cache_dir=tmp_path, speech_workers=1, piper_workers=1)
+    settings = Settings(speech_cache_dir=tmp_path, speech_workers=1, piper_workers=1, avatar_model="valid-woman")
     service = SpeechService.create(settings, lambda: shown[0])
 
     async def scenario():

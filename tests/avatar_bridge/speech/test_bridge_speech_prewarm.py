@@ -12,6 +12,7 @@ from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.expression.planner import ExpressionPlanner
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
 from avatar_bridge.speech.prewarm import fixed_replies
+from avatar_bridge.tone.avatar_choice import LiveAvatar
 from avatar_bridge.wording.domain_responses import DomainResponses
 
 
@@ -48,3 +49,38 @@ def test_the_greetings_audio_is_ready_before_the_customer_says_hello(own_bridge,
     key = Path(speech["audio"]["url"]).stem
     wav = tmp_path / key[:2] / f"{key}.wav"
     assert wav.stat().st_mtime < made_before, "the greeting was synthesised for this turn, not at start"
+
+
+def _wait_for_files(folder: Path, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(list(folder.glob("*/*.wav"))) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(list(folder.glob("*/*.wav"))) == count
+
+
+def test_after_an_avatar_switch_the_greeting_is_made_again_with_the_new_avatars_name_and_voice(own_bridge, tmp_path):
+    """Without WIDGET_NAME the greeting says the shown avatar's name: the speech made at start (Mila)
+    does not fit the man, so his greeting (Theo, his voice) is made as soon as an admin shows him."""
+    domain = tmp_path / "domain.yml"
+    domain.write_text('responses:\n  utter_greet:\n  - text: "Hello, I am {assistant_name}."\n', "utf-8")
+    cache = tmp_path / "speech"
+    stack = own_bridge(
+        response_paths=[domain],
+        speech_prewarm_sentences=10,
+        speech_cache_dir=cache,
+        speech_engine="espeak",  # the man's voice without Piper: fast, and still his own
+        tone_watch_s=0.1,
+    )
+    _wait_for_files(cache, 1)  # the woman's greeting
+    LiveAvatar(stack.settings.avatar_choice_path, stack.settings.avatar_model).store("valid-man", "alex")
+    _wait_for_files(cache, 2)  # the man's, made in the background after the switch
+    made_before = time.time()
+    client = BridgeClient(stack.ws_url)
+    client.start("en")
+    frames = client.ask("hello")
+    client.close()
+    assert of_type(frames, "bot_message")[0]["text"] == "Hello, I am Theo."
+    speech = of_type(frames, "bot_speech")[0]["speech"]
+    assert speech["voice"]["name"] == "en"  # espeak-ng's male voice (the woman's is en+f3)
+    key = Path(speech["audio"]["url"]).stem
+    assert (cache / key[:2] / f"{key}.wav").stat().st_mtime < made_before, "Theo's greeting was not prewarmed"

@@ -14,9 +14,15 @@ from avatar_bridge.speech.service import TIMELINE_VERSION, Prosody, SpeechServic
 from avatar_bridge.speech.worker_pool import SpeechWorkerFailed
 
 
+def _espeak_settings(tmp_path) -> Settings:
+    """These tests are about espeak-ng's workers: the woman speaks English with it (the default
+    avatar, the man, speaks English with Piper; speech/test_bridge_piper_speech.py)."""
+    return Settings(speech_cache_dir=tmp_path, speech_workers=1, avatar_model="valid-woman")
+
+
 def test_service_caches_by_text_and_voice_settings(tmp_path):
     async def scenario():
-        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        service = SpeechService.create(_espeak_settings(tmp_path))
         try:
             normal = await service.speak("Your parcel arrives tomorrow.", "en", Prosody())
             again = await service.speak("Your parcel arrives tomorrow.", "en", Prosody())
@@ -36,7 +42,7 @@ def test_voice_settings_apply_to_every_message_in_a_row(tmp_path):
     """Regression: pyttsx3's end-of-loop cancel used to drop a rate change now and then."""
 
     async def scenario():
-        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        service = SpeechService.create(_espeak_settings(tmp_path))
         try:
             durations = []
             for index in range(12):
@@ -54,7 +60,7 @@ def test_voice_settings_apply_to_every_message_in_a_row(tmp_path):
 
 def test_a_dead_speech_worker_costs_one_reply_not_the_service(tmp_path):
     async def scenario():
-        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        service = SpeechService.create(_espeak_settings(tmp_path))
         try:
             assert await service.speak("Before the crash.", "en", Prosody())
             for pid in service._espeak.pids():  # the worker dies, as after a crash in espeak-ng
@@ -75,7 +81,7 @@ def test_the_first_sentence_takes_the_free_worker_even_when_its_cache_lookup_is_
     text = "I am sorry about the delay. Your order left our warehouse on Monday and is with the courier now."
 
     async def scenario():
-        service = SpeechService.create(Settings(speech_cache_dir=tmp_path, speech_workers=1))
+        service = SpeechService.create(_espeak_settings(tmp_path))
         lookup = service._cache.get
 
         def slow_for_the_first_sentence(key):  # fault injection: a slow disk for one file

@@ -46,7 +46,7 @@ def test_a_tampered_voice_file_is_refused(tmp_path, manifest):
 @pytest.mark.parametrize(
     "settings, gender",
     [
-        ({}, "female"),  # the default avatar is a woman
+        ({}, "male"),  # the default avatar is the man (contracts/avatars.yml)
         ({"avatar_model": "valid-woman"}, "female"),
         ({"avatar_model": "valid-man"}, "male"),
         ({"avatar_model": "valid-man", "avatar_voice_gender": "female"}, "female"),
@@ -63,12 +63,12 @@ def test_man_avatar_speaks_english_with_piper_and_german_with_espeak(manifest):
 
 
 def test_woman_avatar_gets_espeaks_female_voice_not_a_mans(manifest):
-    voices = choose_voices(Settings(), manifest)
+    voices = choose_voices(Settings(avatar_model="valid-woman"), manifest)
     assert [(v.engine, v.name) for v in voices.values()] == [("espeak", "en+f3"), ("espeak", "de+f3")]
 
 
 def test_an_operator_named_voice_wins_and_none_switches_piper_off(manifest):
-    voices = choose_voices(Settings(piper_voice_en=JOE), manifest)
+    voices = choose_voices(Settings(avatar_model="valid-woman", piper_voice_en=JOE), manifest)
     assert voices["en"].engine == "piper" and voices["en"].espeak_voice == "en+f3"
     male = Settings(avatar_model="valid-man")
     assert choose_voices(male.model_copy(update={"piper_voice_en": "none"}), manifest)["en"].engine == "espeak"
@@ -97,7 +97,7 @@ def test_the_bridge_never_imports_piper():
 @pytest.mark.parametrize(
     "settings, avatar, gender",
     [
-        ({}, "valid-man", "male"),  # the admin's choice decides over AVATAR_MODEL
+        ({"avatar_model": "valid-woman"}, "valid-man", "male"),  # the admin's choice decides over AVATAR_MODEL
         ({"avatar_model": "valid-man"}, "procedural", "female"),
         ({"avatar_model": "valid-man"}, None, "male"),  # no choice: the deployment's avatar
         ({"avatar_voice_gender": "female"}, "valid-man", "female"),  # a pinned gender wins

@@ -1,6 +1,7 @@
 """The NLG endpoint as Rasa 3.6 calls it: request and response in callback.py's format."""
 
 import itertools
+import time
 import uuid
 
 import httpx
@@ -8,7 +9,8 @@ import pytest
 from bridge_support.fake_rasa import RASA_NLG_RESPONSE_SHAPE
 from jsonschema import validate
 
-from avatar_bridge.core.config import PACKAGE_DIR
+from avatar_bridge.core.config import PACKAGE_DIR, REPOSITORY_ROOT
+from avatar_bridge.tone.avatar_choice import LiveAvatar
 from avatar_bridge.wording.playbooks import load_playbooks
 from common.service_auth import bearer_header
 
@@ -295,8 +297,6 @@ def test_the_vulnerable_offer_acknowledges_by_itself(bridge):
 
 def test_the_bot_introduces_itself_with_the_configured_name(own_bridge):
     """The page and the bot use one name: the bridge fills `{assistant_name}` from WIDGET_NAME."""
-    from avatar_bridge.core.config import REPOSITORY_ROOT
-
     domain = [REPOSITORY_ROOT / "bot" / "domain", REPOSITORY_ROOT / "bot" / "data"]
     stack = own_bridge(response_paths=domain, speech_enabled=False, widget_name="Nora")
     with httpx.Client() as http:
@@ -304,3 +304,25 @@ def test_the_bot_introduces_itself_with_the_configured_name(own_bridge):
             for language in ("en", "de"):
                 text = _nlg(stack, response, _tracker(_sender(), language), http=http)["text"]
                 assert "Nora" in text and "{" not in text, (response, language, text)
+
+
+def test_without_a_set_name_the_bot_is_called_after_the_avatar_an_admin_shows(own_bridge):
+    """WIDGET_NAME unset: the man is not called Mila. After an admin's switch (stored by another
+    instance, picked up by the watch) the page and the bot's next reply both use the new name."""
+    domain = [REPOSITORY_ROOT / "bot" / "domain", REPOSITORY_ROOT / "bot" / "data"]
+    stack = own_bridge(response_paths=domain, speech_enabled=False, tone_watch_s=0.1)  # shows the woman
+    with httpx.Client() as http:
+
+        def page_name() -> str:
+            return http.get(f"{stack.http_url}/widget-config.json").json()["name"]
+
+        assert page_name() == "Mila"
+        assert "Mila" in _nlg(stack, "utter_iamabot", _tracker(_sender()), http=http)["text"]
+        LiveAvatar(stack.settings.avatar_choice_path, stack.settings.avatar_model).store("valid-man", "alex")
+        deadline = time.monotonic() + 10
+        while page_name() != "Theo" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert page_name() == "Theo"
+        for language in ("en", "de"):
+            text = _nlg(stack, "utter_iamabot", _tracker(_sender(), language), http=http)["text"]
+            assert "Theo" in text and "Mila" not in text, (language, text)
