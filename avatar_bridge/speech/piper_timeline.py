@@ -9,10 +9,18 @@ moving between words; punctuation is a pause.
 Word events: Piper separates words by " " phonemes. The k-th phoneme word is the k-th word of
 the spoken text when both counts agree (the usual case: the normaliser already spelled out
 numbers and symbols); otherwise the spoken words are spread over the phoneme words in order.
+
+The model's durations put the edges of pauses a little off the sound (a word's quiet tail goes
+to its last phoneme), so the edges are then moved to where the audio itself goes quiet or loud
+again (pause_snap.py), and every event with them.
 """
 
 import re
+from dataclasses import replace
 
+import numpy as np
+
+from avatar_bridge.speech.pause_snap import Speech, moved, snap_knots
 from avatar_bridge.speech.piper_client import PiperAudio, PiperRequest
 from avatar_bridge.speech.timeline import SynthesisEvent
 
@@ -73,7 +81,38 @@ def events_from_alignment(audio: PiperAudio, spoken: str) -> list[SynthesisEvent
         onset = word_onsets[index * len(word_onsets) // len(words)]
         t_ms = round(onset * 1000 / audio.sample_rate)
         events.append(SynthesisEvent("word", t_ms, match.start() + 1, len(match.group(0)), "", onset))
-    return events
+    return _snapped_to_audio(events, audio)
+
+
+def _snapped_to_audio(events: list[SynthesisEvent], audio: PiperAudio) -> list[SynthesisEvent]:
+    """Every event moved with the pause edges found in the audio (words share their first
+    phoneme's onset, so they move alike and never start inside the pause that follows)."""
+    total = len(audio.pcm) // 2
+    knots = snap_knots(
+        np.frombuffer(audio.pcm[: total * 2], "<i2"), audio.sample_rate, _speech_stretches(events, total)
+    )
+    snapped = []
+    for event in events:
+        sample = min(moved(event.sample, knots), total) if event.sample <= total else event.sample
+        snapped.append(replace(event, sample=sample, t_ms=round(sample * 1000 / audio.sample_rate)))
+    return snapped
+
+
+def _speech_stretches(events: list[SynthesisEvent], total: int) -> list[Speech]:
+    """From each first sounding phoneme after a pause to the next pause (or the audio's end)."""
+    stretches: list[Speech] = []
+    start = None
+    for event in events:
+        if event.kind != "phoneme":
+            continue
+        if event.phoneme and start is None:
+            start = event.sample
+        elif not event.phoneme and start is not None:
+            stretches.append(Speech(start, event.sample))
+            start = None
+    if start is not None:
+        stretches.append(Speech(start, total))
+    return stretches
 
 
 def _clamp(value: float, low: float, high: float) -> float:

@@ -33,7 +33,7 @@ from contracts.avatars import avatar_ids
 
 logger = logging.getLogger(__name__)
 # Bump when the normaliser or the timelines change, so old cache entries are not reused.
-TIMELINE_VERSION = 3  # 2: onsets rounded from espeak-ng's sample index; 3: engines, sentences
+TIMELINE_VERSION = 4  # 2: espeak-ng's sample index; 3: engines, sentences; 4: Piper pause edges from the audio
 LANGUAGES = ("en", "de")
 
 

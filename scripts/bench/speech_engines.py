@@ -71,6 +71,16 @@ def landmark_row(name: str, found: viseme_landmarks.Landmarks, shifted: viseme_l
     return f"| {name} | " + " | ".join(cells) + f" | {moved:+.0f} |"
 
 
+def steepest_row(name: str, found: viseme_landmarks.Landmarks, shifted: viseme_landmarks.Landmarks) -> str:
+    """Pause edges by the threshold-free finder (a check independent of the bridge's edge snapping)."""
+    cells = []
+    for values in (found.steepest_starts, found.steepest_stops):
+        s, a = summary(values), summary([abs(v) for v in values])
+        cells.append(f"{s['n']} | {s['p50']:+.0f} | {a['p95']:.0f}")
+    moved = [summary(values)["p50"] for values in (shifted.steepest_starts, shifted.steepest_stops)]
+    return f"| {name} | " + " | ".join(cells) + f" | {moved[0]:+.0f} / {moved[1]:+.0f} |"
+
+
 async def main() -> None:
     services = {}
     for name, update in (
@@ -91,10 +101,10 @@ async def main() -> None:
                 first[name].append(ms)
                 rtf[name].append(factor)
                 spoken[name] += results
-    alignment = [
-        landmark_row(name, landmarks(service, spoken[name]), landmarks(service, spoken[name], SHIFT_MS))
-        for name, service in services.items()
-    ]
+    found = {name: landmarks(service, spoken[name]) for name, service in services.items()}
+    moved = {name: landmarks(service, spoken[name], SHIFT_MS) for name, service in services.items()}
+    alignment = [landmark_row(name, found[name], moved[name]) for name in services]
+    steepest = [steepest_row(name, found[name], moved[name]) for name in services]
     for service in services.values():
         await service.aclose()
     rows = []
@@ -120,7 +130,12 @@ async def main() -> None:
         "|---|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(alignment) + "\n\n"
         "espeak-ng's timeline is exact to the sample (cross-correlation: p95 under 2 ms in the bridge "
         "section above), so its row is the landmark finders' own error; the shifted column shows that "
-        "they see a misaligned timeline.\n"
+        "they see a misaligned timeline.\n\n"
+        "Pause edges again by the threshold-free finder (steepest change of the log level; independent of "
+        "the bridge's threshold-based edge snapping):\n\n"
+        "| engine | speech starts: n | median | p95 of abs | speech stops: n | median | p95 of abs "
+        f"| timeline shifted +{SHIFT_MS} ms: median starts / stops |\n"
+        "|---|---|---|---|---|---|---|---|\n" + "\n".join(steepest) + "\n"
     )
 
 

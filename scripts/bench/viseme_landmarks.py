@@ -11,6 +11,12 @@ Piper the ground truth comes from the served audio alone, at two kinds of landma
   3 kHz falls steeply where the hiss of the fricative gives way to the voiced vowel. The
   steepest fall within ±40 ms of the viseme change is the landmark.
 
+- Pause edges again, without a threshold (a check independent of the bridge's own edge finder,
+  avatar_bridge/speech/pause_snap.py, which also works on the level): the steepest fall (stops)
+  or rise (starts) of the log level of 5 ms frames, within 100 ms of the viseme change and on
+  its side of the pause's middle. The log level is floored 40 dB below the reply's RMS, so the
+  step into digital silence after a faded tail is no cliff.
+
 The landmark finders have errors of their own; running them on espeak-ng's timeline, which
 is exact to the sample (its events come with the served audio's sample index), shows how large.
 A timeline shifted by 30 ms shows what a misalignment looks like.
@@ -25,6 +31,8 @@ import numpy as np
 FRAME_MS = 5
 MIN_PAUSE_MS = 100
 SEARCH_MS = 40
+STEEPEST_REACH_MS = 100
+LEVEL_FLOOR = 0.01  # 40 dB below the reply's RMS
 HIGH_BAND_HZ = 3000
 FRICATIVES = {"SS", "CH", "FF"}
 VOWELS = {"aa", "E", "I", "O", "U"}
@@ -37,11 +45,15 @@ class Landmarks:
     speech_starts: list[float] = field(default_factory=list)
     speech_stops: list[float] = field(default_factory=list)
     fricative_to_vowel: list[float] = field(default_factory=list)
+    steepest_starts: list[float] = field(default_factory=list)
+    steepest_stops: list[float] = field(default_factory=list)
 
     def extend(self, other: Landmarks) -> None:
         self.speech_starts += other.speech_starts
         self.speech_stops += other.speech_stops
         self.fricative_to_vowel += other.fricative_to_vowel
+        self.steepest_starts += other.steepest_starts
+        self.steepest_stops += other.steepest_stops
 
 
 def measure(visemes: list[dict], audio: np.ndarray, rate: int) -> Landmarks:
@@ -49,6 +61,7 @@ def measure(visemes: list[dict], audio: np.ndarray, rate: int) -> Landmarks:
     found = Landmarks()
     _pause_edges(visemes, audio.astype(np.float64), rate, found)
     found.fricative_to_vowel += _fricative_to_vowel(visemes, audio.astype(np.float64), rate)
+    _steepest_pause_edges(visemes, audio.astype(np.float64), rate, found)
     return found
 
 
@@ -70,15 +83,40 @@ def _pause_edges(visemes: list[dict], audio: np.ndarray, rate: int, found: Landm
     level = np.sqrt(np.mean(frames**2, axis=1))
     threshold = 0.1 * float(np.sqrt(np.mean(audio**2)))
     loud = np.flatnonzero(level > threshold)
-    for pause, after in zip(visemes, visemes[1:], strict=False):
-        if pause["viseme"] != "sil" or pause["t_ms"] == 0 or after["t_ms"] - pause["t_ms"] < MIN_PAUSE_MS:
-            continue
+    for pause, after in _pauses(visemes):
         middle = (pause["t_ms"] + after["t_ms"]) / 2 / frame_ms
         later, earlier = loud[loud >= middle], loud[loud < middle]
         if later.size:
             found.speech_starts.append(float(later[0] * frame_ms - after["t_ms"]))
         if earlier.size:
             found.speech_stops.append(float((earlier[-1] + 1) * frame_ms - pause["t_ms"]))
+
+
+def _pauses(visemes: list[dict]) -> list[tuple[dict, dict]]:
+    """Silent visemes of at least MIN_PAUSE_MS inside a reply, with the viseme after each."""
+    return [
+        (pause, after)
+        for pause, after in zip(visemes, visemes[1:], strict=False)
+        if pause["viseme"] == "sil" and pause["t_ms"] > 0 and after["t_ms"] - pause["t_ms"] >= MIN_PAUSE_MS
+    ]
+
+
+def _steepest_pause_edges(visemes: list[dict], audio: np.ndarray, rate: int, found: Landmarks) -> None:
+    frames, frame_ms = _frames(audio, rate)
+    floor = LEVEL_FLOOR * float(np.sqrt(np.mean(audio**2))) if audio.size else 0.0
+    if frames.shape[0] < 3 or floor <= 0:
+        return
+    level = np.log(np.maximum(np.sqrt(np.mean(frames**2, axis=1)), floor))
+    change = np.diff(np.convolve(level, np.ones(3) / 3, mode="same"))
+    times = (np.arange(change.size) + 1) * frame_ms  # change[i] lies between frames i and i + 1
+    for pause, after in _pauses(visemes):
+        middle = (pause["t_ms"] + after["t_ms"]) / 2
+        stop = (times >= pause["t_ms"] - STEEPEST_REACH_MS) & (times <= min(pause["t_ms"] + STEEPEST_REACH_MS, middle))
+        start = (times >= max(after["t_ms"] - STEEPEST_REACH_MS, middle)) & (times <= after["t_ms"] + STEEPEST_REACH_MS)
+        if stop.any():
+            found.steepest_stops.append(float(times[stop][np.argmin(change[stop])] - pause["t_ms"]))
+        if start.any():
+            found.steepest_starts.append(float(times[start][np.argmax(change[start])] - after["t_ms"]))
 
 
 def _fricative_to_vowel(visemes: list[dict], audio: np.ndarray, rate: int) -> list[float]:

@@ -42,6 +42,8 @@ def test_an_aligned_timeline_sits_on_the_landmarks(reply):
     assert found.fricative_to_vowel == pytest.approx([0, 0], abs=5)
     assert found.speech_starts == pytest.approx([0], abs=5)
     assert found.speech_stops == pytest.approx([0], abs=5)
+    assert found.steepest_starts == pytest.approx([0], abs=5)
+    assert found.steepest_stops == pytest.approx([0], abs=5)
 
 
 def test_a_late_timeline_is_reported_late(reply):
@@ -50,3 +52,5 @@ def test_a_late_timeline_is_reported_late(reply):
     assert found.fricative_to_vowel == pytest.approx([-25, -25], abs=5)
     assert found.speech_starts == pytest.approx([-25], abs=5)
     assert found.speech_stops == pytest.approx([-25], abs=5)
+    assert found.steepest_starts == pytest.approx([-25], abs=5)
+    assert found.steepest_stops == pytest.approx([-25], abs=5)
