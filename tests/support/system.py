@@ -42,9 +42,15 @@ def services_for_tests(settings: LauncherSettings, *, start_redis: bool = True) 
     """The launcher's services, the bridge configured with the procedural head: under headless
     Chromium's software WebGL the realistic default would load on every page and cost each test
     seconds of CPU. Tests about the realistic avatar ask for it (`avatar=valid-woman`)."""
-    specs = local_services(settings, start_redis=start_redis)
+    return with_light_avatar(local_services(settings, start_redis=start_redis))
+
+
+def with_light_avatar(specs: list[ServiceSpec]) -> list[ServiceSpec]:
+    """Every bridge (one, or a cluster's instances) shows the procedural head, which also keeps its
+    speech on espeak-ng: the default man's Piper voice would prewarm hundreds of sentences with a
+    neural model on the test machine's two cores."""
     for spec in specs:
-        if spec.name == "avatar-bridge":
+        if spec.name.startswith("avatar-bridge"):
             spec.env["AVATAR_BRIDGE_AVATAR_MODEL"] = "procedural"
     return specs
 
