@@ -35,6 +35,7 @@ SECTION_HEADINGS = {
     "web_client": "## Web client",
     "speech": "## Speech synthesis",
     "speech_in": "## Speech recognition",
+    "barge_in": "## Barge-in",
 }
 # Parts that need no more than Redis and the handoff service running.
 HANDOFF_ONLY = {"handoff", "speech"}
@@ -127,6 +128,11 @@ def speech_in_section() -> str:
     return script_section("## Speech recognition", "scripts/bench/speech_recognition.py")
 
 
+def barge_in_section() -> str:
+    """Barge-in latency in Chromium; starts its own bridge (FakeRasa), so needs no running system."""
+    return script_section("## Barge-in", "scripts/bench/barge_in.py")
+
+
 def extra_sections() -> list[str]:
     """Sections that other parts of the system print (each script prints Markdown)."""
     sections = []
@@ -199,8 +205,10 @@ def main() -> int:
         measured["speech"] = speech_section()
     if "speech_in" in parts:
         measured["speech_in"] = speech_in_section()
-    # The speech sections need no running system; the others do.
-    offline = {"speech", "speech_in"}
+    if "barge_in" in parts:
+        measured["barge_in"] = barge_in_section()
+    # The speech and barge-in sections need no running system; the others do.
+    offline = {"speech", "speech_in", "barge_in"}
     running = services_for(parts, settings) if set(parts) - offline else []
     system = System(running, work / "log") if running else contextlib.nullcontext()
     with system:
@@ -221,7 +229,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         return 0
     sections += [measured["rasa"], measured["bridge"], measured["handoff"], measured["web_client"], measured["speech"]]
-    sections.append(measured["speech_in"])
+    sections += [measured["speech_in"], measured["barge_in"]]
     sections += extra_sections()
     setup_report = ROOT / "docs" / "setup-time.md"
     if setup_report.exists():
