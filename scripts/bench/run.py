@@ -35,6 +35,7 @@ SECTION_HEADINGS = {
     "web_client": "## Web client",
     "speech": "## Speech synthesis",
     "speech_in": "## Speech recognition",
+    "speech_turn": "## Speech turn end to end",
     "barge_in": "## Barge-in",
 }
 # Parts that need no more than Redis and the handoff service running.
@@ -128,6 +129,12 @@ def speech_in_section() -> str:
     return script_section("## Speech recognition", "scripts/bench/speech_recognition.py")
 
 
+def speech_turn_section() -> str:
+    """End of speech → transcript → bot text cue over the WebSocket; starts its own system (the real
+    Rasa, the procedural head), so needs none running."""
+    return script_section("## Speech turn end to end", "scripts/bench/speech_turn.py")
+
+
 def barge_in_section() -> str:
     """Barge-in latency in Chromium; starts its own bridge (FakeRasa), so needs no running system."""
     return script_section("## Barge-in", "scripts/bench/barge_in.py")
@@ -205,10 +212,12 @@ def main() -> int:
         measured["speech"] = speech_section()
     if "speech_in" in parts:
         measured["speech_in"] = speech_in_section()
+    if "speech_turn" in parts:
+        measured["speech_turn"] = speech_turn_section()
     if "barge_in" in parts:
         measured["barge_in"] = barge_in_section()
-    # The speech and barge-in sections need no running system; the others do.
-    offline = {"speech", "speech_in", "barge_in"}
+    # The speech, speech turn and barge-in sections need no running system (or start their own).
+    offline = {"speech", "speech_in", "speech_turn", "barge_in"}
     running = services_for(parts, settings) if set(parts) - offline else []
     system = System(running, work / "log") if running else contextlib.nullcontext()
     with system:
@@ -229,7 +238,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         return 0
     sections += [measured["rasa"], measured["bridge"], measured["handoff"], measured["web_client"], measured["speech"]]
-    sections += [measured["speech_in"], measured["barge_in"]]
+    sections += [measured["speech_in"], measured["speech_turn"], measured["barge_in"]]
     sections += extra_sections()
     setup_report = ROOT / "docs" / "setup-time.md"
     if setup_report.exists():

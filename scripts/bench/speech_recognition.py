@@ -129,9 +129,8 @@ async def main() -> None:
         "its threads), which other load on the machine does not inflate: what an idle core needs. "
         "Synthetic espeak-ng speech is harder for Whisper than a person's voice (German espeak "
         "especially), so the word error rates are pessimistic for people and say nothing about accents "
-        "or real rooms. Not measured here: the WebSocket hop (milliseconds on loopback) and the bot's "
-        "text cue after a hands-free transcript, which is the turn latency of the sections above added "
-        "to this one.\n"
+        "or real rooms. The WebSocket hop and the bot's text cue after a hands-free transcript, through "
+        'the real bot: see "Speech turn end to end" (scripts/bench/speech_turn.py).\n'
     )
 
 
