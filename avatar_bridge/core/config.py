@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     # Speech of the bot's fixed replies made at start, at most this many sentences (0: off);
     # avatar_bridge/speech/prewarm.py.
     speech_prewarm_sentences: int = Field(400, ge=0)
+    # Then the sentences a reply to a customer with a feeling opens with (acknowledgements,
+    # apologies), in every prosody the expression table gives them, at most this many (0: off).
+    speech_prewarm_openers: int = Field(1000, ge=0)
     speech_cache_dir: Path = REPOSITORY_ROOT / "var" / "avatar_bridge" / "speech"
     speech_cache_max_entries: int = Field(5000, ge=10)
     # espeak-ng voices, the fallback engine (a "+variant" suffix is added to match the avatar).

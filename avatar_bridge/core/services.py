@@ -30,7 +30,7 @@ from avatar_bridge.sessions.turns import TurnRunner
 from avatar_bridge.tone.documents import ToneFiles
 from avatar_bridge.tone.avatar_choice import LiveAvatar
 from avatar_bridge.tone.live import LiveTone, watch_for_changes
-from avatar_bridge.speech.prewarm import FixedReply, fixed_replies, prewarm
+from avatar_bridge.speech.prewarm import FixedReply, fixed_replies, opener_replies, prewarm
 from avatar_bridge.speech.service import SpeechService
 from avatar_bridge.speech_in.recogniser import SpeechRecogniser
 from avatar_bridge.wording.acknowledger import Acknowledger
@@ -137,7 +137,7 @@ class BridgeServices:
             # Another avatar speaks with another voice (a Piper voice perhaps not loaded yet) and may
             # go by another name: its voices are loaded and its fixed replies made again.
             avatar.on_change(
-                lambda _choice: services.restart(_prewarm_for_avatar(speech, replies, settings), PREWARM_TASK)
+                lambda _choice: services.restart(_prewarm_for_avatar(speech, replies, tone, settings), PREWARM_TASK)
             )
         if recogniser is not None and settings.speech_in_warm_up:
             services.spawn(recogniser.warm_up(), "speech-in-warm-up")
@@ -184,18 +184,24 @@ async def _ready_speech(
 ) -> None:
     """Start the speech workers, then make the speech of the fixed replies (speech/prewarm.py)."""
     await speech.warm_up()
-    if services.settings.speech_prewarm_sentences:
-        services.restart(_prewarm(speech, replies, services.settings), PREWARM_TASK)
+    if services.settings.speech_prewarm_sentences or services.settings.speech_prewarm_openers:
+        services.restart(_prewarm(speech, replies, services.tone, services.settings), PREWARM_TASK)
 
 
 async def _prewarm_for_avatar(
-    speech: SpeechService, replies: Callable[[], list[FixedReply]], settings: Settings
+    speech: SpeechService, replies: Callable[[], list[FixedReply]], tone: LiveTone, settings: Settings
 ) -> None:
     await speech.prepare_voices()
-    if settings.speech_prewarm_sentences:
-        await _prewarm(speech, replies, settings)
+    if settings.speech_prewarm_sentences or settings.speech_prewarm_openers:
+        await _prewarm(speech, replies, tone, settings)
 
 
-async def _prewarm(speech: SpeechService, replies: Callable[[], list[FixedReply]], settings: Settings) -> None:
+async def _prewarm(
+    speech: SpeechService, replies: Callable[[], list[FixedReply]], tone: LiveTone, settings: Settings
+) -> None:
     ready = await prewarm(speech, replies(), settings.speech_prewarm_sentences)
     logger.info("speech of %d sentences of fixed replies is ready", ready)
+    if settings.speech_prewarm_openers:
+        # After the replies, so a neutral greeting is never behind them; read now, from the live tone.
+        openers = await prewarm(speech, opener_replies(tone.playbooks, tone.planner), settings.speech_prewarm_openers)
+        logger.info("speech of %d opening sentences (acknowledgements, apologies) is ready", openers)

@@ -118,6 +118,10 @@ class ExpressionPlanner:
             other._vocabulary,
         )
 
+    def intensity_bands(self) -> dict[str, float]:
+        """Each band's lower bound of intensity."""
+        return dict(self._table.intensity_bands)
+
     def band(self, intensity: float) -> str:
         bands = sorted(self._table.intensity_bands.items(), key=lambda item: item[1])
         chosen = bands[0][0]

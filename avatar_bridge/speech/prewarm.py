@@ -21,6 +21,7 @@ from avatar_bridge.speech.sentences import split_sentences
 from avatar_bridge.speech.service import Prosody, SpeechService
 from avatar_bridge.speech.worker_pool import Priority
 from avatar_bridge.wording.domain_responses import DomainResponses, render
+from avatar_bridge.wording.playbooks import BANDS, Playbook
 from contracts.wording import ASSISTANT_NAME
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,42 @@ def fixed_replies(
             continue
         plan = planner.plan(NEUTRAL.label, NEUTRAL.intensity, reply_kinds.classify(name, text))
         replies.append(FixedReply(text, language, plan.prosody))
+    return replies
+
+
+def opener_replies(playbooks: dict[str, Playbook], planner: ExpressionPlanner) -> list[FixedReply]:
+    """The sentences a reply to a customer with a feeling starts with (an acknowledgement, a
+    sincere one for a vulnerable situation, an apology), each with every prosody it can be spoken
+    with: such a reply's first audio then comes from the cache too, while its facts are made.
+    Ordered so the strongest feelings come first (they are the ones a slow first audio hurts)."""
+    bands = planner.intensity_bands()
+    seen: set[tuple[str, str, Prosody]] = set()
+    replies: list[FixedReply] = []
+
+    def add(text: str, language: str, emotion: str, band: str, kinds) -> None:
+        if "{" in text:  # filled in per conversation: not the same sentence for everyone
+            return
+        for kind in sorted(kinds):
+            prosody = planner.plan(emotion, bands[band], kind).prosody
+            if (text, language, prosody) not in seen:
+                seen.add((text, language, prosody))
+                replies.append(FixedReply(text, language, prosody))
+
+    for band in reversed(BANDS):
+        for language, playbook in sorted(playbooks.items()):
+            kinds = playbook.acknowledge.reply_kinds
+            for emotion in sorted(playbook.phrases):
+                min_band = playbook.min_band(emotion)
+                if min_band is None or BANDS.index(band) < BANDS.index(min_band):
+                    continue
+                for weaker in BANDS[BANDS.index(min_band) : BANDS.index(band) + 1]:  # as _candidates picks
+                    for phrase in playbook.phrases_for(emotion, weaker):
+                        add(phrase, language, emotion, band, kinds)
+                for phrases in playbook.vulnerable.values():
+                    for phrase in phrases:
+                        add(phrase, language, emotion, band, kinds)
+                for phrase in playbook.apologies:
+                    add(phrase, language, emotion, band, {"apology"})
     return replies
 
 

@@ -6,7 +6,8 @@ fails (for Piper the speech service then falls back to espeak-ng for that senten
 
 Requests wait for a free worker by priority, then in order of arrival: a reply's first sentence
 (what the customer waits for) before later sentences, and those before background work such as
-prewarming (see `Priority`); one worker is kept for first sentences (`_may_take`).
+prewarming (see `Priority`). Every worker takes any request: keeping one free for first sentences
+was measured (docs/benchmarks.md, 2026-12-05) and left later sentences late, the reply stalling.
 
 What a worker writes to its standard error (a library's warning, a crash's traceback) is passed
 on to the bridge's log line by line, so it is masked like every other record (common.log_privacy).
@@ -142,7 +143,7 @@ class SpeechWorkerPool:
 
     async def _acquire(self, priority: Priority) -> _Worker:
         signal = in_line.get()
-        if self._idle and self._may_take(priority):
+        if self._idle:  # a worker is idle only while nobody waits (`_hand_over` hands it over first)
             if signal is not None:
                 signal.set()
             return self._idle.pop()
@@ -158,29 +159,16 @@ class SpeechWorkerPool:
                 self._release(handed.result())
             raise
 
-    def _may_take(self, priority: Priority) -> bool:
-        """Whether a request of this priority may take an idle worker now. With two workers or
-        more, one stays free for a reply's first sentence: later sentences and background work
-        must not fill every worker, or the next customer's first audio waits behind them (a
-        synthesis cannot be interrupted). Later sentences have time: the first one is playing."""
-        keep_free = 1 if len(self._all) > 1 else 0
-        return priority == Priority.FIRST_SENTENCE or len(self._idle) > keep_free
-
     def _release(self, worker: _Worker) -> None:
         self._idle.append(worker)
         self._hand_over()
 
     def _hand_over(self) -> None:
-        """Idle workers go to the waiting requests by priority, as far as `_may_take` allows."""
+        """Idle workers go to the waiting requests by priority."""
         while self._waiting and self._idle:
-            priority, _, handed = self._waiting[0]
-            if handed.done():  # cancelled while waiting
-                heapq.heappop(self._waiting)
-                continue
-            if not self._may_take(Priority(priority)):
-                return  # the first in line may not take one, so nobody behind it may
-            heapq.heappop(self._waiting)
-            handed.set_result(self._idle.pop())
+            _, _, handed = heapq.heappop(self._waiting)
+            if not handed.done():  # not cancelled while waiting
+                handed.set_result(self._idle.pop())
 
     async def _retire(self, worker: _Worker) -> None:
         self._all.discard(worker)

@@ -33,6 +33,7 @@ BRIDGE_LOOPBACK_LIMITS = {
     # The soak measures turns and their delivery, and its figures compare with runs before the man
     # (Piper) became the default avatar; Piper under load is measured by bridge_load.py.
     "AVATAR_BRIDGE_AVATAR_MODEL": "valid-woman",
+    "AVATAR_BRIDGE_SPEECH_PREWARM_OPENERS": "0",  # its background work would load the soak's first minute
 }
 HANDOFF_LOOPBACK_LIMITS = {
     "HANDOFF_IP_REQUESTS_PER_SECOND": "1000",

@@ -213,14 +213,14 @@ def private_system() -> Iterator[str]:
     from launcher.services import local_services
     from launcher.settings import LauncherSettings
     from launcher.system import System
-    from tests.support.system import with_light_avatar
+    from tests.support.system import with_light_bridges
 
     work = Path(tempfile.mkdtemp(prefix="speech-turn-"))
     try:
         if (ROOT / "var" / "customer.db").exists():
             shutil.copy(ROOT / "var" / "customer.db", work / "customer.db")
         settings = LauncherSettings.on_free_ports(work)
-        with System(with_light_avatar(local_services(settings)), work / "log"):
+        with System(with_light_bridges(local_services(settings)), work / "log"):
             yield f"ws://127.0.0.1:{settings.bridge_port}/ws/v1"
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -93,6 +93,7 @@ def bridge_settings(redis_url: str, rasa_url: str, port: int, cache_dir: Path, *
         action_server_url=None,  # no action server here: never probe a default port
         speech_in_warm_up=False,  # the recogniser loads only where a test speaks (tests/avatar_bridge/speech_in)
         speech_prewarm_sentences=0,  # on only where a test checks it (speech/test_bridge_speech_prewarm.py)
+        speech_prewarm_openers=0,
     )
     values.update(overrides)
     return Settings(**values)

@@ -14,7 +14,7 @@ import redis
 from customer_db.sql import SqlCustomerConnector
 from launcher.cluster import Cluster, ClusterLayout, cluster_services
 from launcher.settings import LauncherSettings
-from tests.support.system import customer_db, settings_on_free_ports, with_light_avatar  # noqa: F401 (shared fixture, uses `settings`)
+from tests.support.system import customer_db, settings_on_free_ports, with_light_bridges  # noqa: F401 (shared fixture, uses `settings`)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def cluster(
     layout: ClusterLayout,
     customer_db: SqlCustomerConnector,  # noqa: F811
 ) -> Iterator[Cluster]:
-    with Cluster(with_light_avatar(cluster_services(settings, layout)), Path(settings.var_dir) / "log") as running:
+    with Cluster(with_light_bridges(cluster_services(settings, layout)), Path(settings.var_dir) / "log") as running:
         yield running
 
 

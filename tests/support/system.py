@@ -42,16 +42,18 @@ def services_for_tests(settings: LauncherSettings, *, start_redis: bool = True) 
     """The launcher's services, the bridge configured with the procedural head: under headless
     Chromium's software WebGL the realistic default would load on every page and cost each test
     seconds of CPU. Tests about the realistic avatar ask for it (`avatar=valid-woman`)."""
-    return with_light_avatar(local_services(settings, start_redis=start_redis))
+    return with_light_bridges(local_services(settings, start_redis=start_redis))
 
 
-def with_light_avatar(specs: list[ServiceSpec]) -> list[ServiceSpec]:
+def with_light_bridges(specs: list[ServiceSpec]) -> list[ServiceSpec]:
     """Every bridge (one, or a cluster's instances) shows the procedural head, which also keeps its
     speech on espeak-ng: the default man's Piper voice would prewarm hundreds of sentences with a
-    neural model on the test machine's two cores."""
+    neural model on the test machine's two cores. The openers' prewarm (about 700 sentences) is off
+    for the same reason: every system a test starts has an empty speech cache."""
     for spec in specs:
         if spec.name.startswith("avatar-bridge"):
             spec.env["AVATAR_BRIDGE_AVATAR_MODEL"] = "procedural"
+            spec.env["AVATAR_BRIDGE_SPEECH_PREWARM_OPENERS"] = "0"
     return specs
 
 

@@ -11,8 +11,9 @@ from avatar_bridge.core.config import Settings
 from avatar_bridge.dialogue.reply_kinds import ReplyKinds
 from avatar_bridge.expression.planner import ExpressionPlanner
 from avatar_bridge.protocol.schema_registry import SchemaRegistry
-from avatar_bridge.speech.prewarm import fixed_replies
+from avatar_bridge.speech.prewarm import fixed_replies, opener_replies
 from avatar_bridge.tone.avatar_choice import LiveAvatar
+from avatar_bridge.tone.documents import ToneFiles
 from avatar_bridge.wording.domain_responses import DomainResponses
 
 
@@ -84,3 +85,36 @@ def test_after_an_avatar_switch_the_greeting_is_made_again_with_the_new_avatars_
     assert speech["voice"]["name"] == "en"  # espeak-ng's male voice (the woman's is en+f3)
     key = Path(speech["audio"]["url"]).stem
     assert (cache / key[:2] / f"{key}.wav").stat().st_mtime < made_before, "Theo's greeting was not prewarmed"
+
+
+def test_openers_are_every_acknowledgement_and_apology_with_the_prosody_a_turn_gives_them():
+    settings = Settings()
+    schemas = SchemaRegistry.load()
+    planner, playbooks = ToneFiles(
+        settings.expression_table_path, settings.playbook_dir, settings.reply_kinds_path
+    ).load(schemas)
+    openers = opener_replies(playbooks, planner)
+    made = {(reply.text, reply.language, reply.prosody) for reply in openers}
+    assert len(made) == len(openers)  # each sentence once per prosody
+    english = playbooks["en"]
+    high = planner.intensity_bands()["high"]
+    for emotion in english.phrases:
+        if english.min_band(emotion) is None:
+            continue
+        for kind in english.acknowledge.reply_kinds:
+            prosody = planner.plan(emotion, high, kind).prosody
+            for phrase in english.phrases_for(emotion, "high"):
+                assert (phrase, "en", prosody) in made, (emotion, kind, phrase)
+    frustrated_apology = planner.plan("frustrated", high, "apology").prosody
+    assert all((apology, "de", frustrated_apology) in made for apology in playbooks["de"].apologies)
+    # The strongest feelings first, so a limit keeps those: the first opener is a high band's.
+    high_band = {planner.plan(e, high, k).prosody for e in planner_emotions(playbooks) for k in all_kinds(playbooks)}
+    assert openers[0].prosody in high_band
+
+
+def planner_emotions(playbooks):
+    return {emotion for playbook in playbooks.values() for emotion in playbook.phrases}
+
+
+def all_kinds(playbooks):
+    return {"apology"} | {kind for playbook in playbooks.values() for kind in playbook.acknowledge.reply_kinds}

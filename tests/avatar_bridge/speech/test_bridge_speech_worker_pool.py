@@ -135,31 +135,3 @@ def test_a_request_cancelled_while_waiting_loses_no_worker():
             await pool.aclose()
 
     assert asyncio.run(scenario()) == ["one", "two"]
-
-
-def test_one_of_two_workers_stays_free_for_a_first_sentence():
-    """A later sentence holds one worker; a second later sentence waits rather than take the other,
-    so a first sentence arriving meanwhile is served at once; the waiting one follows."""
-
-    async def scenario():
-        pool = _pool(size=2)
-        served: list[str] = []
-        try:
-            await pool.start()
-
-            async def ask(text: str, priority: Priority) -> None:
-                served.append((await pool.request({"text": text}, priority))["echo"])
-
-            slow = asyncio.ensure_future(ask("slow later sentence", Priority.LATER_SENTENCE))
-            await asyncio.sleep(0.1)
-            waiting = asyncio.ensure_future(ask("another later sentence", Priority.LATER_SENTENCE))
-            prewarm = asyncio.ensure_future(ask("prewarm", Priority.BACKGROUND))
-            await asyncio.sleep(0.1)
-            assert served == []  # neither took the free worker
-            await ask("first sentence", Priority.FIRST_SENTENCE)
-            await asyncio.gather(slow, waiting, prewarm)
-            return served
-        finally:
-            await pool.aclose()
-
-    assert asyncio.run(scenario()) == ["first sentence", "slow later sentence", "another later sentence", "prewarm"]
