@@ -3,33 +3,14 @@
 The audio's edge is found here the simple way (5 ms frames against a tenth of the reply's RMS,
 as scripts/bench/viseme_landmarks.py does), not with the bridge's own edge finder."""
 
-import asyncio
 import wave
 
 import numpy as np
-import pytest
 
-from avatar_bridge.core.config import Settings
 from avatar_bridge.speech.service import Prosody, SpeechService
 
 FRAME_MS = 5
 TOLERANCE_MS = 30  # issue #16: visemes within 30 ms of the served audio
-
-
-@pytest.fixture(scope="module")
-def speech(tmp_path_factory):
-    loop = asyncio.new_event_loop()
-    settings = Settings(
-        speech_cache_dir=tmp_path_factory.mktemp("speech"),
-        speech_workers=1,
-        piper_workers=1,
-        avatar_model="valid-man",
-    )
-    service = SpeechService.create(settings)
-    loop.run_until_complete(service.warm_up())
-    yield service, loop
-    loop.run_until_complete(service.aclose())
-    loop.close()
 
 
 def _served(service: SpeechService, key: str) -> tuple[np.ndarray, int]:
@@ -46,8 +27,8 @@ def _sound_ends_before(audio: np.ndarray, rate: int, middle_ms: float) -> float:
     return float((loud[-1] + 1) * step * 1000 / rate)
 
 
-def test_the_mouth_closes_where_the_voice_stops_before_each_pause(speech):
-    service, loop = speech
+def test_the_mouth_closes_where_the_voice_stops_before_each_pause(piper_speech):
+    service, loop = piper_speech
     text = "Sure, I can help with that, and if you like, I can also check your other order."
     result = loop.run_until_complete(service.speak(text, "en", Prosody()))
     assert result.voice["engine"] == "piper"

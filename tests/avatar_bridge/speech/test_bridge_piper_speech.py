@@ -1,6 +1,6 @@
 """Piper through the worker program: engine per language, sentence streaming, prosody, fallback.
 
-One service (one Piper worker, voices loaded once) is shared by the module: loading is the slow part.
+One service (one Piper worker, voices loaded once) is shared by the module (conftest.py `piper_speech`).
 """
 
 import asyncio
@@ -10,8 +10,6 @@ import signal
 import time
 import wave
 
-import pytest
-
 from avatar_bridge.core.config import Settings
 from avatar_bridge.speech.service import Prosody, SpeechService
 
@@ -19,24 +17,8 @@ APOLOGY = Prosody(rate=0.86, pitch=-6, volume=0.8)  # expression table: frustrat
 GOOD_NEWS = Prosody(rate=1.02, pitch=3, volume=0.9)  # expression table: good_news
 
 
-@pytest.fixture(scope="module")
-def speech(tmp_path_factory):
-    loop = asyncio.new_event_loop()
-    settings = Settings(
-        speech_cache_dir=tmp_path_factory.mktemp("speech"),
-        speech_workers=1,
-        piper_workers=1,
-        avatar_model="valid-man",
-    )
-    service = SpeechService.create(settings)
-    loop.run_until_complete(service.warm_up())
-    yield service, loop
-    loop.run_until_complete(service.aclose())
-    loop.close()
-
-
-def test_english_is_piper_and_german_falls_back_to_espeak(speech):
-    service, loop = speech
+def test_english_is_piper_and_german_falls_back_to_espeak(piper_speech):
+    service, loop = piper_speech
     english = loop.run_until_complete(service.speak("Your parcel arrives tomorrow.", "en", Prosody()))
     german = loop.run_until_complete(service.speak("Ihr Paket kommt morgen.", "de", Prosody()))
     assert english.voice["engine"] == "piper" and english.voice["name"] == "en_US-joe-medium"
@@ -44,8 +26,8 @@ def test_english_is_piper_and_german_falls_back_to_espeak(speech):
     assert german.voice["engine"] == "espeak" and german.voice["name"] == "de"
 
 
-def test_sentences_stream_in_order_and_the_first_is_ready_first(speech):
-    service, loop = speech
+def test_sentences_stream_in_order_and_the_first_is_ready_first(piper_speech):
+    service, loop = piper_speech
     text = (
         "I am sorry about the delay. Your order 40010002 left our warehouse on 6.12.2026 and is with the courier now. "
         "The refund of €49.90 goes to james.carter@example.com's account within three working days."
@@ -72,8 +54,8 @@ def test_sentences_stream_in_order_and_the_first_is_ready_first(speech):
     assert [w["word"] for w in ordered[1].words][:3] == ["Your", "order", "40010002"]
 
 
-def test_an_apology_is_slower_and_good_news_brighter(speech):
-    service, loop = speech
+def test_an_apology_is_slower_and_good_news_brighter(piper_speech):
+    service, loop = piper_speech
     # Long enough that Piper's random phoneme-length noise averages out (about ±3 % here). Phoneme
     # lengths are whole 256-sample frames with a floor, so the audio lengthens less than the scale
     # (seen: 7-9 % for a 19 % longer scale).
@@ -85,8 +67,8 @@ def test_an_apology_is_slower_and_good_news_brighter(speech):
     assert apology.voice["noise_scale"] < good.voice["noise_scale"]
 
 
-def test_a_dead_piper_worker_costs_one_sentence_its_voice_not_its_speech(speech, caplog):
-    service, loop = speech
+def test_a_dead_piper_worker_costs_one_sentence_its_voice_not_its_speech(piper_speech, caplog):
+    service, loop = piper_speech
     for pid in service._piper.pids():
         os.kill(pid, signal.SIGKILL)
     time.sleep(0.1)
