@@ -247,7 +247,7 @@ def test_an_admin_chooses_the_avatar_and_the_preview_follows(chromium, served: s
     try:
         sign_in(page, served, "alex")
         page.click("#tabs button[data-tab=tone]")
-        expect(page.locator("#avatar-model")).to_have_value("valid-woman")
+        expect(page.locator("#avatar-model")).to_have_value("valid-man")  # the default: his voice is Piper's
         expect(page.locator("#avatar-meta")).to_contain_text("deployment's default")
         assert page.locator("#avatar-model option").all_text_contents() == [
             "Woman (business clothes)",
@@ -255,25 +255,25 @@ def test_an_admin_chooses_the_avatar_and_the_preview_follows(chromium, served: s
             "Light head (drawn in the browser, fastest)",
         ]
         preview = page.frame_locator("#face-preview").locator(".face-preview[data-ready=true]")
-        expect(preview).to_have_attribute("data-model", "White_F_1_Busi.glb", timeout=60_000)
-        # Picked but not saved: the preview shows it, the customers do not see it yet.
-        page.select_option("#avatar-model", "valid-man")
-        expect(page.locator("#avatar-status")).to_have_text("Not saved yet.")
         expect(preview).to_have_attribute("data-model", "White_M_1_Busi.glb", timeout=60_000)
-        assert httpx.get(f"{tone_bridge}/avatar.json").json()["model"] == "valid-woman"
+        # Picked but not saved: the preview shows it, the customers do not see it yet.
+        page.select_option("#avatar-model", "valid-woman")
+        expect(page.locator("#avatar-status")).to_have_text("Not saved yet.")
+        expect(preview).to_have_attribute("data-model", "White_F_1_Busi.glb", timeout=60_000)
+        assert httpx.get(f"{tone_bridge}/avatar.json").json()["model"] == "valid-man"
         page.click("#avatar-save")
-        expect(page.locator("#avatar-status")).to_contain_text("Saved and applied: Man (business clothes).")
+        expect(page.locator("#avatar-status")).to_contain_text("Saved and applied: Woman (business clothes).")
         expect(page.locator("#avatar-status")).to_contain_text("next page load")
         expect(page.locator("#avatar-meta")).to_contain_text("Chosen by alex")
-        assert httpx.get(f"{tone_bridge}/avatar.json").json()["model"] == "valid-man"
-        # The face form still drives the preview, now showing the man.
+        assert httpx.get(f"{tone_bridge}/avatar.json").json()["model"] == "valid-woman"
+        # The face form still drives the preview, now showing the woman.
         page.select_option("#face-rules [data-field=name][data-rule='1']", "sympathetic")
         expect(preview).to_have_attribute("data-expression", "sympathetic")
         # A new visit shows the stored choice.
         page.reload()
         page.click("#tabs button[data-tab=tone]")
-        expect(page.locator("#avatar-model")).to_have_value("valid-man")
-        expect(preview).to_have_attribute("data-model", "White_M_1_Busi.glb", timeout=60_000)
+        expect(page.locator("#avatar-model")).to_have_value("valid-woman")
+        expect(preview).to_have_attribute("data-model", "White_F_1_Busi.glb", timeout=60_000)
         assert errors == []
     finally:
         page.close()
