@@ -1,6 +1,7 @@
 """Fixtures for the avatar bridge tests: a real redis-server, FakeRasa and the real bridge app
 served by uvicorn on loopback ports."""
 
+import asyncio
 import itertools
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from bridge_support.servers import RedisServer, ThreadedServer, free_port
 from avatar_bridge.__main__ import uvicorn_options
 from avatar_bridge.app import create_app
 from avatar_bridge.core.config import Settings
+from avatar_bridge.speech.service import SpeechService
 
 FIXTURE_DOMAIN = Path(__file__).resolve().parent / "fixtures" / "domain"
 _prefixes = itertools.count(1)
@@ -134,3 +136,21 @@ def own_bridge(redis_server, speech_cache_dir):
     yield make
     for stack in stacks:
         stack.stop()
+
+
+@pytest.fixture(scope="module")
+def piper_speech(tmp_path_factory):
+    """(speech service, event loop) for the man, whose English voice is Piper's: one Piper worker,
+    voices loaded once per test module (loading is the slow part)."""
+    loop = asyncio.new_event_loop()
+    settings = Settings(
+        speech_cache_dir=tmp_path_factory.mktemp("speech"),
+        speech_workers=1,
+        piper_workers=1,
+        avatar_model="valid-man",
+    )
+    service = SpeechService.create(settings)
+    loop.run_until_complete(service.warm_up())
+    yield service, loop
+    loop.run_until_complete(service.aclose())
+    loop.close()

@@ -1,6 +1,7 @@
 """Piper through the worker program: engine per language, sentence streaming, prosody, fallback.
 
-One service (one Piper worker, voices loaded once) is shared by the module (conftest.py `piper_speech`).
+One service (one Piper worker, voices loaded once) is shared by the module: `piper_speech` in
+tests/avatar_bridge/conftest.py.
 """
 
 import asyncio
