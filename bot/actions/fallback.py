@@ -1,4 +1,9 @@
-"""When the assistant does not understand: ask to rephrase, then offer a person.
+"""When the assistant does not understand: ask which of two requests was meant, or to rephrase,
+then offer a person.
+
+A message torn between two requests the assistant can name ("how do I get my money back": the
+returns rules or a refund owed?) gets "Just so I get this right – is it about ... or about ...?"
+with a button for each (bot/actions/clarify.py); anything vaguer gets "please rephrase".
 
 The count is per conversation: misunderstanding number `fallbacks.max_fallbacks` of the escalation
 config (2 by default, changeable at run time) offers a person (`human_offered`, reason
@@ -15,7 +20,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.base import offer_human
+from bot.actions.base import offer_human, tracker_language
+from bot.actions.clarify import close_call
 from bot.actions.escalation import current_config
 
 
@@ -32,6 +38,21 @@ def feeling_without_words(latest_message: Dict[Text, Any]) -> Optional[str]:
     return emotion["label"] if float(emotion.get("confidence") or 0.0) >= 0.5 else None
 
 
+def ask_which_or_rephrase(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    latest = tracker.latest_message or {}
+    # Input the guard refused (no words, mostly unknown words) was never a close call.
+    choices = None if (latest.get("input_guard") or {}).get("reason") else close_call(latest, tracker_language(tracker))
+    if not choices:
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return
+    dispatcher.utter_message(
+        response="utter_ask_which",
+        first=choices[0].about,
+        second=choices[1].about,
+        buttons=[{"title": choice.title, "payload": choice.payload} for choice in choices],
+    )
+
+
 class ActionFallback(Action):
     def name(self) -> Text:
         return "action_fallback"
@@ -45,7 +66,7 @@ class ActionFallback(Action):
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         rule = (await asyncio.to_thread(current_config)).fallbacks
         if not rule.enabled or count < rule.max_fallbacks:
-            dispatcher.utter_message(response="utter_ask_rephrase")
+            ask_which_or_rephrase(dispatcher, tracker)
             return [SlotSet("fallback_count", float(count))]
         return [SlotSet("fallback_count", 0.0)] + offer_human(
             dispatcher,

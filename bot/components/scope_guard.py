@@ -1,6 +1,6 @@
 """Rasa NLU component: a second, calibrated opinion on the intent, and out-of-scope as a decision.
 
-Pipeline entry (after DIET and the ResponseSelector, before the InputGuard and the FallbackClassifier):
+Pipeline entry (after DIET and the ResponseSelector, before the InputGuard and the OutcomeFallbackClassifier):
 
     - name: bot.components.scope_guard.ScopeGuard
 
@@ -8,9 +8,10 @@ DIET alone answered "why is the sky blue" with `affirm` at 0.99: a softmax over 
 has no way to say "none of these", and its confidences say little about how often it is right.
 This component reads the sentence embedding the `SentenceEncoderFeaturizer` left on the message and
 
-1. scores the intents with a regularised logistic regression over the embedding (trained on the
-   same examples), and blends its probabilities with DIET's: two models that learnt differently
-   rarely agree on a wrong answer with full confidence, so a confident blend is a trustworthy one;
+1. scores the intents with a regularised logistic regression over the embedding and another over
+   the message's character and word n-grams (`word_opinion.py`; both trained on the same
+   examples), and blends their probabilities with DIET's: models that learnt differently rarely
+   agree on a wrong answer with full confidence, so a confident blend is a trustworthy one;
 2. measures novelty: the cosine similarity of the message to its nearest training examples in
    scope and out of scope. A message far from everything the shop does, or nearer to the
    out-of-scope examples, becomes `out_of_scope`, whatever intent won the blend.
@@ -38,6 +39,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.sentence_features import SENTENCE_EMBEDDING
 from bot.components.trained_component import TrainedComponent
+from bot.components.word_opinion import MODEL_FILE as WORD_MODEL_FILE
+from bot.components.word_opinion import WordOpinion, softmax_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +75,7 @@ class ScopeModel:
         classifier.fit(vectors, intents)
         labels = [str(label) for label in classifier.classes_]
         outside = np.array([intent == OUT_OF_SCOPE for intent in intents])
-        return cls(labels, classifier.coef_, classifier.intercept_, vectors[~outside], vectors[outside])
+        return cls(labels, *softmax_parameters(classifier), vectors[~outside], vectors[outside])
 
     def probabilities(self, vector: np.ndarray) -> Dict[str, float]:
         logits = self.weights @ vector + self.bias
@@ -108,14 +111,15 @@ def _top_mean(similarities: np.ndarray, count: int) -> float:
 
 
 def blend(
-    diet_ranking: List[Dict[str, Any]], regression: Dict[str, float], diet_weight: float
+    diet_ranking: List[Dict[str, Any]], opinions: List[Tuple[Dict[str, float], float]], diet_weight: float
 ) -> List[Tuple[str, float]]:
-    """The weighted mean of both models' probabilities, best first (intents either model knows)."""
+    """The weighted mean of DIET's and the other opinions' probabilities, best first (intents any
+    of them knows). `opinions` are (probabilities, weight) pairs; the weights need not sum to one."""
     diet = {entry["name"]: float(entry.get("confidence") or 0.0) for entry in diet_ranking if entry.get("name")}
-    names = set(diet) | set(regression)
-    blended = {
-        name: diet_weight * diet.get(name, 0.0) + (1 - diet_weight) * regression.get(name, 0.0) for name in names
-    }
+    weighted = [(diet, diet_weight)] + [(scores, weight) for scores, weight in opinions if weight > 0]
+    total = sum(weight for _, weight in weighted) or 1.0
+    names = set().union(*(scores for scores, _ in weighted))
+    blended = {name: sum(weight * scores.get(name, 0.0) for scores, weight in weighted) / total for name in names}
     return sorted(blended.items(), key=lambda item: item[1], reverse=True)
 
 
@@ -154,10 +158,14 @@ class ScopeGuard(TrainedComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # Share of DIET in the blended confidence (the rest is the regression's).
-            "diet_weight": 0.5,
-            # Inverse regularisation of the regression: lower is softer, better calibrated.
+            # Shares of DIET, the embedding regression and the word regression in the blended
+            # confidence (relative: they need not sum to one; 0 leaves an opinion out).
+            "diet_weight": 0.34,
+            "embedding_weight": 0.33,
+            "words_weight": 0.33,
+            # Inverse regularisation of the regressions: lower is softer, better calibrated.
             "regularisation_c": 8.0,
+            "words_regularisation_c": 8.0,
             # How many nearest training examples the similarity is averaged over.
             "neighbours": 3,
             # A message less similar than this to everything in scope is out of scope.
@@ -178,29 +186,35 @@ class ScopeGuard(TrainedComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         model: Optional[ScopeModel] = None,
+        words: Optional[WordOpinion] = None,
     ) -> None:
         super().__init__(config, model_storage, resource)
         self._model = model
+        self._words = words
 
     @staticmethod
     def required_packages() -> List[Text]:
         return ["sklearn"]
 
     def train(self, training_data: TrainingData) -> Resource:
-        vectors, intents = [], []
+        vectors, intents, texts = [], [], []
         for example in training_data.intent_examples:
             stored = example.get(SENTENCE_EMBEDDING)
             if isinstance(stored, dict) and example.get(INTENT):
                 vectors.append(stored["vector"])
                 intents.append(example.get(INTENT))
+                texts.append(example.get(TEXT) or "")
         if len(set(intents)) < 2:
             logger.warning("ScopeGuard: no sentence embeddings in the training data; it will pass DIET through.")
             return self._resource
-        self._model = ScopeModel.fit(
-            np.vstack(vectors), intents, float(self._config["regularisation_c"]), int(self._config["random_seed"])
-        )
+        seed = int(self._config["random_seed"])
+        self._model = ScopeModel.fit(np.vstack(vectors), intents, float(self._config["regularisation_c"]), seed)
+        if float(self._config["words_weight"]) > 0:
+            self._words = WordOpinion.fit(texts, intents, float(self._config["words_regularisation_c"]), seed)
         with self._model_storage.write_to(self._resource) as folder:
             self._model.save(Path(folder))
+            if self._words is not None:
+                self._words.save(Path(folder))
         return self._resource
 
     @classmethod
@@ -212,13 +226,15 @@ class ScopeGuard(TrainedComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "ScopeGuard":
-        model = None
+        model, words = None, None
         try:
             with model_storage.read_from(resource) as folder:
                 model = ScopeModel.load(Path(folder))
+                if (Path(folder) / WORD_MODEL_FILE).is_file():
+                    words = WordOpinion.load(Path(folder))
         except (ValueError, FileNotFoundError, KeyError) as error:
             logger.warning("ScopeGuard: no trained model (%s); DIET's intent passes through.", error)
-        return cls(config, model_storage, resource, model)
+        return cls(config, model_storage, resource, model, words)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -229,10 +245,11 @@ class ScopeGuard(TrainedComponent, IntentClassifier):
         return messages
 
     def _judge(self, message: Message, vector: np.ndarray) -> None:
+        opinions = [(self._model.probabilities(vector), float(self._config["embedding_weight"]))]
+        if self._words is not None:
+            opinions.append((self._words.probabilities(message.get(TEXT) or ""), float(self._config["words_weight"])))
         ranking = blend(
-            message.get(INTENT_RANKING_KEY) or [message.get(INTENT)],
-            self._model.probabilities(vector),
-            float(self._config["diet_weight"]),
+            message.get(INTENT_RANKING_KEY) or [message.get(INTENT)], opinions, float(self._config["diet_weight"])
         )
         nearest_in, nearest_out = self._model.nearest(vector, int(self._config["neighbours"]))
         short = len((message.get(TEXT) or "").strip()) < int(self._config["min_chars"])

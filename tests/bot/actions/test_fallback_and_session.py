@@ -93,3 +93,55 @@ def test_the_client_can_choose_the_language_at_session_start(make_tracker, act, 
 
     languages = [event["value"] for event in events if event["event"] == "slot"]
     assert languages == ([expected] if expected else [])
+
+
+def _torn(make_tracker, ranking, *, language="en", faq_key=None, guard=None, text="how do I get my money back"):
+    tracker = make_tracker("nlu_fallback", text, slots={"language": language})
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.4}] + [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    if faq_key:
+        tracker.latest_message["response_selector"] = {"faq": {"response": {"intent_response_key": faq_key}}}
+    if guard:
+        tracker.latest_message["input_guard"] = {"reason": guard}
+    return tracker
+
+
+def test_torn_between_two_requests_it_asks_which_with_a_button_for_each(make_tracker, act):
+    tracker = _torn(make_tracker, [("faq", 0.46), ("billing_refund_dispute", 0.44), ("complaint", 0.05)], faq_key="faq/returns")
+    outcome = act(ActionFallback(), tracker)
+
+    message = outcome.message("utter_ask_which")
+    assert message["first"] == "our returns and refund rules in general"
+    assert message["second"] == "a refund you're owed"
+    # The FAQ button sends a question (a payload would skip the response selector), the other the intent.
+    assert message["buttons"] == [
+        {"title": "Returns and refund rules", "payload": "What is your returns policy?"},
+        {"title": "A refund I'm owed", "payload": "/billing_refund_dispute"},
+    ]
+    assert outcome.slots == {"fallback_count": 1.0}  # still a misunderstanding: the second offers a person
+
+
+def test_the_choices_speak_the_customers_language(make_tracker, act):
+    tracker = _torn(make_tracker, [("order_status", 0.45), ("change_address", 0.42)], language="de")
+    message = act(ActionFallback(), tracker).message("utter_ask_which")
+    assert (message["first"], message["second"]) == ("wo Ihre Bestellung ist", "eine Lieferadresse zu ändern")
+    assert [button["payload"] for button in message["buttons"]] == ["/order_status", "/change_address"]
+
+
+@pytest.mark.parametrize(
+    ("ranking", "faq_key", "guard"),
+    [
+        ([("order_status", 0.3), ("change_address", 0.2), ("faq", 0.2)], None, None),  # no two clear candidates
+        ([("order_status", 0.5), ("change_address", 0.15)], None, None),  # the second is too weak
+        ([("greet", 0.45), ("order_status", 0.4)], None, None),  # a greeting is not a request to offer
+        ([("out_of_scope", 0.45), ("faq", 0.4)], "faq/returns", None),
+        ([("faq", 0.45), ("order_status", 0.4)], None, None),  # no FAQ answer picked: nothing to name
+        ([("order_status", 0.45), ("change_address", 0.42)], None, "unknown_words"),  # refused input
+        ([("order_status", 0.9)], None, None),
+        ([], None, None),
+    ],
+)
+def test_anything_vaguer_than_two_nameable_requests_asks_to_rephrase(make_tracker, act, ranking, faq_key, guard):
+    outcome = act(ActionFallback(), _torn(make_tracker, ranking, faq_key=faq_key, guard=guard))
+    assert outcome.responses == ["utter_ask_rephrase"]

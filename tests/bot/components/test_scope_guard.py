@@ -18,7 +18,7 @@ def unit(*values: float) -> np.ndarray:
 def test_a_confident_wrong_diet_guess_is_softened_when_the_regression_disagrees():
     ranking = blend(
         [{"name": "affirm", "confidence": 0.99}, {"name": "faq", "confidence": 0.01}],
-        {"affirm": 0.05, "out_of_scope": 0.9, "faq": 0.05},
+        [({"affirm": 0.05, "out_of_scope": 0.9, "faq": 0.05}, 0.5)],
         diet_weight=0.5,
     )
     assert ranking[0] == ("affirm", pytest.approx(0.52))
@@ -27,8 +27,19 @@ def test_a_confident_wrong_diet_guess_is_softened_when_the_regression_disagrees(
 
 
 def test_agreement_keeps_a_high_confidence():
-    ranking = blend([{"name": "order_status", "confidence": 0.97}], {"order_status": 0.93}, diet_weight=0.5)
+    ranking = blend([{"name": "order_status", "confidence": 0.97}], [({"order_status": 0.93}, 0.5)], diet_weight=0.5)
     assert ranking[0] == ("order_status", pytest.approx(0.95))
+
+
+def test_three_opinions_are_weighted_by_their_relative_shares():
+    diet = [{"name": "faq", "confidence": 0.9}, {"name": "billing_refund_dispute", "confidence": 0.1}]
+    embedding = {"faq": 0.3, "billing_refund_dispute": 0.7}
+    words = {"faq": 0.2, "billing_refund_dispute": 0.8}
+    ranking = dict(blend(diet, [(embedding, 1.0), (words, 1.0)], diet_weight=1.0))
+    assert ranking["billing_refund_dispute"] == pytest.approx((0.1 + 0.7 + 0.8) / 3)
+    assert ranking["faq"] == pytest.approx((0.9 + 0.3 + 0.2) / 3)
+    # A weight of 0 leaves an opinion out instead of diluting the others.
+    assert dict(blend(diet, [(embedding, 1.0), (words, 0.0)], diet_weight=1.0))["faq"] == pytest.approx(0.6)
 
 
 @pytest.mark.parametrize(
