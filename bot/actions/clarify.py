@@ -31,7 +31,7 @@ class Choice:
     key: str  # intent, or FAQ answer key ("faq/returns")
     about: str  # completes "is it about ..."
     title: str  # the button
-    payload: str  # what the button sends
+    payload: str  # what the button sends: "/intent", or for an FAQ answer the title (a question)
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +43,8 @@ def choice_for(key: str, language: str) -> Optional[Choice]:
     entry = _choices().get(key)
     if not entry or language not in entry:
         return None
-    payload = entry["payload"]
-    payload = payload.get(language) if isinstance(payload, dict) else payload
-    return Choice(key, entry[language]["about"], entry[language]["title"], payload)
+    title = entry[language]["title"]
+    return Choice(key, entry[language]["about"], title, title if key.startswith("faq/") else f"/{key}")
 
 
 def _candidate_key(entry: Dict[str, Any], latest_message: Dict[Text, Any]) -> Optional[str]:

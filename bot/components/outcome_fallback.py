@@ -58,9 +58,9 @@ def outcome_confidences(
         return None
     top = ranking[0].get(INTENT_NAME_KEY)
     group = next((group for group in groups if top in group), frozenset([top]))
-    mine = sum(float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for entry in ranking if entry.get(INTENT_NAME_KEY) in group)
-    others = [float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for entry in ranking if entry.get(INTENT_NAME_KEY) not in group]
-    return mine, max(others, default=0.0)
+    scored = [(entry.get(INTENT_NAME_KEY), float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)) for entry in ranking]
+    mine = sum(confidence for name, confidence in scored if name in group)
+    return mine, max((confidence for name, confidence in scored if name not in group), default=0.0)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -108,15 +108,16 @@ def _torn(make_tracker, ranking, *, language="en", faq_key=None, guard=None, tex
 
 
 def test_torn_between_two_requests_it_asks_which_with_a_button_for_each(make_tracker, act):
-    tracker = _torn(make_tracker, [("faq", 0.46), ("billing_refund_dispute", 0.44), ("complaint", 0.05)], faq_key="faq/returns")
+    ranking = [("faq", 0.46), ("billing_refund_dispute", 0.44), ("complaint", 0.05)]
+    tracker = _torn(make_tracker, ranking, faq_key="faq/returns")
     outcome = act(ActionFallback(), tracker)
 
     message = outcome.message("utter_ask_which")
     assert message["first"] == "our returns and refund rules in general"
     assert message["second"] == "a refund you're owed"
-    # The FAQ button sends a question (a payload would skip the response selector), the other the intent.
+    # The FAQ button is a question and sends it (an intent would skip the response selector).
     assert message["buttons"] == [
-        {"title": "Returns and refund rules", "payload": "What is your returns policy?"},
+        {"title": "How do returns and refunds work?", "payload": "How do returns and refunds work?"},
         {"title": "A refund I'm owed", "payload": "/billing_refund_dispute"},
     ]
     assert outcome.slots == {"fallback_count": 1.0}  # still a misunderstanding: the second offers a person
@@ -125,7 +126,7 @@ def test_torn_between_two_requests_it_asks_which_with_a_button_for_each(make_tra
 def test_the_choices_speak_the_customers_language(make_tracker, act):
     tracker = _torn(make_tracker, [("order_status", 0.45), ("change_address", 0.42)], language="de")
     message = act(ActionFallback(), tracker).message("utter_ask_which")
-    assert (message["first"], message["second"]) == ("wo Ihre Bestellung ist", "eine Lieferadresse zu ändern")
+    assert (message["first"], message["second"]) == ("den Stand Ihrer Bestellung", "eine Änderung der Lieferadresse")
     assert [button["payload"] for button in message["buttons"]] == ["/order_status", "/change_address"]
 
 

@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.outcome_fallback import OutcomeFallbackClassifier, handover_groups, outcome_confidences
+from bot.components.outcome_fallback import OutcomeFallbackClassifier, handover_groups
 from contracts.escalation.config import default_config
 
 CONFIG = {"threshold": 0.4, "ambiguity_threshold": 0.05}
