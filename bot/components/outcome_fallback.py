@@ -26,10 +26,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Text, Tuple
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
@@ -78,16 +75,6 @@ class OutcomeFallbackClassifier(FallbackClassifier):
         if groups is None:
             groups = [frozenset(group) for group in configured] if configured else handover_groups()
         self._groups = groups
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "OutcomeFallbackClassifier":
-        return cls({**cls.get_default_config(), **config})
 
     def _confidences(self, message: Message) -> Tuple[float, Optional[float]]:
         ranking = message.data.get(INTENT_RANKING_KEY) or [message.data.get(INTENT) or {}]
