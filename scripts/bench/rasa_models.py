@@ -3,7 +3,8 @@
 Issue 14 asks that a better understanding costs no turn latency: "Rasa turn p95 not worse than the
 current benchmark on the same run". The machine is shared and noisy, so the two models are
 measured alternately (A B A B ...), each round on a fresh private copy of the system (Redis, the
-action server, Rasa with that model, the rest of `make run`), with the conversation and load of
+action server, Rasa with that model, the rest of `make run` with the light avatar and no speech
+prewarm), with the conversation and load of
 `scripts/bench/rasa_latency.py`. Latencies of all rounds are pooled per model and concurrency.
 
 Usage: .venv/bin/python -m scripts.bench.rasa_models --model models/NEW.tar.gz --baseline models/OLD.tar.gz
@@ -48,7 +49,11 @@ def measure_round(model: Path, counts: list[int], interval: float, duration: flo
         if (ROOT / "var" / "customer.db").exists():
             shutil.copy(ROOT / "var" / "customer.db", work / "customer.db")
         settings = LauncherSettings.on_free_ports(work)
-        with System(with_model(local_services(settings), model), work / "log"):
+        # The light head and no prewarmed speech: the bridge (Rasa's NLG endpoint) must not spend
+        # the cores on synthesis while turns are timed.
+        from tests.support.system import with_light_bridges
+
+        with System(with_model(with_light_bridges(local_services(settings)), model), work / "log"):
             asyncio.run(rasa_latency.warm_up(settings.rasa_url))
             url = settings.rasa_url
             return {count: asyncio.run(rasa_latency.run_load(url, count, interval, duration)) for count in counts}
