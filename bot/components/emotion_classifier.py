@@ -31,10 +31,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 import rasa.shared.utils.io
 
+from bot.components.language_detector import LANGUAGE_PROPERTY
 from bot.components.trained_component import TrainedComponent
 from bot.emotion import runtime, vulnerability
 from bot.emotion.data import EmotionDataError, data_fingerprint, load_yaml_dir
 from bot.emotion.head import HeadError, LinearEmotionHead
+from bot.emotion.language_heads import LanguageRoutedHead
 from bot.emotion.onnx_bundle import BundleError
 from bot.emotion.paths import resolve_repo_path
 from bot.emotion.predictor import EmotionPredictor
@@ -82,7 +84,7 @@ class EmotionClassifier(TrainedComponent):
             # inflections, compounds and typos that the English encoder reads poorly.
             "char_ngrams": True,
             # Weight of the n-gram block relative to the (unit-length) embedding.
-            "ngram_weight": 1.5,
+            "ngram_weight": 2.0,
             # Weight of the valence lexicon's two scores (bot/emotion/lexicon.yml, English and
             # German words with negation); 0 leaves the lexicon out.
             "lexicon_weight": 2.0,
@@ -94,6 +96,14 @@ class EmotionClassifier(TrainedComponent):
             "neutral_bias": 0.0,
             # Inverse regularisation strength of the logistic regression.
             "regularisation_c": 2.0,
+            # A head per language next to the joint one (bot/emotion/language_heads.py): the
+            # LanguageDetector's reading of each message picks it; messages whose language it
+            # cannot tell use the joint head.
+            "language_heads": True,
+            # Inverse regularisation of each language head (stronger: each sees one language).
+            "language_regularisation_c": 0.5,
+            # A language gets its own head from this many examples (and all labels) on.
+            "language_head_min_examples": 500,
             # Seed of the head's solver, for reproducible training.
             "random_seed": 42,
             # backend "transformers": hub id or local path of the model. It must be exported
@@ -120,7 +130,7 @@ class EmotionClassifier(TrainedComponent):
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        head: Optional[LinearEmotionHead] = None,
+        head: Optional[LanguageRoutedHead] = None,
         vulnerability_head: Optional[LinearEmotionHead] = None,
     ) -> None:
         super().__init__(config, model_storage, resource)
@@ -171,9 +181,9 @@ class EmotionClassifier(TrainedComponent):
         self.persist()
         return self._resource
 
-    def _obtain_head(self) -> LinearEmotionHead:
+    def _obtain_head(self) -> LanguageRoutedHead:
         if self._settings.get("pretrained_head"):
-            return LinearEmotionHead.load(resolve_repo_path(self._settings["pretrained_head"]))
+            return LanguageRoutedHead.load(resolve_repo_path(self._settings["pretrained_head"]))
         data_dir = resolve_repo_path(self._settings["training_data"])
         taxonomy = runtime.taxonomy_for(self._settings)
         examples = load_yaml_dir(data_dir, taxonomy)
@@ -226,7 +236,7 @@ class EmotionClassifier(TrainedComponent):
         if backend != runtime.BACKEND_TRANSFORMERS:
             try:
                 with model_storage.read_from(resource) as model_dir:
-                    head = LinearEmotionHead.load(Path(model_dir))
+                    head = LanguageRoutedHead.load(Path(model_dir))
                     vulnerability_head = _load_optional_head(Path(model_dir) / VULNERABILITY_FOLDER)
             except (ValueError, FileNotFoundError, HeadError) as error:
                 rasa.shared.utils.io.raise_warning(
@@ -244,7 +254,8 @@ class EmotionClassifier(TrainedComponent):
         predictor = self._ensure_predictor()
         # A button payload says nothing about feelings: it gets the "no evidence" result of "".
         texts = ["" if is_intent_payload(message.get(TEXT)) else message.get(TEXT) for message in messages]
-        for message, text, result in zip(messages, texts, predictor.predict(texts)):
+        languages = [language_code(message) for message in messages]
+        for message, text, result in zip(messages, texts, predictor.predict(texts, languages)):
             message.set(EMOTION, result.as_dict(), add_to_output=True)
             found = self._detect_vulnerability(text)
             if found is not None:
@@ -278,7 +289,14 @@ def _load_optional_head(folder: Path) -> Optional[LinearEmotionHead]:
     return LinearEmotionHead.load(folder) if (folder / "head.json").exists() else None
 
 
-def build_predictor_or_degrade(settings: Dict[str, Any], head: Optional[LinearEmotionHead]) -> EmotionPredictor:
+def language_code(message: Message) -> Optional[str]:
+    """The code the LanguageDetector set on this message, or None when it could not tell."""
+    detected = message.get(LANGUAGE_PROPERTY)
+    code = detected.get("code") if isinstance(detected, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def build_predictor_or_degrade(settings: Dict[str, Any], head: Optional[LanguageRoutedHead]) -> EmotionPredictor:
     try:
         return runtime.build_predictor(settings, head)
     except (BundleError, runtime.EmotionConfigError, HeadError, OSError, ValueError) as error:

@@ -120,3 +120,14 @@ class LanguageDetector(GraphComponent):
             return None
         scores = score_languages(text, self._cues, int(self._config["max_chars"]))
         return decide_language(scores, float(self._config["min_hits"]), float(self._config["min_confidence"]))
+
+
+def detect_languages(texts: List[Text], config: Optional[Dict[Text, Any]] = None) -> List[Optional[Text]]:
+    """Each text's language code as the pipeline's detector reads it (None where it cannot tell).
+
+    For scripts that run the emotion model outside Rasa, so they route as the pipeline does.
+    """
+    detector = LanguageDetector(
+        {**LanguageDetector.get_default_config(), **(config or {})}, load_cues(DEFAULT_CUES_FILE)
+    )
+    return [(found or {}).get("code") for found in map(detector.detect, texts)]

@@ -40,7 +40,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.components.sentence_features import SENTENCE_EMBEDDING
 from bot.components.trained_component import TrainedComponent
 from bot.components.word_opinion import MODEL_FILE as WORD_MODEL_FILE
-from bot.components.word_opinion import WordOpinion, softmax_parameters
+from bot.components.word_opinion import WordOpinion
+from bot.emotion.head import softmax_parameters
 
 logger = logging.getLogger(__name__)
 

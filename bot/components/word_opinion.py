@@ -20,6 +20,8 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
+from bot.emotion.head import softmax_parameters
+
 MODEL_FILE = "word_opinion.npz"
 META_FILE = "word_opinion.json"
 # (analyzer, n-gram range) of the two vocabularies, in the order their features are stacked.
@@ -40,15 +42,6 @@ def _vectorizer(analyzer: str, ngrams: tuple, vocabulary=None):
         vocabulary=vocabulary,
         dtype=np.float32,
     )
-
-
-def softmax_parameters(classifier) -> tuple:
-    """(weights, bias) of a fitted LogisticRegression as a softmax over all its classes: with two
-    classes sklearn keeps one row (a sigmoid), which is the softmax of [0, row]."""
-    weights, bias = np.asarray(classifier.coef_), np.asarray(classifier.intercept_)
-    if len(classifier.classes_) == 2 and weights.shape[0] == 1:
-        weights, bias = np.vstack([np.zeros_like(weights), weights]), np.concatenate([[0.0], bias])
-    return weights, bias
 
 
 class WordOpinion:

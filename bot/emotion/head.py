@@ -48,7 +48,7 @@ class HeadSettings:
     ngram_min: int = 2
     ngram_max: int = 4
     ngram_features: int = 2**15
-    ngram_weight: float = 1.5
+    ngram_weight: float = 2.0
     regularisation_c: float = 2.0
     max_iter: int = 3000
     random_seed: int = 42
@@ -177,13 +177,14 @@ def train_head(
         random_state=settings.random_seed,
     )
     model.fit(features, np.asarray(labels))
+    weights, biases = softmax_parameters(model)
     # Expand to the full label order: a label without examples gets a very low logit.
     coef = np.zeros((len(label_order), features.shape[1]), dtype=np.float32)
     intercept = np.full(len(label_order), -30.0, dtype=np.float32)
     for row, label in enumerate(model.classes_):
         index = list(label_order).index(label)
-        coef[index] = model.coef_[row]
-        intercept[index] = model.intercept_[row]
+        coef[index] = weights[row]
+        intercept[index] = biases[row]
     return LinearEmotionHead(
         labels=list(label_order),
         settings=settings,
@@ -274,6 +275,15 @@ def ngram_tfidf(settings: HeadSettings, texts: Sequence[str], idf: Optional[np.n
     norms = np.sqrt(np.clip(squared, 1e-12, None))
     matrix.data /= np.repeat(norms, np.diff(matrix.indptr)).astype(np.float32)
     return matrix
+
+
+def softmax_parameters(classifier) -> tuple:
+    """(weights, bias) of a fitted LogisticRegression as a softmax over all its classes: with two
+    classes sklearn keeps one row (a sigmoid), which is the softmax of [0, row]."""
+    weights, bias = np.asarray(classifier.coef_), np.asarray(classifier.intercept_)
+    if len(classifier.classes_) == 2 and weights.shape[0] == 1:
+        weights, bias = np.vstack([np.zeros_like(weights), weights]), np.concatenate([[0.0], bias])
+    return weights, bias
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

@@ -40,14 +40,20 @@ class EmotionResult:
         }
 
 
+# The language of each text as the language detector reads it (None: it could not tell).
+Languages = Optional[Sequence[Optional[str]]]
+
+
 class LabelScorer(Protocol):
     """Anything that turns texts into probabilities over the taxonomy's labels, in its order."""
 
-    def score(self, texts: Sequence[str], readings: Sequence[CueReading]) -> np.ndarray: ...
+    def score(
+        self, texts: Sequence[str], readings: Sequence[CueReading], languages: Languages = None
+    ) -> np.ndarray: ...
 
 
 class EncoderHeadScorer:
-    """The default model: sentence encoder + trained linear head."""
+    """The default model: sentence encoder + trained linear heads (one per language, see language_heads.py)."""
 
     def __init__(self, encoder, head, taxonomy: Taxonomy) -> None:
         missing = set(taxonomy.names) - set(head.labels)
@@ -58,10 +64,10 @@ class EncoderHeadScorer:
         self._columns = [head.labels.index(name) for name in taxonomy.names]
         self._label_names = taxonomy.names
 
-    def score(self, texts: Sequence[str], readings: Sequence[CueReading]) -> np.ndarray:
+    def score(self, texts: Sequence[str], readings: Sequence[CueReading], languages: Languages = None) -> np.ndarray:
         embeddings = self.encoder.encode(texts)
         cue_vectors = np.array([reading.vector(self._label_names) for reading in readings], dtype=np.float32)
-        return self.head.predict_proba(embeddings, cue_vectors, texts)[:, self._columns]
+        return self.head.predict_proba(embeddings, cue_vectors, texts, languages)[:, self._columns]
 
 
 class MappedClassifierScorer:
@@ -74,7 +80,8 @@ class MappedClassifierScorer:
         for row, foreign in enumerate(classifier.labels):
             self._projection[row, names.index(mapping[foreign])] = 1.0
 
-    def score(self, texts: Sequence[str], readings: Sequence[CueReading]) -> np.ndarray:
+    def score(self, texts: Sequence[str], readings: Sequence[CueReading], languages: Languages = None) -> np.ndarray:
+        # A fine-tuned classifier reads its languages itself.
         projected = self.classifier.predict_proba(texts) @ self._projection
         totals = projected.sum(axis=1, keepdims=True)
         return projected / np.clip(totals, 1e-12, None)
@@ -93,8 +100,11 @@ class EmotionPredictor:
     def has_model(self) -> bool:
         return self.scorer is not None
 
-    def predict(self, texts: Sequence[object]) -> List[EmotionResult]:
+    def predict(self, texts: Sequence[object], languages: Languages = None) -> List[EmotionResult]:
+        """One result per text; `languages` (as the language detector reads them) picks the head."""
         cleaned = [clean_text(text) for text in texts]
+        if languages is not None and len(languages) != len(cleaned):
+            raise ValueError(f"{len(languages)} languages for {len(cleaned)} texts")
         readings = [self.cues.read(text) for text in cleaned]
         results: List[Optional[EmotionResult]] = [None] * len(cleaned)
         to_model = []
@@ -106,7 +116,11 @@ class EmotionPredictor:
             else:
                 to_model.append(index)
         if to_model:
-            model_scores = self._score_safely([cleaned[i] for i in to_model], [readings[i] for i in to_model])
+            model_scores = self._score_safely(
+                [cleaned[i] for i in to_model],
+                [readings[i] for i in to_model],
+                [languages[i] for i in to_model] if languages is not None else None,
+            )
             for row, index in enumerate(to_model):
                 if model_scores is None:
                     results[index] = self._no_evidence(readings[index])
@@ -115,9 +129,9 @@ class EmotionPredictor:
                     results[index] = self._result(scores, readings[index])
         return results  # type: ignore[return-value]
 
-    def _score_safely(self, texts: List[str], readings: List[CueReading]) -> Optional[np.ndarray]:
+    def _score_safely(self, texts: List[str], readings: List[CueReading], languages: Languages) -> Optional[np.ndarray]:
         try:
-            scores = np.asarray(self.scorer.score(texts, readings), dtype=np.float64)
+            scores = np.asarray(self.scorer.score(texts, readings, languages), dtype=np.float64)
         except Exception as error:  # noqa: BLE001 - a broken model must not take NLU down
             logger.warning("Emotion model failed (%s); returning neutral with confidence 0.", error)
             return None

@@ -20,7 +20,8 @@ from bot.emotion.cues import CueSet, load_cues
 from bot.emotion.data import Example, data_fingerprint
 from bot.emotion.embedding_store import open_store
 from bot.emotion.encoder import OnnxSentenceEncoder
-from bot.emotion.head import HeadSettings, LinearEmotionHead, train_head
+from bot.emotion.head import HeadSettings
+from bot.emotion.language_heads import LanguageRoutedHead, LanguageSettings, train_routed_head
 from bot.emotion.hf_classifier import OnnxTextClassifier
 from bot.emotion.lexicon import LEXICON_FILE
 from bot.emotion.paths import (
@@ -51,6 +52,9 @@ DEFAULT_SETTINGS: Dict[str, Any] = {
     "cue_scale": HeadSettings.cue_scale,
     "char_ngrams": HeadSettings.char_ngrams,
     "ngram_weight": HeadSettings.ngram_weight,
+    "language_heads": LanguageSettings.enabled,
+    "language_regularisation_c": LanguageSettings.regularisation_c,
+    "language_head_min_examples": LanguageSettings.min_examples,
     "lexicon_weight": 2.0,
     "neutral_weight": 2.0,
     "neutral_bias": 0.0,
@@ -174,31 +178,40 @@ def train_head_on_examples(
     cues: CueSet,
     settings: Mapping[str, Any],
     provenance: Optional[Dict[str, Any]] = None,
-) -> LinearEmotionHead:
-    """Encodes the examples and fits the head (a few seconds per thousand examples)."""
+) -> LanguageRoutedHead:
+    """Encodes the examples and fits the joint and language heads (a few seconds per thousand examples)."""
     started = time.perf_counter()
     texts = [example.text for example in examples]
     embeddings = encoder.encode(texts)
     cue_vectors = np.array([cues.read(text).vector(taxonomy.names) for text in texts], dtype=np.float32)
-    head = train_head(
+    head = train_routed_head(
         embeddings,
         cue_vectors,
         texts,
         [example.label for example in examples],
+        [example.language for example in examples],
         taxonomy.names,
         head_settings(settings),
+        LanguageSettings.from_config(dict(settings)),
         provenance={
             **(provenance or {}),
             "examples": len(examples),
             "encoder": encoder_fingerprint(settings),
         },
     )
-    logger.info("Trained the emotion head on %d examples in %.1f s.", len(examples), time.perf_counter() - started)
+    logger.info(
+        "Trained the emotion head on %d examples (language heads: %s) in %.1f s.",
+        len(examples),
+        ", ".join(sorted(head.by_language)) or "none",
+        time.perf_counter() - started,
+    )
     return head
 
 
 def build_predictor(
-    settings: Mapping[str, Any], head: Optional[LinearEmotionHead] = None, encoder: Optional[OnnxSentenceEncoder] = None
+    settings: Mapping[str, Any],
+    head: Optional[LanguageRoutedHead] = None,
+    encoder: Optional[OnnxSentenceEncoder] = None,
 ) -> EmotionPredictor:
     """A predictor for the configured backend; raises when a model is missing (callers decide to degrade)."""
     taxonomy = taxonomy_for(settings)
@@ -239,7 +252,7 @@ def settings_fingerprint(settings: Mapping[str, Any]) -> str:
     parts.append(_file_digest(LEXICON_FILE))
     if settings.get("pretrained_head"):
         folder = resolve_repo_path(settings["pretrained_head"])
-        parts.extend(_file_digest(folder / name) for name in ("head.json", "head.npz"))
+        parts.extend(_file_digest(path) for path in sorted(folder.rglob("head.*")))
     if settings["backend"] == BACKEND_TRANSFORMERS:
         parts.append(_file_digest(hf_bundle_dir(settings) / onnx_bundle.MANIFEST_FILE))
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Optional
 
 from _bootstrap import add_repo_root_to_path
 
@@ -82,8 +83,18 @@ def measure_in_this_process(head_dir: str, quantized: bool, runs: int, warmup: i
     gc.collect()
     before = rss_mb()
     component = EmotionClassifier.load(config, storage, Resource("emotion"), context)
+    from bot.components.language_detector import LANGUAGE_PROPERTY, detect_languages
+
+    def message_for(text: str) -> Message:
+        """The message as the emotion classifier gets it: the language detector ran before."""
+        message = Message.build(text=text)
+        code = detect_languages([text])[0]
+        if code:
+            message.set(LANGUAGE_PROPERTY, {"code": code, "confidence": 1.0})
+        return message
+
     for index in range(warmup):
-        component.process([Message.build(text=MESSAGES[index % len(MESSAGES)])])
+        component.process([message_for(MESSAGES[index % len(MESSAGES)])])
     after = rss_mb()
 
     predictor = component._ensure_predictor()
@@ -91,14 +102,16 @@ def measure_in_this_process(head_dir: str, quantized: bool, runs: int, warmup: i
     total, encoder_times, head_times, shared = [], [], [], []
     for index in range(runs):
         text = MESSAGES[index % len(MESSAGES)]
-        message = Message.build(text=text)
+        message = message_for(text)
+        language = message.get(LANGUAGE_PROPERTY, {}).get("code")
         scorer.encoder.forget_recent()  # alone: the component runs the encoder itself
         started = time.perf_counter()
         component.process([message])
         total.append((time.perf_counter() - started) * 1000)
         # In the pipeline the intent featurizer has encoded the message just before.
+        again = message_for(text)
         started = time.perf_counter()
-        component.process([Message.build(text=text)])
+        component.process([again])
         shared.append((time.perf_counter() - started) * 1000)
         scorer.encoder.forget_recent()
 
@@ -107,7 +120,7 @@ def measure_in_this_process(head_dir: str, quantized: bool, runs: int, warmup: i
         encoder_times.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         reading = predictor.cues.read(text)
-        scorer.head.predict_proba(embeddings, [reading.vector(predictor.taxonomy.names)], [text])
+        scorer.head.predict_proba(embeddings, [reading.vector(predictor.taxonomy.names)], [text], [language])
         head_times.append((time.perf_counter() - started) * 1000)
 
     def summary(values):
@@ -135,11 +148,11 @@ def held_out_scores() -> dict:
     }
 
 
-def train_full_head(folder: Path) -> None:
+def train_full_head(folder: Path, overrides: Optional[dict] = None) -> None:
     from bot.emotion import runtime
     from bot.emotion.data import load_yaml_dir
 
-    settings = runtime.settings_with_defaults({})
+    settings = runtime.settings_with_defaults(overrides or {})
     taxonomy = runtime.taxonomy_for(settings)
     examples = load_yaml_dir(runtime.resolve_repo_path(settings["training_data"]), taxonomy)
     encoder = runtime.load_encoder(settings)
@@ -162,7 +175,7 @@ def markdown(latency: list, scores: dict, runs: int) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for row in latency:
-        name = "int8 (default)" if row["quantized"] else "fp32"
+        name = row.get("name") or ("int8 (default)" if row["quantized"] else "fp32")
         lines.append(
             f"| {name} | {row['total']['p50']} ms | {row['total']['p95']} ms | {row['total']['p99']} ms | "
             f"{row['encoder']['p95']} ms | {row['head_and_cues']['p95']} ms | {row['shared']['p95']} ms | "
@@ -179,6 +192,15 @@ def markdown(latency: list, scores: dict, runs: int) -> str:
     for name, (macro_f1, count) in scores["reports"].items():
         lines.append(f"| {name} | {macro_f1:.3f} | {count} |")
     return "\n".join(lines) + "\n"
+
+
+def measure_in_subprocess(head_dir: str, quantized: str, args) -> dict:
+    """`measure_in_this_process` in a fresh interpreter, so training allocations do not count."""
+    command = [sys.executable, __file__, "--runs", str(args.runs), "--warmup", str(args.warmup)]
+    output = subprocess.run(
+        command + ["--_measure", head_dir, quantized], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def _load_average() -> str:
@@ -198,6 +220,11 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=400)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--out", help="also write the Markdown section to this file")
+    parser.add_argument(
+        "--baseline-joint",
+        action="store_true",
+        help="also measure a joint head without language heads (int8), the baseline in the same run",
+    )
     parser.add_argument("--_measure", nargs=2, metavar=("HEAD_DIR", "QUANTIZED"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -211,24 +238,11 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="emotion-head-") as head_dir:
         train_full_head(Path(head_dir))
         for quantized in ("1", "0"):
-            output = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--runs",
-                    str(args.runs),
-                    "--warmup",
-                    str(args.warmup),
-                    "--_measure",
-                    head_dir,
-                    quantized,
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-            ).stdout
-            latency.append(json.loads(output.strip().splitlines()[-1]))
+            latency.append(measure_in_subprocess(head_dir, quantized, args))
+    if args.baseline_joint:
+        with tempfile.TemporaryDirectory(prefix="emotion-joint-head-") as head_dir:
+            train_full_head(Path(head_dir), {"language_heads": False})
+            latency.append({**measure_in_subprocess(head_dir, "1", args), "name": "int8, joint head only (baseline)"})
     section = markdown(latency, scores, args.runs)
     print(section)
     if args.out:

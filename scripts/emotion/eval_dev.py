@@ -43,7 +43,8 @@ ROOT = add_repo_root_to_path()
 from bot.emotion import runtime  # noqa: E402
 from bot.emotion.data import load_yaml_dir  # noqa: E402
 from bot.emotion.embedding_store import open_store  # noqa: E402
-from bot.emotion.head import LinearEmotionHead  # noqa: E402
+from bot.emotion.language_heads import LanguageRoutedHead  # noqa: E402
+from bot.components.language_detector import detect_languages  # noqa: E402
 from bot.emotion.paths import resolve_repo_path  # noqa: E402
 from scripts.emotion.evaluate import configured_settings  # noqa: E402
 from scripts.eval.understanding import goemotions_rows, macro_f1, per_label_table, valence_class  # noqa: E402
@@ -74,15 +75,20 @@ def germeval_dev(data: Path) -> Optional[Tuple[List[str], List[str]]]:
     return [text for text, _ in rows], [sentiment for _, sentiment in rows]
 
 
+def predict_routed(predictor, texts: Sequence[str]):
+    """Results with each text's head picked by its detected language, as in the pipeline."""
+    return predictor.predict(list(texts), detect_languages(list(texts)))
+
+
 def predict_labels(predictor, texts: Sequence[str], store_key: str) -> List[str]:
     """Labels as the component gives them; the encoder keeps dev embeddings in their own store."""
     encoder = getattr(predictor.scorer, "encoder", None)
     if encoder is None:
-        return [result.label for result in predictor.predict(list(texts))]
+        return [result.label for result in predict_routed(predictor, texts)]
     training_store = encoder._store
     encoder.remember_batches_in(open_store(str(DEV_STORE), f"dev:{store_key}", encoder.dimension))
     try:
-        return [result.label for result in predictor.predict(list(texts))]
+        return [result.label for result in predict_routed(predictor, texts)]
     finally:
         encoder.remember_batches_in(training_store)
 
@@ -128,15 +134,15 @@ def phrasing_figures(predictor, taxonomy, out: List[str]) -> Dict[str, float]:
     for language in ("en", "de"):
         table = yaml.safe_load((PHRASINGS / f"{language}.yml").read_text(encoding="utf-8"))
         rows = table["emotion"]
-        predicted = [result.label for result in predictor.predict([row["text"] for row in rows])]
+        predicted = [result.label for result in predict_routed(predictor, [row["text"] for row in rows])]
         expected = [row["emotion"] for row in rows]
         labels = sorted(set(expected))
         score, _ = macro_f1(expected, predicted, labels)
         neutral = [p for e, p in zip(expected, predicted) if e == "neutral"]
         emoji = table["emoji_only"]
-        emoji_results = predictor.predict([row["text"] for row in emoji])
+        emoji_results = predict_routed(predictor, [row["text"] for row in emoji])
         emoji_right = [result.label == row["emotion"] for result, row in zip(emoji_results, emoji)]
-        calm = [r.label in ("neutral", "happy") for r in predictor.predict(table["frustrated_mid_flow"])]
+        calm = [r.label in ("neutral", "happy") for r in predict_routed(predictor, table["frustrated_mid_flow"])]
         figures.update(
             {
                 f"{language}_phrasings_macro_f1": score,
@@ -179,7 +185,7 @@ def main(argv=None) -> int:
     if settings["backend"] == runtime.BACKEND_SENTENCE_ENCODER:
         encoder = runtime.load_encoder(settings)
         if args.head:
-            head = LinearEmotionHead.load(resolve_repo_path(args.head))
+            head = LanguageRoutedHead.load(resolve_repo_path(args.head))
         else:
             training = load_yaml_dir(resolve_repo_path(settings["training_data"]), taxonomy)
             head = runtime.train_head_on_examples(training, encoder, taxonomy, runtime.cues_for(settings), settings)

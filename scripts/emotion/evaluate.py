@@ -23,7 +23,8 @@ ROOT = add_repo_root_to_path()
 from bot.emotion import runtime  # noqa: E402
 from bot.emotion.data import FORMATS, LoadReport, load_examples, load_yaml_dir  # noqa: E402
 from scripts.emotion.training.exports import emotion_entries  # noqa: E402
-from bot.emotion.head import LinearEmotionHead  # noqa: E402
+from bot.emotion.language_heads import LanguageRoutedHead  # noqa: E402
+from bot.components.language_detector import detect_languages  # noqa: E402
 from scripts.emotion.training.label_map_arg import parse_label_map  # noqa: E402
 from scripts.emotion.training.metrics import evaluate_predictions, save_confusion_png  # noqa: E402
 from bot.emotion.paths import resolve_repo_path  # noqa: E402
@@ -72,7 +73,7 @@ def main(argv=None) -> int:
     else:
         encoder = runtime.load_encoder(settings)
         if args.head:
-            head = LinearEmotionHead.load(resolve_repo_path(args.head))
+            head = LanguageRoutedHead.load(resolve_repo_path(args.head))
             described = f"head {args.head}"
         else:
             training = load_yaml_dir(resolve_repo_path(settings["training_data"]), taxonomy)
@@ -81,7 +82,8 @@ def main(argv=None) -> int:
         predictor = runtime.build_predictor(settings, head, encoder)
 
     started = time.perf_counter()
-    predicted = [result.label for result in predictor.predict([example.text for example in examples])]
+    texts = [example.text for example in examples]
+    predicted = [result.label for result in predictor.predict(texts, detect_languages(texts))]
     elapsed = time.perf_counter() - started
     report = evaluate_predictions([example.label for example in examples], predicted, taxonomy.names)
     print(report.as_text(f"model: {described}; {elapsed / max(len(examples), 1) * 1000:.1f} ms per message"))

@@ -21,6 +21,7 @@ from _bootstrap import add_repo_root_to_path
 
 add_repo_root_to_path()
 
+from bot.components.language_detector import detect_languages  # noqa: E402
 from bot.emotion import runtime  # noqa: E402
 from bot.emotion.data import FORMATS, LoadReport, label_counts, load_examples, stratified_split  # noqa: E402
 from scripts.emotion.training.held_out import reports_by_language  # noqa: E402
@@ -74,7 +75,8 @@ def main(argv=None) -> int:
     head.save(out)
     if held_out:
         predictor = runtime.build_predictor(settings, head, encoder)
-        predicted = [result.label for result in predictor.predict([example.text for example in held_out])]
+        texts = [example.text for example in held_out]
+        predicted = [result.label for result in predictor.predict(texts, detect_languages(texts))]
         reports = reports_by_language(held_out, predicted, taxonomy.names)
         text = "\n\n".join(
             report.as_text(f"held-out ({name}, {int(report.confusion.sum())} examples)")

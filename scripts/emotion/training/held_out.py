@@ -1,7 +1,8 @@
 """The held-out measurement on the project's own examples, shared by tests, bench and evaluate.
 
 Fixed stratified split (`data.stratified_split`, 20 %, seed 13): the head is trained on the rest
-with the given settings and scored per language.
+with the given settings and scored per language. Each held-out text gets the head its detected
+language picks, as in the pipeline.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Union
 
+from bot.components.language_detector import detect_languages
 from bot.emotion import runtime
 from bot.emotion.data import Example, load_yaml_dir, stratified_split
 from scripts.emotion.training.metrics import EvaluationReport, evaluate_predictions
@@ -38,7 +40,8 @@ def measure_held_out(data_dir: Union[str, Path], config: Optional[Mapping] = Non
     encoder = encoder or runtime.load_encoder(settings)
     head = runtime.train_head_on_examples(train, encoder, taxonomy, runtime.cues_for(settings), settings)
     predictor = runtime.build_predictor(settings, head, encoder)
-    predicted = [result.label for result in predictor.predict([example.text for example in held_out])]
+    texts = [example.text for example in held_out]
+    predicted = [result.label for result in predictor.predict(texts, detect_languages(texts))]
     return HeldOutResult(
         reports=reports_by_language(held_out, predicted, taxonomy.names),
         train_size=len(train),
